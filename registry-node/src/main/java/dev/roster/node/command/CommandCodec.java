@@ -1,0 +1,123 @@
+package dev.roster.node.command;
+
+import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.SetChange;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The log format of commands: {@code [format version][type tag][body]}, big-endian. The log is a
+ * storage format: a node must read entries written by older versions, so a change of any body
+ * gets a new format version and the old one stays readable.
+ */
+public final class CommandCodec {
+  public static final byte FORMAT_VERSION = 1;
+
+  private CommandCodec() {}
+
+  public static byte[] encode(RegistryCommand command) {
+    BinaryWriter w = new BinaryWriter();
+    w.writeByte(FORMAT_VERSION).writeByte(command.type().tag).writeLong(command.ts());
+    switch (command.type()) {
+      case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec());
+      case RENEW -> {
+        RenewCommand c = (RenewCommand) command;
+        w.writeString(c.env()).writeString(c.appid()).writeString(c.hostname());
+      }
+      case CANCEL -> {
+        CancelCommand c = (CancelCommand) command;
+        w.writeString(c.env()).writeString(c.appid()).writeString(c.hostname());
+      }
+      case SET -> writeSet(w, (SetCommand) command);
+      case EVICT -> writeEvict(w, (EvictCommand) command);
+      default -> throw new IllegalStateException("unhandled " + command.type());
+    }
+    return w.toByteArray();
+  }
+
+  public static RegistryCommand decode(ByteBuffer data) {
+    byte[] bytes = new byte[data.remaining()];
+    data.duplicate().get(bytes);
+    return decode(bytes);
+  }
+
+  /** Decodes one command; anything else — wrong version, unknown type, trailing bytes — throws. */
+  public static RegistryCommand decode(byte[] bytes) {
+    BinaryReader r = new BinaryReader(new ByteArrayInputStream(bytes));
+    int version = r.readByte();
+    if (version != FORMAT_VERSION) {
+      throw new CodecException("unsupported command format version " + version);
+    }
+    RegistryCommand.Type type = RegistryCommand.Type.ofTag((byte) r.readByte());
+    long ts = r.readLong();
+    RegistryCommand command =
+        switch (type) {
+          case REGISTER -> new RegisterCommand(ts, ModelCodec.readSpec(r));
+          case RENEW -> new RenewCommand(
+              ts, r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
+          case CANCEL -> new CancelCommand(
+              ts, r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
+          case SET -> readSet(r, ts);
+          case EVICT -> readEvict(r, ts);
+        };
+    if (!r.atEnd()) {
+      throw new CodecException("trailing bytes after " + type + " command");
+    }
+    return command;
+  }
+
+  private static void writeSet(BinaryWriter w, SetCommand c) {
+    w.writeString(c.env()).writeString(c.appid()).writeInt(c.changes().size());
+    for (SetChange change : c.changes()) {
+      w.writeString(change.hostname());
+      w.writeBoolean(change.status() != null);
+      w.writeInt(change.status() == null ? 0 : change.status());
+      w.writeStringMap(change.metadata());
+    }
+  }
+
+  private static SetCommand readSet(BinaryReader r, long ts) {
+    String env = r.readRequiredString();
+    String appid = r.readRequiredString();
+    int n = r.readInt();
+    if (n < 1) {
+      throw new CodecException("set without changes");
+    }
+    List<SetChange> changes = new ArrayList<>(Math.min(n, 1024));
+    for (int i = 0; i < n; i++) {
+      String hostname = r.readRequiredString();
+      boolean hasStatus = r.readBoolean();
+      int status = r.readInt();
+      try {
+        changes.add(new SetChange(hostname, hasStatus ? status : null, r.readStringMap()));
+      } catch (IllegalArgumentException e) {
+        throw new CodecException("invalid set change: " + e.getMessage(), e);
+      }
+    }
+    return new SetCommand(ts, env, appid, changes);
+  }
+
+  private static void writeEvict(BinaryWriter w, EvictCommand c) {
+    w.writeBoolean(c.rollGuardWindow()).writeInt(c.targets().size());
+    for (EvictTarget t : c.targets()) {
+      w.writeString(t.env()).writeString(t.appid()).writeString(t.hostname());
+      w.writeLong(t.renewTimestamp());
+    }
+  }
+
+  private static EvictCommand readEvict(BinaryReader r, long ts) {
+    boolean roll = r.readBoolean();
+    int n = r.readInt();
+    if (n < 0) {
+      throw new CodecException("bad evict target count " + n);
+    }
+    List<EvictTarget> targets = new ArrayList<>(Math.min(n, 1024));
+    for (int i = 0; i < n; i++) {
+      targets.add(new EvictTarget(
+          r.readRequiredString(), r.readRequiredString(), r.readRequiredString(), r.readLong()));
+    }
+    return new EvictCommand(ts, targets, roll);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.roster.node.command;
+
+import dev.roster.node.model.Registry;
+
+/**
+ * One write to the registry, as it travels through the Raft log. Every command carries the
+ * leader's wall-clock time in Unix nanoseconds ({@link #ts()}), stamped before it was proposed,
+ * so applying it never reads a clock.
+ */
+public sealed interface RegistryCommand
+    permits RegisterCommand, RenewCommand, CancelCommand, SetCommand, EvictCommand {
+
+  long ts();
+
+  Type type();
+
+  /** Applies this command to the registry and says what happened; never throws for a rejection. */
+  ApplyResult applyTo(Registry registry);
+
+  /** The stable one-byte tag of each command type in the log. Never renumber. */
+  enum Type {
+    REGISTER(1),
+    RENEW(2),
+    CANCEL(3),
+    SET(4),
+    EVICT(5);
+
+    final byte tag;
+
+    Type(int tag) {
+      this.tag = (byte) tag;
+    }
+
+    static Type ofTag(byte tag) {
+      for (Type t : values()) {
+        if (t.tag == tag) {
+          return t;
+        }
+      }
+      throw new CodecException("unknown command type " + tag);
+    }
+  }
+}

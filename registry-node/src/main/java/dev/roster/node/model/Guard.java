@@ -1,0 +1,58 @@
+package dev.roster.node.model;
+
+/**
+ * Self-protection counters. They live in the replicated state, so a new leader knows them.
+ *
+ * <p>Expected renews are derived from the current instance count every time they are read, never
+ * accumulated by register/cancel: Eureka accumulates them and its threshold can stop falling, so
+ * self-preservation never ends (Netflix/eureka#1267, #1247).
+ */
+public final class Guard {
+  private final GuardPolicy policy;
+  private long renewsThisWindow;
+  private long renewsLastWindow;
+
+  Guard(GuardPolicy policy) {
+    this.policy = policy;
+  }
+
+  public GuardPolicy policy() {
+    return policy;
+  }
+
+  void countRenew() {
+    renewsThisWindow++;
+  }
+
+  /** Closes the current check window: its renews become the ones protection is judged by. */
+  void roll() {
+    renewsLastWindow = renewsThisWindow;
+    renewsThisWindow = 0;
+  }
+
+  void restore(long thisWindow, long lastWindow) {
+    renewsThisWindow = thisWindow;
+    renewsLastWindow = lastWindow;
+  }
+
+  public long renewsThisWindow() {
+    return renewsThisWindow;
+  }
+
+  public long renewsLastWindow() {
+    return renewsLastWindow;
+  }
+
+  public long expectedRenews(long instances) {
+    return instances * policy.renewsPerInstancePerWindow();
+  }
+
+  public long threshold(long instances) {
+    return (long) (expectedRenews(instances) * policy.threshold());
+  }
+
+  /** True while the last window saw fewer renews than the threshold: eviction is suppressed. */
+  public boolean protecting(long instances) {
+    return renewsLastWindow < threshold(instances);
+  }
+}

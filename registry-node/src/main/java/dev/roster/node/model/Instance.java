@@ -1,0 +1,67 @@
+package dev.roster.node.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One registered instance, immutable: every change builds a new value, so readers and snapshots
+ * can hold on to an instance without copying or locking it. Timestamps are Unix nanoseconds
+ * stamped by the leader that accepted the write.
+ */
+public record Instance(
+    String zone,
+    String env,
+    String appid,
+    String hostname,
+    List<String> addrs,
+    String version,
+    int status,
+    Map<String, String> metadata,
+    long regTimestamp,
+    long upTimestamp,
+    long renewTimestamp,
+    long dirtyTimestamp,
+    long latestTimestamp) {
+
+  public Instance {
+    addrs = List.copyOf(addrs);
+    metadata = Map.copyOf(metadata);
+  }
+
+  static Instance fresh(InstanceSpec spec, long ts) {
+    return new Instance(
+        spec.zone(), spec.env(), spec.appid(), spec.hostname(), spec.addrs(), spec.version(),
+        spec.status(), spec.metadata(), ts, ts, ts, ts, ts);
+  }
+
+  /** A repeated register: new payload, original registration time kept. */
+  Instance reregistered(InstanceSpec spec, long ts) {
+    long up = becomesUp(spec.status()) ? ts : upTimestamp;
+    return new Instance(
+        spec.zone(), env, appid, hostname, spec.addrs(), spec.version(), spec.status(),
+        spec.metadata(), regTimestamp, up, ts, ts, ts);
+  }
+
+  Instance renewed(long ts) {
+    return new Instance(
+        zone, env, appid, hostname, addrs, version, status, metadata,
+        regTimestamp, upTimestamp, ts, dirtyTimestamp, latestTimestamp);
+  }
+
+  /** A {@code set}: status and/or metadata changed; {@code null} leaves a field as it is. */
+  Instance changed(Integer newStatus, Map<String, String> newMetadata, long ts) {
+    int s = newStatus == null ? status : newStatus;
+    long up = becomesUp(s) ? ts : upTimestamp;
+    Map<String, String> m = newMetadata == null ? metadata : newMetadata;
+    return new Instance(
+        zone, env, appid, hostname, addrs, version, s, m, regTimestamp, up, renewTimestamp, ts, ts);
+  }
+
+  private boolean becomesUp(int newStatus) {
+    return newStatus == Status.UP && status != Status.UP;
+  }
+
+  public AppKey appKey() {
+    return new AppKey(appid, env);
+  }
+}

@@ -1,0 +1,201 @@
+package dev.roster.node.model;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registry of the article (Bilibili discovery semantics) as plain, single-threaded Java.
+ *
+ * <p>Every mutating method takes the timestamp it must use — the leader's wall clock stamped into
+ * the command — so applying the same commands in the same order gives the same state on every
+ * node. No I/O, no clock, no threads, no randomness: the caller serialises access.
+ */
+public final class Registry {
+  private final Map<AppKey, Application> apps = new HashMap<>();
+  private final Guard guard;
+  private long instanceCount;
+
+  public Registry(GuardPolicy policy) {
+    this.guard = new Guard(policy);
+  }
+
+  /**
+   * Registers a new instance or replaces an existing one's payload. A repeated register keeps
+   * {@code reg_timestamp}; {@code up_timestamp} moves only when the status becomes UP.
+   */
+  public Instance register(InstanceSpec spec, long ts) {
+    Application app = apps.computeIfAbsent(spec.appKey(), Application::new);
+    Instance existing = app.instance(spec.hostname());
+    Instance stored;
+    if (existing == null) {
+      stored = Instance.fresh(spec, ts);
+      instanceCount++;
+    } else {
+      stored = existing.reregistered(spec, ts);
+    }
+    app.put(stored);
+    app.touch(ts);
+    return stored;
+  }
+
+  /**
+   * Records a heartbeat. Unknown instances are not found (the client registers again). A renew
+   * changes nothing a fetcher filters on, so the application's latest_timestamp stays put and
+   * pollers are not woken by heartbeats.
+   */
+  public Optional<Instance> renew(String env, String appid, String hostname, long ts) {
+    Application app = apps.get(new AppKey(appid, env));
+    Instance existing = app == null ? null : app.instance(hostname);
+    if (existing == null) {
+      return Optional.empty();
+    }
+    Instance renewed = existing.renewed(ts);
+    app.put(renewed);
+    guard.countRenew();
+    return Optional.of(renewed);
+  }
+
+  /** Removes an instance; the application goes when its last instance does. */
+  public Optional<Instance> cancel(String env, String appid, String hostname, long ts) {
+    AppKey key = new AppKey(appid, env);
+    Application app = apps.get(key);
+    if (app == null || app.instance(hostname) == null) {
+      return Optional.empty();
+    }
+    Instance removed = removeInstance(app, hostname, ts);
+    return Optional.of(removed);
+  }
+
+  /**
+   * Changes status and/or metadata of several instances of one application, all or nothing: if
+   * any hostname is unknown nothing changes and the result is empty.
+   */
+  public Optional<List<Instance>> set(String env, String appid, List<SetChange> changes, long ts) {
+    Application app = apps.get(new AppKey(appid, env));
+    if (app == null || changes.isEmpty()) {
+      return Optional.empty();
+    }
+    for (SetChange change : changes) {
+      if (app.instance(change.hostname()) == null) {
+        return Optional.empty();
+      }
+    }
+    List<Instance> changed = new ArrayList<>(changes.size());
+    for (SetChange change : changes) {
+      Instance updated =
+          app.instance(change.hostname()).changed(change.status(), change.metadata(), ts);
+      app.put(updated);
+      changed.add(updated);
+    }
+    app.touch(ts);
+    return Optional.of(changed);
+  }
+
+  /**
+   * Removes each target whose renew timestamp is still the one the leader saw; an instance that
+   * renewed after the leader decided survives. Optionally closes the guard's window first.
+   */
+  public List<Instance> evict(List<EvictTarget> targets, long ts) {
+    List<Instance> evicted = new ArrayList<>();
+    for (EvictTarget t : targets) {
+      Application app = apps.get(new AppKey(t.appid(), t.env()));
+      Instance current = app == null ? null : app.instance(t.hostname());
+      if (current != null && current.renewTimestamp() == t.renewTimestamp()) {
+        evicted.add(removeInstance(app, t.hostname(), ts));
+      }
+    }
+    return evicted;
+  }
+
+  /** Closes the guard's check window (the leader's periodic check does this through the log). */
+  public void rollGuardWindow() {
+    guard.roll();
+  }
+
+  private Instance removeInstance(Application app, String hostname, long ts) {
+    Instance removed = app.remove(hostname);
+    instanceCount--;
+    if (app.size() == 0) {
+      apps.remove(app.key());
+    } else {
+      app.touch(ts);
+    }
+    return removed;
+  }
+
+  /**
+   * Instances of one application matching the zone (null or empty: all zones) and the status
+   * bitmask; not modified when the caller already has {@code latestTimestamp} or newer.
+   */
+  public Fetch fetch(String env, String appid, String zone, int statusMask, long latestTimestamp) {
+    Application app = apps.get(new AppKey(appid, env));
+    if (app == null) {
+      return Fetch.NOT_FOUND;
+    }
+    if (latestTimestamp >= app.latestTimestamp()) {
+      return Fetch.notModified(app.latestTimestamp());
+    }
+    return new Fetch(Fetch.Outcome.FOUND, app.select(zone, statusMask), app.latestTimestamp());
+  }
+
+  public Optional<Application> application(String env, String appid) {
+    return Optional.ofNullable(apps.get(new AppKey(appid, env)));
+  }
+
+  public Collection<Application> applications() {
+    return Collections.unmodifiableCollection(apps.values());
+  }
+
+  public long instanceCount() {
+    return instanceCount;
+  }
+
+  public int applicationCount() {
+    return apps.size();
+  }
+
+  public Guard guard() {
+    return guard;
+  }
+
+  /** Instances whose last renew is more than {@code expireNanos} before {@code now}. */
+  public List<Instance> expired(long now, long expireNanos) {
+    List<Instance> expired = new ArrayList<>();
+    for (Application app : apps.values()) {
+      for (Instance i : app.instances()) {
+        if (now - i.renewTimestamp() > expireNanos) {
+          expired.add(i);
+        }
+      }
+    }
+    return expired;
+  }
+
+  // ---- snapshot restore: rebuilds exactly the state that was saved ----
+
+  /** Puts back a saved instance as is (timestamps included). */
+  public void restoreInstance(Instance instance) {
+    Application app = apps.computeIfAbsent(instance.appKey(), Application::new);
+    if (app.instance(instance.hostname()) == null) {
+      instanceCount++;
+    }
+    app.put(instance);
+  }
+
+  public void restoreLatestTimestamp(AppKey key, long latestTimestamp) {
+    Application app = apps.get(key);
+    if (app == null) {
+      throw new IllegalStateException("no instances restored for " + key);
+    }
+    app.restoreLatestTimestamp(latestTimestamp);
+  }
+
+  public void restoreGuard(long renewsThisWindow, long renewsLastWindow) {
+    guard.restore(renewsThisWindow, renewsLastWindow);
+  }
+}

@@ -1,0 +1,163 @@
+package dev.roster.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roster.node.cluster.NodeAnnouncer;
+import dev.roster.node.cluster.PeerDirectory;
+import dev.roster.node.config.CommandLineArgs;
+import dev.roster.node.config.ConfigException;
+import dev.roster.node.config.HostPort;
+import dev.roster.node.config.NodeConfig;
+import dev.roster.node.http.Api;
+import dev.roster.node.http.HttpServer;
+import dev.roster.node.model.GuardPolicy;
+import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Status;
+import dev.roster.node.raft.RaftRegistry;
+import dev.roster.node.raft.RaftSettings;
+import dev.roster.node.raft.RegistryStateMachine;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Roster node: Raft, the replicated registry, its HTTP API, and their lifecycle. */
+public final class RosterNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RosterNode.class);
+  public static final String RAFT_GROUP = "roster";
+  private static final Duration MAX_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
+
+  private final NodeConfig config;
+  private final RegistryStateMachine fsm;
+  private final RaftRegistry raft;
+  private final PeerDirectory directory;
+  private final NodeAnnouncer announcer;
+  private final HttpServer http;
+  private InetSocketAddress httpAddress;
+  private volatile boolean closed;
+
+  public RosterNode(NodeConfig config) {
+    this.config = config;
+    this.fsm = new RegistryStateMachine(GuardPolicy.of(
+        config.evictInterval().toMillis(), config.renewInterval().toMillis(), config.protectThreshold()));
+    this.raft = new RaftRegistry(new RaftSettings(
+        RAFT_GROUP,
+        config.raft().toString(),
+        config.peers().stream().map(HostPort::toString).toList(),
+        config.dataDir(),
+        (int) config.electionTimeout().toMillis(),
+        (int) Math.max(1, config.snapshotInterval().toSeconds())), fsm);
+    // Nodes announce themselves more often than clients renew, so /discovery/nodes notices a lost
+    // node within seconds; each announcement is one small Raft entry.
+    Duration announceInterval = config.renewInterval().compareTo(MAX_ANNOUNCE_INTERVAL) < 0
+        ? config.renewInterval() : MAX_ANNOUNCE_INTERVAL;
+    this.directory = new PeerDirectory(raft, announceInterval.multipliedBy(3).toNanos());
+    long writeTimeoutMs = config.electionTimeout().toMillis() + 1000;
+    this.announcer = new NodeAnnouncer(raft, directory,
+        new InstanceSpec(config.zone(), PeerDirectory.ENV, PeerDirectory.APPID, config.raft().toString(),
+            List.of(config.advertise()), version(), Status.UP, Map.of()),
+        announceInterval, writeTimeoutMs);
+    fsm.addLeadershipListener(announcer);
+    ObjectMapper json = Api.json();
+    this.http = new HttpServer(
+        Api.router(raft, directory, config.advertise(), config.electionTimeout().toMillis(), json), json);
+  }
+
+  private static String version() {
+    String v = RosterNode.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  public RosterNode start() {
+    raft.start();
+    try {
+      httpAddress = http.start(config.http().host(), config.http().port());
+    } catch (RuntimeException e) {
+      raft.close();
+      throw e;
+    }
+    announcer.start();
+    log.info("listening on http://{}:{} (raft {}, peers {}, data {})",
+        httpAddress.getHostString(), httpAddress.getPort(), config.raft(), config.peers(), config.dataDir());
+    return this;
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public RaftRegistry raft() {
+    return raft;
+  }
+
+  public InetSocketAddress httpAddress() {
+    return httpAddress;
+  }
+
+  /** The base URL of this node's HTTP API, as bound (e.g. {@code http://127.0.0.1:7171}). */
+  public String url() {
+    return "http://" + httpAddress.getHostString() + ":" + httpAddress.getPort();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    http.stopAccepting();
+    announcer.close();
+    http.close();
+    raft.close();
+    log.info("stopped");
+  }
+
+  public static void main(String[] args) {
+    // sofa-common-tools' Logback integration breaks on Logback 1.5; Roster configures Logback itself.
+    System.setProperty("logback.middleware.log.disable", "true");
+    NodeConfig config;
+    try {
+      Map<String, String> settings = CommandLineArgs.parse(args);
+      if (settings == null) {
+        return;
+      }
+      config = NodeConfig.fromSettings(settings);
+    } catch (ConfigException e) {
+      System.err.println("roster-node: " + e.getMessage());
+      System.err.println("Try 'java -jar roster-node.jar --help'.");
+      System.exit(2);
+      return;
+    }
+    RosterNode node = new RosterNode(config);
+    // sofa-common-tools (under JRaft's RPC layer) prints banner lines straight to System.out while
+    // it initialises; Roster logs to stderr, so stdout is muted for the start only.
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+    try {
+      node.start();
+    } catch (RuntimeException e) {
+      System.setOut(stdout);
+      LoggerFactory.getLogger(RosterNode.class).error("cannot start: {}", e.getMessage(), e);
+      node.close();
+      System.exit(1);
+      return;
+    } finally {
+      System.setOut(stdout);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down");
+      node.close();
+      stopped.countDown();
+    }, "roster-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

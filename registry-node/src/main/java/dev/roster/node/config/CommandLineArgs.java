@@ -1,0 +1,113 @@
+package dev.roster.node.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The node's command line: {@code -c FILE} plus one flag per setting; flags override the file. */
+@Command(
+    name = "roster-node",
+    mixinStandardHelpOptions = true,
+    version = "roster-node 0.1.0",
+    sortOptions = false,
+    description = "Runs one Roster registry node. With no arguments: a single-node registry on 127.0.0.1:7171.")
+public final class CommandLineArgs {
+  @Option(names = "-c", paramLabel = "FILE", description = "config file (.yml, .yaml or .properties); flags override it")
+  Path configFile;
+
+  @Option(names = "--http", paramLabel = "HOST:PORT", description = "HTTP listen address (default 127.0.0.1:7171)")
+  String http;
+
+  @Option(names = "--advertise", paramLabel = "URL", description = "HTTP URL other nodes and clients use (default from --http)")
+  String advertise;
+
+  @Option(names = "--raft", paramLabel = "HOST:PORT", description = "Raft address of this node (default 127.0.0.1:7271)")
+  String raft;
+
+  @Option(names = "--peers", paramLabel = "A,B,C", description = "Raft addresses of the initial cluster (default: this node alone)")
+  String peers;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "data directory (default ./roster-data)")
+  String data;
+
+  @Option(names = "--zone", paramLabel = "ZONE", description = "zone of this node (default 'default')")
+  String zone;
+
+  @Option(names = "--renew-interval", paramLabel = "D", description = "how often clients renew (default 30s)")
+  String renewInterval;
+
+  @Option(names = "--evict-interval", paramLabel = "D", description = "eviction check period (default 60s)")
+  String evictInterval;
+
+  @Option(names = "--expire", paramLabel = "D", description = "instance expiry without renew (default 90s)")
+  String expire;
+
+  @Option(names = "--protect-threshold", paramLabel = "F", description = "self-protection threshold (default 0.85)")
+  String protectThreshold;
+
+  @Option(names = "--evict-ceiling", paramLabel = "D", description = "evict even under protection after this long (default 1h)")
+  String evictCeiling;
+
+  @Option(names = "--poll-hold", paramLabel = "D", description = "long-poll hold time (default 30s)")
+  String pollHold;
+
+  @Option(names = "--election-timeout", paramLabel = "D", description = "Raft election timeout (default 1000ms)")
+  String electionTimeout;
+
+  @Option(names = "--snapshot-interval", paramLabel = "D", description = "Raft snapshot period (default 1h)")
+  String snapshotInterval;
+
+  @Option(names = "--shutdown-grace", paramLabel = "D", description = "longest a graceful shutdown takes (default 5s)")
+  String shutdownGrace;
+
+  /**
+   * Parses the arguments into settings (file first, flags over it). Returns null when help or the
+   * version was printed.
+   */
+  public static Map<String, String> parse(String... args) {
+    CommandLineArgs a = new CommandLineArgs();
+    CommandLine cl = new CommandLine(a);
+    try {
+      cl.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    if (cl.isUsageHelpRequested()) {
+      cl.usage(System.out);
+      return null;
+    }
+    if (cl.isVersionHelpRequested()) {
+      cl.printVersionHelp(System.out);
+      return null;
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (a.configFile != null) {
+      settings.putAll(ConfigLoader.readFile(a.configFile));
+    }
+    put(settings, "http", a.http);
+    put(settings, "advertise", a.advertise);
+    put(settings, "raft", a.raft);
+    put(settings, "peers", a.peers);
+    put(settings, "data", a.data);
+    put(settings, "zone", a.zone);
+    put(settings, "renew-interval", a.renewInterval);
+    put(settings, "evict-interval", a.evictInterval);
+    put(settings, "expire", a.expire);
+    put(settings, "protect-threshold", a.protectThreshold);
+    put(settings, "evict-ceiling", a.evictCeiling);
+    put(settings, "poll-hold", a.pollHold);
+    put(settings, "election-timeout", a.electionTimeout);
+    put(settings, "snapshot-interval", a.snapshotInterval);
+    put(settings, "shutdown-grace", a.shutdownGrace);
+    return settings;
+  }
+
+  private static void put(Map<String, String> settings, String key, String value) {
+    if (value != null) {
+      settings.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.roster.node.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything a node is configured with, validated. Built from settings keyed by the command-line
+ * flag names ({@code http}, {@code renew-interval}, ...), whatever their source: flags, a config
+ * file, or a test.
+ */
+public record NodeConfig(
+    HostPort http,
+    String advertise,
+    HostPort raft,
+    List<HostPort> peers,
+    Path dataDir,
+    String zone,
+    Duration renewInterval,
+    Duration evictInterval,
+    Duration expire,
+    double protectThreshold,
+    Duration evictCeiling,
+    Duration pollHold,
+    Duration electionTimeout,
+    Duration snapshotInterval,
+    Duration shutdownGrace) {
+
+  /** Every setting with its default; {@code peers} and {@code advertise} default from others. */
+  public static final Map<String, String> DEFAULTS = defaults();
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("http", "127.0.0.1:7171");
+    d.put("advertise", "");
+    d.put("raft", "127.0.0.1:7271");
+    d.put("peers", "");
+    d.put("data", "./roster-data");
+    d.put("zone", "default");
+    d.put("renew-interval", "30s");
+    d.put("evict-interval", "60s");
+    d.put("expire", "90s");
+    d.put("protect-threshold", "0.85");
+    d.put("evict-ceiling", "1h");
+    d.put("poll-hold", "30s");
+    d.put("election-timeout", "1000ms");
+    d.put("snapshot-interval", "1h");
+    d.put("shutdown-grace", "5s");
+    return Map.copyOf(d);
+  }
+
+  public NodeConfig {
+    peers = List.copyOf(peers);
+  }
+
+  public static NodeConfig defaultsOnly() {
+    return fromSettings(Map.of());
+  }
+
+  /** Validates settings (unknown keys included) and fills in defaults. */
+  public static NodeConfig fromSettings(Map<String, String> settings) {
+    for (String key : settings.keySet()) {
+      if (!DEFAULTS.containsKey(key)) {
+        throw new ConfigException("unknown setting '" + key + "' (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
+      }
+    }
+    Map<String, String> s = new LinkedHashMap<>(DEFAULTS);
+    settings.forEach((k, v) -> s.put(k, v == null ? "" : v.trim()));
+
+    HostPort http = get(s, "http", HostPort::parse);
+    HostPort raft = get(s, "raft", HostPort::parse);
+    List<HostPort> peers = new ArrayList<>();
+    for (String p : s.get("peers").split(",")) {
+      if (!p.isBlank()) {
+        peers.add(get(Map.of("peers", p), "peers", HostPort::parse));
+      }
+    }
+    if (peers.isEmpty()) {
+      peers.add(raft);
+    }
+    if (!peers.contains(raft)) {
+      throw new ConfigException("peers: " + s.get("peers") + " does not include this node's raft address " + raft);
+    }
+    String advertise = s.get("advertise");
+    if (advertise.isEmpty()) {
+      advertise = "http://" + (isWildcard(http.host()) ? "127.0.0.1" : http.host()) + ":" + http.port();
+    } else if (!advertise.startsWith("http://") && !advertise.startsWith("https://")) {
+      throw new ConfigException("advertise: '" + advertise + "' must be an http:// or https:// URL");
+    }
+    advertise = advertise.endsWith("/") ? advertise.substring(0, advertise.length() - 1) : advertise;
+    String data = s.get("data");
+    if (data.isEmpty()) {
+      throw new ConfigException("data: must not be empty");
+    }
+    String zone = s.get("zone");
+    if (zone.isEmpty()) {
+      throw new ConfigException("zone: must not be empty");
+    }
+    Duration renew = positive(s, "renew-interval");
+    Duration evict = positive(s, "evict-interval");
+    Duration expire = positive(s, "expire");
+    double threshold = get(s, "protect-threshold", Double::parseDouble);
+    if (!(threshold > 0 && threshold <= 1)) {
+      throw new ConfigException("protect-threshold: " + threshold + " must be in (0, 1]");
+    }
+    Duration ceiling = positive(s, "evict-ceiling");
+    if (expire.compareTo(renew) <= 0) {
+      throw new ConfigException("expire (" + Durations.format(expire) + ") must be longer than renew-interval (" + Durations.format(renew) + ")");
+    }
+    if (ceiling.compareTo(expire) < 0) {
+      throw new ConfigException("evict-ceiling (" + Durations.format(ceiling) + ") must not be shorter than expire (" + Durations.format(expire) + ")");
+    }
+    Duration election = positive(s, "election-timeout");
+    if (election.toMillis() < 100) {
+      throw new ConfigException("election-timeout: must be at least 100ms");
+    }
+    Duration snapshot = positive(s, "snapshot-interval");
+    if (snapshot.toSeconds() < 1) {
+      throw new ConfigException("snapshot-interval: must be at least 1s");
+    }
+    return new NodeConfig(http, advertise, raft, peers, Path.of(data), zone, renew, evict, expire,
+        threshold, ceiling, positive(s, "poll-hold"), election, snapshot, positive(s, "shutdown-grace"));
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
+  private static <T> T get(Map<String, String> s, String key, Function<String, T> parser) {
+    try {
+      return parser.apply(s.get(key));
+    } catch (RuntimeException e) {
+      throw new ConfigException(key + ": " + (e.getMessage() == null ? "invalid value '" + s.get(key) + "'" : e.getMessage()));
+    }
+  }
+
+  private static Duration positive(Map<String, String> s, String key) {
+    Duration d = get(s, key, Durations::parse);
+    if (d.isZero() || d.isNegative()) {
+      throw new ConfigException(key + ": must be positive");
+    }
+    return d;
+  }
+}

@@ -1,0 +1,31 @@
+package dev.roster.node.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.roster.node.cluster.PeerDirectory;
+import dev.roster.node.raft.RaftRegistry;
+
+/** Assembles the routes of the HTTP contract. */
+public final class Api {
+  private Api() {}
+
+  /** JSON as the discovery protocol spells it: snake_case names, nulls kept. */
+  public static ObjectMapper json() {
+    return new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .setSerializationInclusion(JsonInclude.Include.ALWAYS)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  }
+
+  public static Router router(
+      RaftRegistry raft, PeerDirectory directory, String advertise, long electionTimeoutMs,
+      ObjectMapper json) {
+    Router router = new Router();
+    WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
+    new RegistryApi(raft, writes, json).routes(router);
+    new ClusterApi(raft, directory, advertise).routes(router);
+    return router;
+  }
+}

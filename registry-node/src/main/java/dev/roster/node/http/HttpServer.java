@@ -1,0 +1,235 @@
+package dev.roster.node.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roster.node.raft.NotLeaderException;
+import dev.roster.node.raft.UnavailableException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front door (Netty): aggregates requests up to 1 MiB, parses parameters, routes, and
+ * writes every outcome — success, refusal or failure — in the JSON envelope of the contract.
+ */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+  public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+  private final Router router;
+  private final ObjectMapper json;
+  private final AtomicBoolean accepting = new AtomicBoolean(true);
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private Channel channel;
+
+  public HttpServer(Router router, ObjectMapper json) {
+    this.router = router;
+    this.json = json;
+  }
+
+  public InetSocketAddress start(String host, int port) {
+    boss = new NioEventLoopGroup(1, new DefaultThreadFactory("roster-http-accept", true));
+    workers = new NioEventLoopGroup(0, new DefaultThreadFactory("roster-http", true));
+    try {
+      channel = new ServerBootstrap()
+          .group(boss, workers)
+          .channel(NioServerSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, 1024)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline()
+                  .addLast(new HttpServerCodec())
+                  .addLast(new JsonAggregator())
+                  .addLast(new ApiHandler());
+            }
+          })
+          .bind(host, port)
+          .syncUninterruptibly()
+          .channel();
+    } catch (RuntimeException e) {
+      close();
+      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** New requests get -503 from now on; requests already running complete. */
+  public void stopAccepting() {
+    accepting.set(false);
+  }
+
+  @Override
+  public void close() {
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
+    }
+    if (boss != null) {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+    if (workers != null) {
+      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  /** Answers an oversized body with -413 in our envelope instead of Netty's bare response. */
+  private final class JsonAggregator extends HttpObjectAggregator {
+    JsonAggregator() {
+      super(MAX_BODY_BYTES, true);
+    }
+
+    /** With {@code Expect: 100-continue} the refusal is sent before the body: same envelope. */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+      Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+      if (response instanceof FullHttpResponse r
+          && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+        r.release();
+        FullHttpResponse ours = encode(pipeline.channel().alloc(), tooLarge());
+        ours.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return ours;
+      }
+      return response;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      FullHttpResponse response = encode(ctx.alloc(), tooLarge());
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      CompletableFuture<Reply> reply;
+      try {
+        reply = dispatch(request);
+      } catch (RuntimeException e) {
+        reply = CompletableFuture.failedFuture(e);
+      }
+      reply.handle((r, e) -> e == null ? r : toReply(e))
+          .thenAcceptAsync(r -> write(ctx, r, keepAlive), ctx.executor());
+    }
+
+    private CompletableFuture<Reply> dispatch(FullHttpRequest request) {
+      DecoderResult decoded = request.decoderResult();
+      if (decoded.isFailure()) {
+        throw new ApiException(Code.BAD_REQUEST, "malformed HTTP request: " + decoded.cause().getMessage());
+      }
+      if (!accepting.get()) {
+        throw new UnavailableException("node is shutting down");
+      }
+      String path;
+      try {
+        path = new QueryStringDecoder(request.uri()).path();
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(Code.BAD_REQUEST, "malformed URI: " + e.getMessage());
+      }
+      Handler handler = router.route(request.method().name(), path);
+      Params params = Params.parse(request, json);
+      return handler.handle(new ApiRequest(request.method().name(), path, request.uri(), params));
+    }
+
+    private void write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
+      FullHttpResponse response = encode(ctx.alloc(), reply);
+      if (keepAlive) {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        ctx.writeAndFlush(response);
+      } else {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!(cause instanceof IOException)) {
+        log.warn("HTTP connection failed: {}", cause.toString());
+      }
+      ctx.close();
+    }
+  }
+
+  private static Reply tooLarge() {
+    return Reply.of(Code.TOO_LARGE, "request body is larger than " + MAX_BODY_BYTES + " bytes");
+  }
+
+  private Reply toReply(Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof ApiException api) {
+      return api.toReply();
+    }
+    if (cause instanceof UnavailableException) {
+      return Reply.of(Code.UNAVAILABLE, cause.getMessage());
+    }
+    if (cause instanceof NotLeaderException) {
+      return Reply.of(Code.UNAVAILABLE, "leader unknown or changing: " + cause.getMessage());
+    }
+    log.error("internal error", cause);
+    return Reply.of(Code.INTERNAL, "internal error: " + cause);
+  }
+
+  private FullHttpResponse encode(ByteBufAllocator alloc, Reply reply) {
+    Map<String, Object> envelope = new LinkedHashMap<>();
+    envelope.put("code", reply.code().value);
+    envelope.put("message", reply.message());
+    envelope.put("data", reply.data());
+    ByteBuf buf = alloc.buffer(256);
+    try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
+      json.writeValue((java.io.OutputStream) out, envelope);
+    } catch (IOException e) {
+      buf.release();
+      log.error("cannot encode reply", e);
+      buf = alloc.buffer(64);
+      buf.writeCharSequence("{\"code\":-500,\"message\":\"cannot encode reply\",\"data\":null}",
+          java.nio.charset.StandardCharsets.UTF_8);
+      reply = Reply.of(Code.INTERNAL, "");
+    }
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.code().status, buf);
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+    reply.headers().forEach((k, v) -> response.headers().set(k, v));
+    return response;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.roster.node.http;
+
+import com.alipay.sofa.jraft.entity.PeerId;
+import dev.roster.node.cluster.PeerDirectory;
+import dev.roster.node.command.ApplyResult;
+import dev.roster.node.command.RegistryCommand;
+import dev.roster.node.raft.NotLeaderException;
+import dev.roster.node.raft.RaftRegistry;
+import dev.roster.node.raft.UnavailableException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+
+/**
+ * Where a write goes: proposed here when this node leads, redirected (307) to the leader's HTTP
+ * address when another node leads, held for at most one election timeout while there is no
+ * leader. Whatever happens, the caller has an answer within election timeout + 1 s.
+ */
+final class WriteGate {
+  private final RaftRegistry raft;
+  private final PeerDirectory directory;
+  private final long electionTimeoutMs;
+  private final long budgetMs;
+
+  WriteGate(RaftRegistry raft, PeerDirectory directory, long electionTimeoutMs) {
+    this.raft = raft;
+    this.directory = directory;
+    this.electionTimeoutMs = electionTimeoutMs;
+    this.budgetMs = electionTimeoutMs + 1000;
+  }
+
+  long budgetMs() {
+    return budgetMs;
+  }
+
+  CompletableFuture<Reply> submit(
+      ApiRequest request, LongFunction<RegistryCommand> command, Function<ApplyResult, Reply> onResult) {
+    long deadline = System.nanoTime() + budgetMs * 1_000_000;
+    return route(request, command, onResult, deadline, true);
+  }
+
+  private CompletableFuture<Reply> route(
+      ApiRequest request, LongFunction<RegistryCommand> command, Function<ApplyResult, Reply> onResult,
+      long deadline, boolean mayWait) {
+    long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    if (raft.isLeader()) {
+      return raft.propose(command, remainingMs)
+          .thenApply(onResult)
+          .exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof NotLeaderException && mayWait) {
+              // lost leadership between the check and the apply: route again, once
+              return route(request, command, onResult, deadline, false);
+            }
+            return CompletableFuture.failedFuture(cause);
+          });
+    }
+    // a leader that is handing over still names itself: treat that like an election
+    Optional<PeerId> leader = raft.leader().filter(l -> !l.equals(raft.self()));
+    if (leader.isPresent()) {
+      return CompletableFuture.completedFuture(redirect(request, leader.get()));
+    }
+    if (!mayWait) {
+      return CompletableFuture.failedFuture(new UnavailableException("no leader elected"));
+    }
+    return raft.awaitLeader(Math.min(electionTimeoutMs, remainingMs))
+        .thenCompose(elected -> elected.isPresent()
+            ? route(request, command, onResult, deadline, false)
+            : CompletableFuture.failedFuture(new UnavailableException(
+                "no leader elected within " + electionTimeoutMs + " ms")));
+  }
+
+  private Reply redirect(ApiRequest request, PeerId leader) {
+    Optional<String> url = directory.httpAddressOf(leader);
+    if (url.isEmpty()) {
+      throw new UnavailableException(
+          "leader " + leader.getEndpoint() + " has not announced its HTTP address yet");
+    }
+    return new Reply(
+        Code.NOT_LEADER,
+        "not the leader; retry on " + url.get(),
+        Map.of("leader", url.get()),
+        Map.of("Location", url.get() + request.uri()));
+  }
+}

@@ -1,0 +1,300 @@
+package dev.roster.node.raft;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.NodeManager;
+import com.alipay.sofa.jraft.RaftGroupService;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.closure.ReadIndexClosure;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.core.State;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.entity.Task;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.RaftOptions;
+import dev.roster.node.command.ApplyResult;
+import dev.roster.node.command.CommandCodec;
+import dev.roster.node.command.RegistryCommand;
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry as seen through Raft: proposes writes on the leader (stamping the leader's clock
+ * into each), serves linearizable reads through readIndex, and reports who leads.
+ */
+public final class RaftRegistry implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RaftRegistry.class);
+  private static final byte[] NO_CONTEXT = new byte[0];
+
+  private final RaftSettings settings;
+  private final RegistryStateMachine fsm;
+  private final PeerId self;
+  private final ScheduledExecutorService timer;
+  private RaftGroupService group;
+  private volatile Node node;
+
+  public RaftRegistry(RaftSettings settings, RegistryStateMachine fsm) {
+    this.settings = settings;
+    this.fsm = fsm;
+    this.self = parsePeer(settings.self());
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "roster-raft-timer");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static PeerId parsePeer(String address) {
+    PeerId peer = new PeerId();
+    if (!peer.parse(address)) {
+      throw new IllegalArgumentException("not a host:port Raft address: " + address);
+    }
+    return peer;
+  }
+
+  public void start() {
+    File dir = settings.dataDir().toFile();
+    if (!dir.isDirectory() && !dir.mkdirs()) {
+      throw new IllegalStateException("cannot create data directory " + dir);
+    }
+    Configuration conf = new Configuration();
+    settings.peers().forEach(p -> conf.addPeer(parsePeer(p)));
+
+    NodeOptions options = new NodeOptions();
+    options.setFsm(fsm);
+    options.setInitialConf(conf);
+    options.setElectionTimeoutMs(settings.electionTimeoutMs());
+    options.setSnapshotIntervalSecs(settings.snapshotIntervalSecs());
+    options.setLogUri(new File(dir, "log").getPath());
+    options.setRaftMetaUri(new File(dir, "meta").getPath());
+    options.setSnapshotUri(new File(dir, "snapshot").getPath());
+    // Several nodes in one JVM (tests) share timers instead of each starting its own pools.
+    options.setSharedElectionTimer(true);
+    options.setSharedVoteTimer(true);
+    options.setSharedStepDownTimer(true);
+    options.setSharedSnapshotTimer(true);
+    options.setSharedTimerPool(true);
+    RaftOptions raftOptions = new RaftOptions();
+    raftOptions.setSync(true);
+    options.setRaftOptions(raftOptions);
+
+    group = new RaftGroupService(settings.groupId(), self, options);
+    try {
+      node = group.start();
+    } catch (RuntimeException e) {
+      cleanUpFailedStart();
+      throw e;
+    }
+    if (node == null) {
+      cleanUpFailedStart();
+      throw new IllegalStateException(
+          "Raft node did not start (is " + settings.self() + " free, is "
+              + settings.dataDir() + " used by another node?)");
+    }
+  }
+
+  /** RaftGroupService leaks a half-started node when start fails (port taken): release it. */
+  private void cleanUpFailedStart() {
+    Node leaked = group.getRaftNode();
+    if (leaked != null) {
+      leaked.shutdown();
+      try {
+        leaked.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      NodeManager.getInstance().remove(leaked);
+    }
+    group.shutdown();
+  }
+
+  public PeerId self() {
+    return self;
+  }
+
+  public RegistryStateMachine stateMachine() {
+    return fsm;
+  }
+
+  public boolean isLeader() {
+    Node n = node;
+    return n != null && n.isLeader();
+  }
+
+  public Optional<PeerId> leader() {
+    Node n = node;
+    PeerId leader = n == null ? null : n.getLeaderId();
+    return leader == null || leader.isEmpty() ? Optional.empty() : Optional.of(leader);
+  }
+
+  /**
+   * Proposes a write built from the leader's timestamp. Completes with the apply result once the
+   * entry is committed and applied here, or exceptionally with {@link NotLeaderException} /
+   * {@link UnavailableException}; never later than {@code timeoutMs}.
+   */
+  public CompletableFuture<ApplyResult> propose(LongFunction<RegistryCommand> command, long timeoutMs) {
+    Node n = node;
+    if (n == null || !n.isLeader()) {
+      return CompletableFuture.failedFuture(
+          new NotLeaderException(leader().orElse(null), "not the leader"));
+    }
+    ProposalClosure closure = new ProposalClosure(command.apply(leaderTimestamp()));
+    Task task = new Task(ByteBuffer.wrap(CommandCodec.encode(closure.command)), closure);
+    n.apply(task);
+    return closure.future
+        .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, timeoutMs)));
+  }
+
+  /**
+   * The leader's wall clock in Unix nanoseconds, never below a timestamp already applied: a new
+   * leader whose clock is behind must not move renew timestamps backwards.
+   */
+  private long leaderTimestamp() {
+    Instant now = Instant.now();
+    long wall = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return Math.max(wall, fsm.lastAppliedTs());
+  }
+
+  /** Completes when this node has applied everything committed before the call (linearizable). */
+  public CompletableFuture<Void> readIndex(long timeoutMs) {
+    Node n = node;
+    CompletableFuture<Void> future = new CompletableFuture<>();
+    if (n == null) {
+      future.completeExceptionally(new UnavailableException("node not started"));
+      return future;
+    }
+    n.readIndex(NO_CONTEXT, new ReadIndexClosure() {
+      @Override
+      public void run(Status status, long index, byte[] reqCtx) {
+        if (status.isOk()) {
+          future.complete(null);
+        } else {
+          future.completeExceptionally(
+              new UnavailableException("consistent read failed: " + status.getErrorMsg()));
+        }
+      }
+    });
+    return future
+        .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, timeoutMs)));
+  }
+
+  /**
+   * Completes with the leader as soon as one is known, or empty after {@code timeoutMs}: a write
+   * arriving during an election waits for it instead of failing at once.
+   */
+  public CompletableFuture<Optional<PeerId>> awaitLeader(long timeoutMs) {
+    Optional<PeerId> known = leader();
+    if (known.isPresent() || timeoutMs <= 0) {
+      return CompletableFuture.completedFuture(known);
+    }
+    CompletableFuture<Optional<PeerId>> result = new CompletableFuture<>();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      Optional<PeerId> leader = leader();
+      if (leader.isPresent() || System.nanoTime() >= deadline) {
+        result.complete(leader);
+      } else {
+        timer.schedule(check[0], 20, TimeUnit.MILLISECONDS);
+      }
+    };
+    timer.schedule(check[0], 20, TimeUnit.MILLISECONDS);
+    return result;
+  }
+
+  private static Throwable translate(Throwable e, long timeoutMs) {
+    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+        ? e.getCause() : e;
+    if (cause instanceof TimeoutException) {
+      return new UnavailableException("no quorum within " + timeoutMs + " ms");
+    }
+    return cause;
+  }
+
+  /** True when a leader is known and this node has applied everything it knows is committed. */
+  public boolean isReady() {
+    Node n = node;
+    return n != null && fsm.error() == null && leader().isPresent()
+        && n.getLastAppliedLogIndex() >= n.getLastCommittedIndex();
+  }
+
+  public ClusterStatus status() {
+    Node n = node;
+    if (n == null) {
+      return new ClusterStatus(self.toString(), "stopped", fsm.term(), null, 0, 0, 0,
+          settings.peers(), List.of(), fsm.error());
+    }
+    return new ClusterStatus(
+        self.toString(),
+        role(n.getNodeState()),
+        fsm.term(),
+        leader().map(PeerId::toString).orElse(null),
+        n.getLastLogIndex(),
+        n.getLastCommittedIndex(),
+        n.getLastAppliedLogIndex(),
+        fsm.peers().isEmpty() ? settings.peers() : fsm.peers(),
+        fsm.learners(),
+        fsm.error());
+  }
+
+  private static String role(State state) {
+    return switch (state) {
+      case STATE_LEADER, STATE_TRANSFERRING -> "leader";
+      case STATE_FOLLOWER -> "follower";
+      case STATE_CANDIDATE -> "candidate";
+      case STATE_ERROR -> "error";
+      default -> "stopped";
+    };
+  }
+
+  /** Asks JRaft for a snapshot now (tests, operators); completes when it is written. */
+  public CompletableFuture<Void> snapshot() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    node.snapshot(status -> {
+      if (status.isOk()) {
+        f.complete(null);
+      } else {
+        f.completeExceptionally(new IllegalStateException("snapshot failed: " + status));
+      }
+    });
+    return f;
+  }
+
+  /** Hands leadership to {@code peer} (or any follower when null). */
+  public Status transferLeadership(PeerId peer) {
+    Node n = node;
+    if (n == null || !n.isLeader()) {
+      return new Status(RaftError.EPERM, "not the leader");
+    }
+    return n.transferLeadershipTo(peer == null ? PeerId.ANY_PEER : peer);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    if (group != null) {
+      group.shutdown();
+      try {
+        group.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      group = null;
+    }
+    node = null;
+    log.debug("raft node {} stopped", self);
+  }
+}

@@ -1,0 +1,197 @@
+package dev.roster.node.raft;
+
+import dev.roster.node.command.BinaryReader;
+import dev.roster.node.command.BinaryWriter;
+import dev.roster.node.command.CodecException;
+import dev.roster.node.command.ModelCodec;
+import dev.roster.node.model.AppKey;
+import dev.roster.node.model.Application;
+import dev.roster.node.model.GuardPolicy;
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.Registry;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * An immutable copy of the whole registry, and its file format:
+ *
+ * <pre>
+ * magic "RSTR" | format version (int) | body | CRC32C of the body (long)
+ * body = last applied ts, guard renews this/last window, app count,
+ *        per app: appid, env, latest_timestamp, instance count, instances
+ * </pre>
+ *
+ * Capturing is cheap (instances are immutable values); writing happens off the state-machine
+ * thread.
+ */
+public record RegistrySnapshot(
+    long lastAppliedTs, long renewsThisWindow, long renewsLastWindow, List<AppState> apps) {
+
+  static final int MAGIC = 0x52535452; // "RSTR"
+  static final int FORMAT_VERSION = 1;
+
+  public record AppState(AppKey key, long latestTimestamp, List<Instance> instances) {}
+
+  /** Copies the registry's state; call it where nothing mutates the registry concurrently. */
+  public static RegistrySnapshot capture(Registry registry, long lastAppliedTs) {
+    List<AppState> apps = new ArrayList<>(registry.applicationCount());
+    for (Application app : registry.applications()) {
+      apps.add(new AppState(app.key(), app.latestTimestamp(), List.copyOf(app.instances())));
+    }
+    return new RegistrySnapshot(
+        lastAppliedTs,
+        registry.guard().renewsThisWindow(),
+        registry.guard().renewsLastWindow(),
+        apps);
+  }
+
+  /** Builds a fresh registry holding exactly this state. */
+  public Registry restore(GuardPolicy policy) {
+    Registry registry = new Registry(policy);
+    for (AppState app : apps) {
+      app.instances().forEach(registry::restoreInstance);
+      registry.restoreLatestTimestamp(app.key(), app.latestTimestamp());
+    }
+    registry.restoreGuard(renewsThisWindow, renewsLastWindow);
+    return registry;
+  }
+
+  public long instanceCount() {
+    return apps.stream().mapToLong(a -> a.instances().size()).sum();
+  }
+
+  /** Writes the snapshot and forces it to disk. */
+  public void writeTo(Path file) throws IOException {
+    try (FileChannel channel =
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+      DataOutputStream header = new DataOutputStream(raw);
+      header.writeInt(MAGIC);
+      header.writeInt(FORMAT_VERSION);
+      CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32C());
+      BinaryWriter w = new BinaryWriter(checked);
+      w.writeLong(lastAppliedTs).writeLong(renewsThisWindow).writeLong(renewsLastWindow);
+      w.writeInt(apps.size());
+      for (AppState app : apps) {
+        w.writeString(app.key().appid()).writeString(app.key().env());
+        w.writeLong(app.latestTimestamp()).writeInt(app.instances().size());
+        for (Instance i : app.instances()) {
+          ModelCodec.writeInstance(w, i);
+        }
+      }
+      w.flush();
+      header.writeLong(checked.getChecksum().getValue());
+      header.flush();
+      channel.force(true);
+    }
+  }
+
+  /** Reads a snapshot file; a wrong magic, version or checksum is a {@link CodecException}. */
+  public static RegistrySnapshot readFrom(Path file) throws IOException {
+    long size = Files.size(file);
+    long bodySize = size - 8 - 8;
+    if (bodySize < 0) {
+      throw new CodecException("snapshot file too short: " + size + " bytes");
+    }
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      DataInputStream header = new DataInputStream(raw);
+      if (header.readInt() != MAGIC) {
+        throw new CodecException("not a Roster snapshot: " + file);
+      }
+      int version = header.readInt();
+      if (version != FORMAT_VERSION) {
+        throw new CodecException("unsupported snapshot format version " + version);
+      }
+      CheckedInputStream checked = new CheckedInputStream(new Limited(raw, bodySize), new CRC32C());
+      BinaryReader r = new BinaryReader(checked);
+      long lastTs = r.readLong();
+      long thisWindow = r.readLong();
+      long lastWindow = r.readLong();
+      int appCount = r.readInt();
+      if (appCount < 0) {
+        throw new CodecException("bad application count " + appCount);
+      }
+      List<AppState> apps = new ArrayList<>(Math.min(appCount, 1 << 16));
+      for (int a = 0; a < appCount; a++) {
+        AppKey key = new AppKey(r.readRequiredString(), r.readRequiredString());
+        long latest = r.readLong();
+        int n = r.readInt();
+        if (n < 1) {
+          throw new CodecException("bad instance count " + n + " for " + key);
+        }
+        List<Instance> instances = new ArrayList<>(Math.min(n, 1 << 16));
+        for (int i = 0; i < n; i++) {
+          instances.add(ModelCodec.readInstance(r));
+        }
+        apps.add(new AppState(key, latest, instances));
+      }
+      if (!r.atEnd()) {
+        throw new CodecException("trailing bytes in snapshot body");
+      }
+      long expected = header.readLong();
+      if (expected != checked.getChecksum().getValue()) {
+        throw new CodecException("snapshot checksum mismatch in " + file);
+      }
+      return new RegistrySnapshot(lastTs, thisWindow, lastWindow, apps);
+    }
+  }
+
+  /** Exposes exactly {@code limit} bytes of the underlying stream (the body before the checksum). */
+  private static final class Limited extends FilterInputStream {
+    private long left;
+
+    Limited(InputStream in, long limit) {
+      super(in);
+      this.left = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = super.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = super.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(super.available(), left);
+    }
+  }
+}

@@ -3,11 +3,18 @@ package dev.roster.node.command;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.SetChange;
 import java.util.List;
+import java.util.Objects;
 
 public record SetCommand(long ts, String env, String appid, List<SetChange> changes)
     implements RegistryCommand {
+  /** Rejects what the decoder would reject: followers must be able to read every entry. */
   public SetCommand {
+    Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(appid, "appid");
     changes = List.copyOf(changes);
+    if (changes.isEmpty()) {
+      throw new IllegalArgumentException("a set changes at least one instance");
+    }
   }
 
   @Override

@@ -1,0 +1,88 @@
+package dev.roster.node.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Status;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModelCodecTest {
+  private static final Instance INSTANCE =
+      new Instance(
+          "sh001", "prod", "main.web.svc", "host-1", List.of("http://a:1", "grpc://a:2"), "v9",
+          Status.WAITING, Map.of("k1", "v1", "k2", ""), 1, 2, 3, 4, Long.MAX_VALUE);
+
+  private static BinaryReader reader(byte[] bytes) {
+    return new BinaryReader(new ByteArrayInputStream(bytes));
+  }
+
+  @Test
+  void instanceRoundTripsWithAllTimestamps() {
+    BinaryWriter w = new BinaryWriter();
+    ModelCodec.writeInstance(w, INSTANCE);
+    BinaryReader r = reader(w.toByteArray());
+
+    assertThat(ModelCodec.readInstance(r)).isEqualTo(INSTANCE);
+    assertThat(r.atEnd()).isTrue();
+  }
+
+  @Test
+  void specRoundTrips() {
+    InstanceSpec spec =
+        new InstanceSpec("z", "e", "a", "h", List.of("x"), null, Status.UP, null);
+    BinaryWriter w = new BinaryWriter();
+    ModelCodec.writeSpec(w, spec);
+
+    assertThat(ModelCodec.readSpec(reader(w.toByteArray()))).isEqualTo(spec);
+  }
+
+  @Test
+  void streamingWriterWritesTheSameBytesAsTheBufferedOne() {
+    BinaryWriter buffered = new BinaryWriter();
+    ModelCodec.writeInstance(buffered, INSTANCE);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryWriter streaming = new BinaryWriter(out);
+    ModelCodec.writeInstance(streaming, INSTANCE);
+    streaming.flush();
+
+    assertThat(out.toByteArray()).isEqualTo(buffered.toByteArray());
+    assertThatThrownBy(streaming::toByteArray).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void truncatedInstanceThrows() {
+    BinaryWriter w = new BinaryWriter();
+    ModelCodec.writeInstance(w, INSTANCE);
+    byte[] bytes = w.toByteArray();
+
+    for (int len = 0; len < bytes.length; len++) {
+      byte[] prefix = Arrays.copyOf(bytes, len);
+      assertThatThrownBy(() -> ModelCodec.readInstance(reader(prefix)))
+          .as("prefix of %d bytes", len)
+          .isInstanceOf(CodecException.class);
+    }
+  }
+
+  @Test
+  void readerDistinguishesNullFromEmptyStringsAndMaps() {
+    byte[] bytes =
+        new BinaryWriter()
+            .writeString(null).writeString("")
+            .writeStringMap(null).writeStringMap(Map.of())
+            .toByteArray();
+    BinaryReader r = reader(bytes);
+
+    assertThat(r.readString()).isNull();
+    assertThat(r.readString()).isEmpty();
+    assertThat(r.readStringMap()).isNull();
+    assertThat(r.readStringMap()).isEmpty();
+    assertThat(r.atEnd()).isTrue();
+  }
+}

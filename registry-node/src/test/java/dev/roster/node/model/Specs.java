@@ -1,0 +1,39 @@
+package dev.roster.node.model;
+
+import java.util.List;
+import java.util.Map;
+
+/** Test values: one application in one zone unless a test says otherwise. */
+public final class Specs {
+  public static final String ENV = "prod";
+  public static final String APPID = "main.web.svc";
+  public static final String ZONE = "sh001";
+
+  private Specs() {}
+
+  public static Registry registry() {
+    return new Registry(GuardPolicy.DEFAULT);
+  }
+
+  public static InstanceSpec spec(String hostname) {
+    return spec(hostname, Status.UP);
+  }
+
+  public static InstanceSpec spec(String hostname, int status) {
+    return spec(ZONE, APPID, hostname, status);
+  }
+
+  public static InstanceSpec spec(String zone, String appid, String hostname, int status) {
+    return new InstanceSpec(
+        zone, ENV, appid, hostname, List.of("http://" + hostname + ":8080"), "v1", status,
+        Map.of("weight", "10"));
+  }
+
+  public static Instance stored(Registry registry, String hostname) {
+    return registry.application(ENV, APPID).orElseThrow().instance(hostname);
+  }
+
+  public static long latest(Registry registry) {
+    return registry.application(ENV, APPID).orElseThrow().latestTimestamp();
+  }
+}

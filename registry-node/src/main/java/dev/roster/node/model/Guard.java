@@ -48,7 +48,8 @@ public final class Guard {
   }
 
   public long threshold(long instances) {
-    return (long) (expectedRenews(instances) * policy.threshold());
+    // the epsilon keeps e.g. 90 x 0.7 at 63, not 62.999... truncated to 62
+    return (long) (expectedRenews(instances) * policy.threshold() + 1e-9);
   }
 
   /** True while the last window saw fewer renews than the threshold: eviction is suppressed. */

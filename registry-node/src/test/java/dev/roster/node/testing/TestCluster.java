@@ -1,0 +1,223 @@
+package dev.roster.node.testing;
+
+import dev.roster.node.RosterNode;
+import dev.roster.node.config.NodeConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+
+/**
+ * n real Roster nodes in this JVM (real JRaft, real HTTP, fsync on), each on free loopback ports
+ * with its own data directory. Nodes can be stopped and restarted on the same ports and data.
+ */
+public final class TestCluster implements AutoCloseable {
+  private final Path root;
+  private final List<Map<String, String>> settings = new ArrayList<>();
+  private final RosterNode[] nodes;
+
+  private TestCluster(int n, Map<String, String> extra) {
+    try {
+      root = Files.createTempDirectory("roster-cluster");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int[] raftPorts = new int[n];
+    int[] httpPorts = new int[n];
+    for (int i = 0; i < n; i++) {
+      raftPorts[i] = freePort();
+      httpPorts[i] = freePort();
+    }
+    List<String> peers = new ArrayList<>();
+    for (int p : raftPorts) {
+      peers.add("127.0.0.1:" + p);
+    }
+    for (int i = 0; i < n; i++) {
+      Map<String, String> s = new LinkedHashMap<>();
+      s.put("http", "127.0.0.1:" + httpPorts[i]);
+      s.put("raft", "127.0.0.1:" + raftPorts[i]);
+      s.put("peers", String.join(",", peers));
+      s.put("data", root.resolve("node" + i).toString());
+      s.put("election-timeout", "1000ms");
+      s.putAll(extra);
+      settings.add(s);
+    }
+    nodes = new RosterNode[n];
+  }
+
+  /** Starts {@code n} nodes with test-friendly defaults plus {@code extra} settings. */
+  public static TestCluster start(int n, Map<String, String> extra) {
+    TestCluster c = new TestCluster(n, extra);
+    try {
+      for (int i = 0; i < n; i++) {
+        c.startNode(i);
+      }
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  public static TestCluster start(int n) {
+    return start(n, Map.of());
+  }
+
+  public int size() {
+    return nodes.length;
+  }
+
+  public RosterNode node(int i) {
+    RosterNode node = nodes[i];
+    if (node == null) {
+      throw new IllegalStateException("node " + i + " is stopped");
+    }
+    return node;
+  }
+
+  /** Base URL of node {@code i}, also while it is stopped (same port on restart). */
+  public String url(int i) {
+    return "http://" + settings.get(i).get("http");
+  }
+
+  public String raftAddress(int i) {
+    return settings.get(i).get("raft");
+  }
+
+  public Path dataDir(int i) {
+    return Path.of(settings.get(i).get("data"));
+  }
+
+  public boolean isRunning(int i) {
+    return nodes[i] != null;
+  }
+
+  public RosterNode startNode(int i) {
+    if (nodes[i] != null) {
+      throw new IllegalStateException("node " + i + " is already running");
+    }
+    nodes[i] = new RosterNode(NodeConfig.fromSettings(settings.get(i))).start();
+    return nodes[i];
+  }
+
+  /** Stops node {@code i} (it keeps its data and ports for a restart). */
+  public void stopNode(int i) {
+    RosterNode node = nodes[i];
+    nodes[i] = null;
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  /** Waits until the running nodes agree on one running leader, and returns its index. */
+  public int awaitLeader() {
+    return awaitLeader(Duration.ofSeconds(20));
+  }
+
+  public int awaitLeader(Duration timeout) {
+    int[] found = {-1};
+    Awaitility.await("a leader among the running nodes")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          Optional<Integer> leader = leaderIndex();
+          if (leader.isEmpty()) {
+            return false;
+          }
+          String leaderRaft = raftAddress(leader.get());
+          for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null && !nodes[i].raft().leader()
+                .map(p -> p.getEndpoint().toString()).orElse("").equals(leaderRaft)) {
+              return false;
+            }
+          }
+          found[0] = leader.get();
+          return true;
+        });
+    return found[0];
+  }
+
+  /** Waits until every running node has announced itself, so followers can redirect to the leader. */
+  public int awaitReady() {
+    int leader = awaitLeader();
+    Awaitility.await("every running node ready and announced")
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null && (!nodes[i].raft().isReady()
+                || nodes[i].raft().stateMachine().read(r -> r.application("infra", "infra.discovery")
+                    .map(a -> a.size()).orElse(0)) < runningCount())) {
+              return false;
+            }
+          }
+          return true;
+        });
+    return leader;
+  }
+
+  private int runningCount() {
+    int n = 0;
+    for (RosterNode node : nodes) {
+      if (node != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private Optional<Integer> leaderIndex() {
+    for (int i = 0; i < nodes.length; i++) {
+      if (nodes[i] != null && nodes[i].raft().isLeader()) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Indexes of running nodes other than {@code leader}. */
+  public List<Integer> followers(int leader) {
+    List<Integer> f = new ArrayList<>();
+    for (int i = 0; i < nodes.length; i++) {
+      if (i != leader && nodes[i] != null) {
+        f.add(i);
+      }
+    }
+    return f;
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < nodes.length; i++) {
+      try {
+        stopNode(i);
+      } catch (RuntimeException e) {
+        // keep closing the others
+      }
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // temp dir; best effort
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -9,6 +9,9 @@ import dev.roster.node.config.HostPort;
 import dev.roster.node.config.NodeConfig;
 import dev.roster.node.http.Api;
 import dev.roster.node.http.HttpServer;
+import dev.roster.node.http.PollHub;
+import dev.roster.node.lease.EvictionPolicy;
+import dev.roster.node.lease.Evictor;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Status;
@@ -37,6 +40,8 @@ public final class RosterNode implements AutoCloseable {
   private final PeerDirectory directory;
   private final NodeAnnouncer announcer;
   private final HttpServer http;
+  private final PollHub polls;
+  private final Evictor evictor;
   private InetSocketAddress httpAddress;
   private volatile boolean closed;
 
@@ -62,9 +67,14 @@ public final class RosterNode implements AutoCloseable {
             List.of(config.advertise()), version(), Status.UP, Map.of()),
         announceInterval, writeTimeoutMs);
     fsm.addLeadershipListener(announcer);
+    this.evictor = new Evictor(raft, new EvictionPolicy(config.evictInterval(), config.expire(),
+        config.evictCeiling(), EvictionPolicy.DEFAULT_CAP), writeTimeoutMs);
+    fsm.addLeadershipListener(evictor);
+    this.polls = new PollHub();
+    fsm.addApplyListener(polls);
     ObjectMapper json = Api.json();
-    this.http = new HttpServer(
-        Api.router(raft, directory, config.advertise(), config.electionTimeout().toMillis(), json), json);
+    this.http = new HttpServer(Api.router(raft, directory, polls, config.advertise(),
+        config.electionTimeout().toMillis(), config.pollHold().toMillis(), json), json);
   }
 
   private static String version() {
@@ -103,17 +113,65 @@ public final class RosterNode implements AutoCloseable {
     return "http://" + httpAddress.getHostString() + ":" + httpAddress.getPort();
   }
 
+  public Evictor evictor() {
+    return evictor;
+  }
+
+  public PollHub polls() {
+    return polls;
+  }
+
+  /** Graceful stop within the configured grace (see {@link #close(Duration)}). */
   @Override
-  public synchronized void close() {
+  public void close() {
+    close(config.shutdownGrace());
+  }
+
+  /**
+   * Stops taking requests (-503), hands leadership to a follower if this node leads, answers
+   * parked polls, lets requests in flight finish, then stops Raft — all within {@code grace}.
+   */
+  public synchronized void close(Duration grace) {
     if (closed) {
       return;
     }
     closed = true;
+    long deadline = System.nanoTime() + grace.toNanos();
     http.stopAccepting();
+    evictor.close();
     announcer.close();
+    if (raft.isLeader() && raft.status().peers().size() > 1) {
+      transferLeadershipBefore(System.nanoTime() + grace.toNanos() / 2);
+    }
+    polls.close();
+    try {
+      if (!http.awaitIdle(deadline)) {
+        log.warn("{} requests still in flight after the shutdown grace of {}", http.inFlight(), grace);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     http.close();
     raft.close();
     log.info("stopped");
+  }
+
+  private void transferLeadershipBefore(long deadlineNanos) {
+    com.alipay.sofa.jraft.Status s = raft.transferLeadership(null);
+    if (!s.isOk()) {
+      log.info("could not hand over leadership before stopping: {}", s.getErrorMsg());
+      return;
+    }
+    while (raft.isLeader() && System.nanoTime() < deadlineNanos) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    log.info(raft.isLeader() ? "leadership not handed over within the grace period"
+        : "handed leadership over to {}", raft.leader().map(Object::toString).orElse("the next leader"));
   }
 
   public static void main(String[] args) {

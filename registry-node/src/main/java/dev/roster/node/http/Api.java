@@ -20,11 +20,11 @@ public final class Api {
   }
 
   public static Router router(
-      RaftRegistry raft, PeerDirectory directory, String advertise, long electionTimeoutMs,
-      ObjectMapper json) {
+      RaftRegistry raft, PeerDirectory directory, PollHub polls, String advertise,
+      long electionTimeoutMs, long pollHoldMs, ObjectMapper json) {
     Router router = new Router();
     WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
-    new RegistryApi(raft, writes, json).routes(router);
+    new RegistryApi(raft, writes, polls, pollHoldMs, json).routes(router);
     new ClusterApi(raft, directory, advertise).routes(router);
     return router;
   }

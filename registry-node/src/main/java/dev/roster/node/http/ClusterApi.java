@@ -3,7 +3,6 @@ package dev.roster.node.http;
 import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.raft.ClusterStatus;
 import dev.roster.node.raft.RaftRegistry;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +23,7 @@ final class ClusterApi {
     router.get("/health", req -> done(Reply.ok(Map.of("status", "up"))))
         .get("/ready", this::ready)
         .get("/cluster/status", this::status)
-        .get("/discovery/nodes", req -> done(Reply.ok(directory.nodes(nowNanos()))));
+        .get("/discovery/nodes", req -> done(Reply.ok(directory.nodes(RaftRegistry.wallClockNanos()))));
   }
 
   private CompletableFuture<Reply> ready(ApiRequest req) {
@@ -54,11 +53,6 @@ final class ClusterApi {
     data.put("learners", s.learners());
     data.put("error", s.error());
     return done(Reply.ok(data));
-  }
-
-  private static long nowNanos() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   private static CompletableFuture<Reply> done(Reply reply) {

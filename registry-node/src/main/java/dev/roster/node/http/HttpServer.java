@@ -37,9 +37,11 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,7 @@ public final class HttpServer implements AutoCloseable {
   private final Router router;
   private final ObjectMapper json;
   private final AtomicBoolean accepting = new AtomicBoolean(true);
+  private final AtomicInteger inFlight = new AtomicInteger();
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Channel channel;
@@ -94,6 +97,22 @@ public final class HttpServer implements AutoCloseable {
   /** New requests get -503 from now on; requests already running complete. */
   public void stopAccepting() {
     accepting.set(false);
+  }
+
+  /** Requests received and not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Waits until every request in flight has been answered, or the deadline passes. */
+  public boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+    while (inFlight.get() > 0) {
+      if (System.nanoTime() >= deadlineNanos) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
   }
 
   @Override
@@ -147,8 +166,17 @@ public final class HttpServer implements AutoCloseable {
       } catch (RuntimeException e) {
         reply = CompletableFuture.failedFuture(e);
       }
-      reply.handle((r, e) -> e == null ? r : toReply(e))
-          .thenAcceptAsync(r -> write(ctx, r, keepAlive), ctx.executor());
+      inFlight.incrementAndGet();
+      CompletableFuture<Reply> pending = reply;
+      if (!pending.isDone()) {
+        // a client that goes away cancels its request: a parked poll frees its slot at once
+        ChannelFutureListener onClose = f -> pending.cancel(false);
+        ctx.channel().closeFuture().addListener(onClose);
+        pending.whenComplete((r, e) -> ctx.channel().closeFuture().removeListener(onClose));
+      }
+      pending.handle((r, e) -> e == null ? r : toReply(e))
+          .thenAcceptAsync(r -> write(ctx, r, keepAlive), ctx.executor())
+          .whenComplete((v, e) -> inFlight.decrementAndGet());
     }
 
     private CompletableFuture<Reply> dispatch(FullHttpRequest request) {
@@ -198,6 +226,9 @@ public final class HttpServer implements AutoCloseable {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     if (cause instanceof ApiException api) {
       return api.toReply();
+    }
+    if (cause instanceof CancellationException) {
+      return Reply.of(Code.UNAVAILABLE, "request cancelled");
     }
     if (cause instanceof UnavailableException) {
       return Reply.of(Code.UNAVAILABLE, cause.getMessage());

@@ -8,6 +8,7 @@ import dev.roster.node.command.CancelCommand;
 import dev.roster.node.command.RegisterCommand;
 import dev.roster.node.command.RenewCommand;
 import dev.roster.node.command.SetCommand;
+import dev.roster.node.model.AppKey;
 import dev.roster.node.model.Fetch;
 import dev.roster.node.model.Guard;
 import dev.roster.node.model.Instance;
@@ -24,19 +25,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The {@code /discovery/*} registry endpoints: validation, then a Raft write or a local read. */
 public final class RegistryApi {
   private static final int MAX_ADDRS = 64;
   private static final int MAX_VALUE_LENGTH = 4096;
 
+  private static final long MAX_HOLD_MS = 300_000;
+
   private final RaftRegistry raft;
   private final WriteGate writes;
+  private final PollHub polls;
+  private final long defaultHoldMs;
   private final ObjectMapper json;
 
-  RegistryApi(RaftRegistry raft, WriteGate writes, ObjectMapper json) {
+  RegistryApi(RaftRegistry raft, WriteGate writes, PollHub polls, long defaultHoldMs, ObjectMapper json) {
     this.raft = raft;
     this.writes = writes;
+    this.polls = polls;
+    this.defaultHoldMs = defaultHoldMs;
     this.json = json;
   }
 
@@ -47,6 +55,8 @@ public final class RegistryApi {
         .post("/discovery/set", this::set)
         .get("/discovery/fetch", this::fetch)
         .get("/discovery/fetchs", this::fetchs)
+        .get("/discovery/poll", this::poll)
+        .get("/discovery/polls", this::polls)
         .get("/discovery/status", this::status);
   }
 
@@ -162,6 +172,106 @@ public final class RegistryApi {
     });
   }
 
+  /**
+   * Answers at once when the application changed after the caller's latest_timestamp (or does
+   * not exist); otherwise parks until it changes on this node or the hold time ends (-304).
+   */
+  CompletableFuture<Reply> poll(ApiRequest req) {
+    Params p = req.params();
+    String env = p.identifier("env");
+    String appid = p.identifier("appid");
+    p.optionalIdentifier("hostname");
+    long latest = requiredTimestamp(p);
+    long hold = hold(p);
+    Supplier<Reply> evaluate = () -> {
+      Fetch f = raft.stateMachine().read(r -> r.fetch(env, appid, null, Status.UP, latest));
+      return switch (f.outcome()) {
+        case FOUND -> Reply.ok(new FetchData(f.instances(), f.latestTimestamp()));
+        case NOT_FOUND -> Reply.of(Code.NOT_FOUND, "application " + appid + " (env " + env + ") not found");
+        case NOT_MODIFIED -> null;
+      };
+    };
+    return park(Set.of(new AppKey(appid, env)), evaluate, hold);
+  }
+
+  /**
+   * Several applications in one poll, one latest_timestamp each. Answers as soon as any of them
+   * is newer, with every application that is; -404 only when none of them exists.
+   */
+  CompletableFuture<Reply> polls(ApiRequest req) {
+    Params p = req.params();
+    String env = p.identifier("env");
+    List<String> appids = p.identifierList("appid");
+    p.optionalIdentifier("hostname");
+    List<String> latests = p.list("latest_timestamp");
+    if (latests.size() != appids.size()) {
+      throw ApiException.badParam("latest_timestamp",
+          "needs exactly one value per appid: got " + latests.size() + " for " + appids.size() + " appids");
+    }
+    if (new HashSet<>(appids).size() != appids.size()) {
+      throw ApiException.badParam("appid", "lists the same appid twice");
+    }
+    long[] since = new long[appids.size()];
+    for (int i = 0; i < since.length; i++) {
+      since[i] = parseTimestamp(latests.get(i));
+    }
+    long hold = hold(p);
+    Supplier<Reply> evaluate = () -> raft.stateMachine().read(r -> {
+      Map<String, FetchData> changed = new LinkedHashMap<>();
+      boolean anyExists = false;
+      for (int i = 0; i < since.length; i++) {
+        Fetch f = r.fetch(env, appids.get(i), null, Status.UP, since[i]);
+        if (f.outcome() == Fetch.Outcome.FOUND) {
+          changed.put(appids.get(i), new FetchData(f.instances(), f.latestTimestamp()));
+        }
+        anyExists |= f.outcome() != Fetch.Outcome.NOT_FOUND;
+      }
+      if (!changed.isEmpty()) {
+        return Reply.ok(changed);
+      }
+      return anyExists ? null : Reply.of(Code.NOT_FOUND, "none of the applications " + appids + " (env " + env + ") exists");
+    });
+    Set<AppKey> keys = new HashSet<>();
+    appids.forEach(a -> keys.add(new AppKey(a, env)));
+    return park(keys, evaluate, hold);
+  }
+
+  private CompletableFuture<Reply> park(
+      Set<AppKey> keys, Supplier<Reply> evaluate, long hold) {
+    Reply now = evaluate.get();
+    if (now != null || hold == 0) {
+      return CompletableFuture.completedFuture(now != null ? now : Reply.notModified());
+    }
+    return polls.park(keys, evaluate, hold, Reply::notModified);
+  }
+
+  private static long requiredTimestamp(Params p) {
+    if (!p.has("latest_timestamp")) {
+      throw ApiException.badParam("latest_timestamp", "is required (0 = send what you have)");
+    }
+    return p.nonNegativeLong("latest_timestamp", 0);
+  }
+
+  private static long parseTimestamp(String v) {
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw ApiException.badParam("latest_timestamp", "must be non-negative integers, got '" + v + "'");
+  }
+
+  private long hold(Params p) {
+    long hold = p.nonNegativeLong("hold", defaultHoldMs);
+    if (hold > MAX_HOLD_MS) {
+      throw ApiException.badParam("hold", "must be at most " + MAX_HOLD_MS + " ms, got " + hold);
+    }
+    return hold;
+  }
+
   CompletableFuture<Reply> status(ApiRequest req) {
     return CompletableFuture.completedFuture(Reply.ok(raft.stateMachine().read(r -> {
       Guard g = r.guard();
@@ -180,7 +290,7 @@ public final class RegistryApi {
   }
 
   /** Runs a read locally, after a readIndex round when the caller asked for {@code consistent}. */
-  private CompletableFuture<Reply> readAfter(Params p, java.util.function.Supplier<Reply> read) {
+  private CompletableFuture<Reply> readAfter(Params p, Supplier<Reply> read) {
     if (p.bool("consistent", false)) {
       return raft.readIndex(writes.budgetMs()).thenApply(v -> read.get());
     }

@@ -161,10 +161,14 @@ public final class RaftRegistry implements AutoCloseable {
    * The leader's wall clock in Unix nanoseconds, never below a timestamp already applied: a new
    * leader whose clock is behind must not move renew timestamps backwards.
    */
-  private long leaderTimestamp() {
+  public long leaderTimestamp() {
+    return Math.max(wallClockNanos(), fsm.lastAppliedTs());
+  }
+
+  /** This machine's wall clock in Unix nanoseconds, the unit of every registry timestamp. */
+  public static long wallClockNanos() {
     Instant now = Instant.now();
-    long wall = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    return Math.max(wall, fsm.lastAppliedTs());
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   /** Completes when this node has applied everything committed before the call (linearizable). */

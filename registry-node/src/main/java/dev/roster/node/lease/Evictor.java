@@ -1,0 +1,105 @@
+package dev.roster.node.lease;
+
+import dev.roster.node.command.ApplyResult;
+import dev.roster.node.command.EvictCommand;
+import dev.roster.node.raft.LeadershipListener;
+import dev.roster.node.raft.RaftRegistry;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's periodic eviction check. Every evict interval it decides (see
+ * {@link EvictionDecision}) and proposes one {@link EvictCommand}, which also closes the guard's
+ * renew window in the replicated state — so a new leader inherits the counters. Followers do
+ * nothing here.
+ */
+public final class Evictor implements LeadershipListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Evictor.class);
+
+  private final RaftRegistry raft;
+  private final EvictionPolicy policy;
+  private final long writeTimeoutMs;
+  private final ScheduledExecutorService timer;
+  private ScheduledFuture<?> task;
+  private volatile long leaderSinceNanos;
+  private volatile Boolean lastProtecting;
+
+  public Evictor(RaftRegistry raft, EvictionPolicy policy, long writeTimeoutMs) {
+    this.raft = raft;
+    this.policy = policy;
+    this.writeTimeoutMs = writeTimeoutMs;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "roster-evictor");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public synchronized void onLeaderStart(long term) {
+    leaderSinceNanos = RaftRegistry.wallClockNanos();
+    lastProtecting = null;
+    if (task != null) {
+      task.cancel(false);
+    }
+    long period = policy.evictInterval().toMillis();
+    task = timer.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void onLeaderStop() {
+    if (task != null) {
+      task.cancel(false);
+      task = null;
+    }
+  }
+
+  /** One check; public so tests and operators can run it now. */
+  public void check() {
+    try {
+      if (!raft.isLeader()) {
+        return;
+      }
+      long now = raft.leaderTimestamp();
+      boolean inGrace = now - leaderSinceNanos < policy.expire().toNanos();
+      EvictionDecision d = raft.stateMachine().read(r ->
+          EvictionDecision.decide(r, now, inGrace, policy, ThreadLocalRandom.current()));
+      reportProtection(d);
+      ApplyResult result = raft.propose(ts -> new EvictCommand(ts, d.targets(), true), writeTimeoutMs)
+          .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
+      int evicted = result.value() instanceof List<?> l ? l.size() : 0;
+      if (evicted > 0 || d.expired() > 0) {
+        log.info("evicted {} of {} expired instances{}", evicted, d.expired(),
+            d.protecting() ? " (self-protection on: only those past the eviction ceiling)" : "");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("eviction check failed: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+    }
+  }
+
+  private void reportProtection(EvictionDecision d) {
+    Boolean previous = lastProtecting;
+    if (previous == null || previous != d.protecting()) {
+      lastProtecting = d.protecting();
+      if (d.protecting()) {
+        log.info("self-protection ON: {} renews in the last window, threshold {}", d.renews(), d.threshold());
+      } else if (previous != null) {
+        log.info("self-protection OFF: {} renews in the last window, threshold {}", d.renews(), d.threshold());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    onLeaderStop();
+    timer.shutdownNow();
+  }
+}

@@ -12,6 +12,7 @@ import dev.roster.node.http.HttpServer;
 import dev.roster.node.http.PollHub;
 import dev.roster.node.lease.EvictionPolicy;
 import dev.roster.node.lease.Evictor;
+import dev.roster.node.metrics.Metrics;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Status;
@@ -42,6 +43,7 @@ public final class RosterNode implements AutoCloseable {
   private final HttpServer http;
   private final PollHub polls;
   private final Evictor evictor;
+  private final Metrics metrics;
   private InetSocketAddress httpAddress;
   private volatile boolean closed;
 
@@ -55,7 +57,8 @@ public final class RosterNode implements AutoCloseable {
         config.peers().stream().map(HostPort::toString).toList(),
         config.dataDir(),
         (int) config.electionTimeout().toMillis(),
-        (int) Math.max(1, config.snapshotInterval().toSeconds())), fsm);
+        (int) Math.max(1, config.snapshotInterval().toSeconds()),
+        config.join()), fsm);
     // Nodes announce themselves more often than clients renew, so /discovery/nodes notices a lost
     // node within seconds; each announcement is one small Raft entry.
     Duration announceInterval = config.renewInterval().compareTo(MAX_ANNOUNCE_INTERVAL) < 0
@@ -72,9 +75,30 @@ public final class RosterNode implements AutoCloseable {
     fsm.addLeadershipListener(evictor);
     this.polls = new PollHub();
     fsm.addApplyListener(polls);
+    this.metrics = nodeMetrics(fsm, raft, polls);
     ObjectMapper json = Api.json();
     this.http = new HttpServer(Api.router(raft, directory, polls, config.advertise(),
-        config.electionTimeout().toMillis(), config.pollHold().toMillis(), json), json);
+        config.electionTimeout().toMillis(), config.pollHold().toMillis(), metrics, json), json, metrics);
+  }
+
+  private static Metrics nodeMetrics(RegistryStateMachine fsm, RaftRegistry raft, PollHub polls) {
+    return new Metrics()
+        .gauge("roster_instances", "Registered instances.", () -> fsm.read(r -> r.instanceCount()))
+        .gauge("roster_applications", "Registered applications.", () -> fsm.read(r -> r.applicationCount()))
+        .gauge("roster_parked_polls", "Long polls waiting on this node.", polls::parked)
+        .gauge("roster_self_protection", "1 while eviction is suppressed by self-protection.",
+            () -> fsm.read(r -> r.guard().protecting(r.instanceCount()) ? 1 : 0))
+        .gauge("roster_renews_last_window", "Renews counted in the last closed check window.",
+            () -> fsm.read(r -> r.guard().renewsLastWindow()))
+        .gauge("roster_expected_renews", "Renews expected per check window.",
+            () -> fsm.read(r -> r.guard().expectedRenews(r.instanceCount())))
+        .counter("roster_evictions_total", "Instances removed by eviction.", fsm::evictedTotal)
+        .gauge("roster_raft_term", "Current Raft term seen by this node.", fsm::term)
+        .gauge("roster_raft_is_leader", "1 if this node is the leader.", () -> raft.isLeader() ? 1 : 0)
+        .gauge("roster_raft_applied_index", "Last log index applied to the registry.", fsm::appliedIndex)
+        .gauge("roster_raft_committed_index", "Last log index known committed.",
+            () -> raft.status().committedIndex())
+        .counter("roster_raft_leader_changes_total", "Leader changes seen by this node.", fsm::leaderChanges);
   }
 
   private static String version() {
@@ -91,8 +115,10 @@ public final class RosterNode implements AutoCloseable {
       throw e;
     }
     announcer.start();
-    log.info("listening on http://{}:{} (raft {}, peers {}, data {})",
-        httpAddress.getHostString(), httpAddress.getPort(), config.raft(), config.peers(), config.dataDir());
+    log.info("listening on http://{}:{} (raft {}, {}, data {})",
+        httpAddress.getHostString(), httpAddress.getPort(), config.raft(),
+        config.join() ? "joining: waiting to be added by the leader" : "peers " + config.peers(),
+        config.dataDir());
     return this;
   }
 

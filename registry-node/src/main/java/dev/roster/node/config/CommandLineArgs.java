@@ -63,6 +63,9 @@ public final class CommandLineArgs {
   @Option(names = "--shutdown-grace", paramLabel = "D", description = "longest a graceful shutdown takes (default 5s)")
   String shutdownGrace;
 
+  @Option(names = "--join", description = "start with no configuration and wait to be added by the leader (/cluster/peers/add)")
+  boolean join;
+
   /**
    * Parses the arguments into settings (file first, flags over it). Returns null when help or the
    * version was printed.
@@ -102,6 +105,9 @@ public final class CommandLineArgs {
     put(settings, "election-timeout", a.electionTimeout);
     put(settings, "snapshot-interval", a.snapshotInterval);
     put(settings, "shutdown-grace", a.shutdownGrace);
+    if (a.join) {
+      settings.put("join", "true");
+    }
     return settings;
   }
 

@@ -28,7 +28,8 @@ public record NodeConfig(
     Duration pollHold,
     Duration electionTimeout,
     Duration snapshotInterval,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    boolean join) {
 
   /** Every setting with its default; {@code peers} and {@code advertise} default from others. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -50,6 +51,7 @@ public record NodeConfig(
     d.put("election-timeout", "1000ms");
     d.put("snapshot-interval", "1h");
     d.put("shutdown-grace", "5s");
+    d.put("join", "false");
     return Map.copyOf(d);
   }
 
@@ -123,7 +125,8 @@ public record NodeConfig(
       throw new ConfigException("snapshot-interval: must be at least 1s");
     }
     return new NodeConfig(http, advertise, raft, peers, Path.of(data), zone, renew, evict, expire,
-        threshold, ceiling, positive(s, "poll-hold"), election, snapshot, positive(s, "shutdown-grace"));
+        threshold, ceiling, positive(s, "poll-hold"), election, snapshot, positive(s, "shutdown-grace"),
+        bool(s, "join"));
   }
 
   private static boolean isWildcard(String host) {
@@ -136,6 +139,14 @@ public record NodeConfig(
     } catch (RuntimeException e) {
       throw new ConfigException(key + ": " + (e.getMessage() == null ? "invalid value '" + s.get(key) + "'" : e.getMessage()));
     }
+  }
+
+  private static boolean bool(Map<String, String> s, String key) {
+    return switch (s.get(key).toLowerCase()) {
+      case "true" -> true;
+      case "false", "" -> false;
+      default -> throw new ConfigException(key + ": must be true or false, got '" + s.get(key) + "'");
+    };
   }
 
   private static Duration positive(Map<String, String> s, String key) {

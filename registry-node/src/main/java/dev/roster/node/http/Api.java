@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.roster.node.cluster.PeerDirectory;
+import dev.roster.node.metrics.Metrics;
 import dev.roster.node.raft.RaftRegistry;
 
 /** Assembles the routes of the HTTP contract. */
@@ -21,11 +22,11 @@ public final class Api {
 
   public static Router router(
       RaftRegistry raft, PeerDirectory directory, PollHub polls, String advertise,
-      long electionTimeoutMs, long pollHoldMs, ObjectMapper json) {
+      long electionTimeoutMs, long pollHoldMs, Metrics metrics, ObjectMapper json) {
     Router router = new Router();
     WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
     new RegistryApi(raft, writes, polls, pollHoldMs, json).routes(router);
-    new ClusterApi(raft, directory, advertise).routes(router);
+    new ClusterApi(raft, directory, writes, metrics, advertise).routes(router);
     return router;
   }
 }

@@ -1,6 +1,8 @@
 package dev.roster.node.http;
 
+import com.alipay.sofa.jraft.entity.PeerId;
 import dev.roster.node.cluster.PeerDirectory;
+import dev.roster.node.metrics.Metrics;
 import dev.roster.node.raft.ClusterStatus;
 import dev.roster.node.raft.RaftRegistry;
 import java.util.LinkedHashMap;
@@ -9,13 +11,20 @@ import java.util.concurrent.CompletableFuture;
 
 /** Liveness, readiness, Raft status and the node list. */
 final class ClusterApi {
+  /** A new member may need a snapshot before the change commits: allow it time. */
+  private static final long MEMBERSHIP_TIMEOUT_MS = 30_000;
+
   private final RaftRegistry raft;
   private final PeerDirectory directory;
+  private final WriteGate writes;
+  private final Metrics metrics;
   private final String advertise;
 
-  ClusterApi(RaftRegistry raft, PeerDirectory directory, String advertise) {
+  ClusterApi(RaftRegistry raft, PeerDirectory directory, WriteGate writes, Metrics metrics, String advertise) {
     this.raft = raft;
     this.directory = directory;
+    this.writes = writes;
+    this.metrics = metrics;
     this.advertise = advertise;
   }
 
@@ -23,7 +32,52 @@ final class ClusterApi {
     router.get("/health", req -> done(Reply.ok(Map.of("status", "up"))))
         .get("/ready", this::ready)
         .get("/cluster/status", this::status)
-        .get("/discovery/nodes", req -> done(Reply.ok(directory.nodes(RaftRegistry.wallClockNanos()))));
+        .get("/discovery/nodes", req -> done(Reply.ok(directory.nodes(RaftRegistry.wallClockNanos()))))
+        .get("/metrics", req -> done(Reply.ok(new RawBody("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()))))
+        .post("/cluster/peers/add", this::addPeer)
+        .post("/cluster/peers/remove", this::removePeer)
+        .post("/cluster/transfer-leader", this::transferLeader);
+  }
+
+  private CompletableFuture<Reply> addPeer(ApiRequest req) {
+    PeerId peer = peer(req.params().required("peer"));
+    return writes.onLeader(req, ms -> raft.addPeer(peer, MEMBERSHIP_TIMEOUT_MS)
+        .thenApply(v -> Reply.ok(Map.of("peers", raft.stateMachine().peers()))));
+  }
+
+  private CompletableFuture<Reply> removePeer(ApiRequest req) {
+    PeerId peer = peer(req.params().required("peer"));
+    return writes.onLeader(req, ms -> raft.removePeer(peer, MEMBERSHIP_TIMEOUT_MS)
+        .thenApply(v -> Reply.ok(Map.of("peers", raft.stateMachine().peers()))));
+  }
+
+  /** Hands leadership over and answers once another node leads (or the budget ends: -503). */
+  private CompletableFuture<Reply> transferLeader(ApiRequest req) {
+    String target = req.params().optional("peer");
+    PeerId peer = target == null || target.isBlank() ? null : peer(target);
+    if (peer != null && peer.equals(raft.self()) && raft.isLeader()) {
+      return done(Reply.ok(Map.of("leader", raft.self().toString())));
+    }
+    return writes.onLeader(req, ms -> {
+      com.alipay.sofa.jraft.Status s = raft.transferLeadership(peer);
+      if (!s.isOk()) {
+        throw new ApiException(Code.BAD_REQUEST, "cannot transfer leadership: " + s.getErrorMsg());
+      }
+      return raft.awaitLeaderOtherThan(raft.self(), ms)
+          .thenApply(l -> l.map(p -> Reply.ok(Map.of("leader", p.toString())))
+              .orElseGet(() -> Reply.of(Code.UNAVAILABLE, "leadership transfer did not complete within " + ms + " ms")));
+    });
+  }
+
+  private PeerId peer(String text) {
+    PeerId peer = new PeerId();
+    if (!peer.parse(text.trim()) || peer.getPort() <= 0) {
+      throw ApiException.badParam("peer", "must be a host:port Raft address, got '" + text + "'");
+    }
+    if (peer.getEndpoint().getIp() == null || peer.getEndpoint().getIp().isEmpty()) {
+      throw ApiException.badParam("peer", "must be a host:port Raft address, got '" + text + "'");
+    }
+    return peer;
   }
 
   private CompletableFuture<Reply> ready(ApiRequest req) {

@@ -1,6 +1,8 @@
 package dev.roster.node.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roster.node.metrics.Metrics;
+import dev.roster.node.raft.MembershipException;
 import dev.roster.node.raft.NotLeaderException;
 import dev.roster.node.raft.UnavailableException;
 import io.netty.bootstrap.ServerBootstrap;
@@ -61,9 +63,12 @@ public final class HttpServer implements AutoCloseable {
   private EventLoopGroup workers;
   private Channel channel;
 
-  public HttpServer(Router router, ObjectMapper json) {
+  private final Metrics metrics;
+
+  public HttpServer(Router router, ObjectMapper json, Metrics metrics) {
     this.router = router;
     this.json = json;
+    this.metrics = metrics;
   }
 
   public InetSocketAddress start(String host, int port) {
@@ -160,6 +165,8 @@ public final class HttpServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       boolean keepAlive = HttpUtil.isKeepAlive(request);
+      long start = System.nanoTime();
+      String endpoint = router.endpointOf(request.uri());
       CompletableFuture<Reply> reply;
       try {
         reply = dispatch(request);
@@ -175,7 +182,10 @@ public final class HttpServer implements AutoCloseable {
         pending.whenComplete((r, e) -> ctx.channel().closeFuture().removeListener(onClose));
       }
       pending.handle((r, e) -> e == null ? r : toReply(e))
-          .thenAcceptAsync(r -> write(ctx, r, keepAlive), ctx.executor())
+          .thenAcceptAsync(r -> {
+            write(ctx, r, keepAlive);
+            metrics.recordRequest(endpoint, r.code().value, System.nanoTime() - start);
+          }, ctx.executor())
           .whenComplete((v, e) -> inFlight.decrementAndGet());
     }
 
@@ -230,6 +240,9 @@ public final class HttpServer implements AutoCloseable {
     if (cause instanceof CancellationException) {
       return Reply.of(Code.UNAVAILABLE, "request cancelled");
     }
+    if (cause instanceof MembershipException) {
+      return Reply.of(Code.BAD_REQUEST, cause.getMessage());
+    }
     if (cause instanceof UnavailableException) {
       return Reply.of(Code.UNAVAILABLE, cause.getMessage());
     }
@@ -241,6 +254,15 @@ public final class HttpServer implements AutoCloseable {
   }
 
   private FullHttpResponse encode(ByteBufAllocator alloc, Reply reply) {
+    if (reply.data() instanceof RawBody raw) {
+      ByteBuf body = alloc.buffer(raw.text().length());
+      body.writeCharSequence(raw.text(), java.nio.charset.StandardCharsets.UTF_8);
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.code().status, body);
+      response.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, raw.contentType())
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+      return response;
+    }
     Map<String, Object> envelope = new LinkedHashMap<>();
     envelope.put("code", reply.code().value);
     envelope.put("message", reply.message());

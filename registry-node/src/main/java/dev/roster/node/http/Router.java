@@ -24,6 +24,13 @@ public final class Router {
     return this;
   }
 
+  /** The metrics label of a request: its route, or "other" (unknown paths must not add labels). */
+  String endpointOf(String uri) {
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    return routes.containsKey(path) ? path : "other";
+  }
+
   /** The handler for the request, or an {@link ApiException} saying why there is none. */
   Handler route(String method, String path) {
     Map<String, Handler> byMethod = routes.get(path);

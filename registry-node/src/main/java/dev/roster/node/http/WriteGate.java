@@ -36,24 +36,31 @@ final class WriteGate {
     return budgetMs;
   }
 
+  /** A registry write: proposed on the leader, its apply result turned into a reply. */
   CompletableFuture<Reply> submit(
       ApiRequest request, LongFunction<RegistryCommand> command, Function<ApplyResult, Reply> onResult) {
+    return onLeader(request, remainingMs -> raft.propose(command, remainingMs).thenApply(onResult));
+  }
+
+  /**
+   * Runs {@code action} (given the milliseconds left of the budget) if this node leads; otherwise
+   * redirects to the leader or waits for one, as for every write.
+   */
+  CompletableFuture<Reply> onLeader(ApiRequest request, LongFunction<CompletableFuture<Reply>> action) {
     long deadline = System.nanoTime() + budgetMs * 1_000_000;
-    return route(request, command, onResult, deadline, true);
+    return route(request, action, deadline, true);
   }
 
   private CompletableFuture<Reply> route(
-      ApiRequest request, LongFunction<RegistryCommand> command, Function<ApplyResult, Reply> onResult,
-      long deadline, boolean mayWait) {
+      ApiRequest request, LongFunction<CompletableFuture<Reply>> action, long deadline, boolean mayWait) {
     long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
     if (raft.isLeader()) {
-      return raft.propose(command, remainingMs)
-          .thenApply(onResult)
+      return action.apply(remainingMs)
           .exceptionallyCompose(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof NotLeaderException && mayWait) {
               // lost leadership between the check and the apply: route again, once
-              return route(request, command, onResult, deadline, false);
+              return route(request, action, deadline, false);
             }
             return CompletableFuture.failedFuture(cause);
           });
@@ -68,7 +75,7 @@ final class WriteGate {
     }
     return raft.awaitLeader(Math.min(electionTimeoutMs, remainingMs))
         .thenCompose(elected -> elected.isPresent()
-            ? route(request, command, onResult, deadline, false)
+            ? route(request, action, deadline, false)
             : CompletableFuture.failedFuture(new UnavailableException(
                 "no leader elected within " + electionTimeoutMs + " ms")));
   }

@@ -68,8 +68,11 @@ public final class RaftRegistry implements AutoCloseable {
     if (!dir.isDirectory() && !dir.mkdirs()) {
       throw new IllegalStateException("cannot create data directory " + dir);
     }
+    // a joining node starts with no configuration and waits for the leader to add it
     Configuration conf = new Configuration();
-    settings.peers().forEach(p -> conf.addPeer(parsePeer(p)));
+    if (!settings.join()) {
+      settings.peers().forEach(p -> conf.addPeer(parsePeer(p)));
+    }
 
     NodeOptions options = new NodeOptions();
     options.setFsm(fsm);
@@ -219,6 +222,23 @@ public final class RaftRegistry implements AutoCloseable {
     return result;
   }
 
+  /** Completes with the first leader other than {@code previous}, or empty after the timeout. */
+  public CompletableFuture<Optional<PeerId>> awaitLeaderOtherThan(PeerId previous, long timeoutMs) {
+    CompletableFuture<Optional<PeerId>> result = new CompletableFuture<>();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      Optional<PeerId> leader = leader().filter(l -> !l.equals(previous));
+      if (leader.isPresent() || System.nanoTime() >= deadline) {
+        result.complete(leader);
+      } else {
+        timer.schedule(check[0], 10, TimeUnit.MILLISECONDS);
+      }
+    };
+    check[0].run();
+    return result;
+  }
+
   private static Throwable translate(Throwable e, long timeoutMs) {
     Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
         ? e.getCause() : e;
@@ -275,6 +295,37 @@ public final class RaftRegistry implements AutoCloseable {
       }
     });
     return f;
+  }
+
+  /** Adds a voting member; completes when the configuration change is committed. */
+  public CompletableFuture<Void> addPeer(PeerId peer, long timeoutMs) {
+    return membershipChange("add " + peer, (n, done) -> n.addPeer(peer, done), timeoutMs);
+  }
+
+  /** Removes a member; completes when the configuration change is committed. */
+  public CompletableFuture<Void> removePeer(PeerId peer, long timeoutMs) {
+    return membershipChange("remove " + peer, (n, done) -> n.removePeer(peer, done), timeoutMs);
+  }
+
+  private CompletableFuture<Void> membershipChange(
+      String what, java.util.function.BiConsumer<Node, com.alipay.sofa.jraft.Closure> change, long timeoutMs) {
+    Node n = node;
+    if (n == null || !n.isLeader()) {
+      return CompletableFuture.failedFuture(new NotLeaderException(leader().orElse(null), "not the leader"));
+    }
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    change.accept(n, status -> {
+      if (status.isOk()) {
+        log.info("membership change committed: {}", what);
+        f.complete(null);
+      } else if (status.getRaftError() == RaftError.EPERM) {
+        f.completeExceptionally(new NotLeaderException(null, status.getErrorMsg()));
+      } else {
+        f.completeExceptionally(new MembershipException(what + " failed: " + status.getErrorMsg()));
+      }
+    });
+    return f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, timeoutMs)));
   }
 
   /** Hands leadership to {@code peer} (or any follower when null). */

@@ -10,7 +10,8 @@ public record RaftSettings(
     List<String> peers,
     Path dataDir,
     int electionTimeoutMs,
-    int snapshotIntervalSecs) {
+    int snapshotIntervalSecs,
+    boolean join) {
 
   public RaftSettings {
     peers = List.copyOf(peers);

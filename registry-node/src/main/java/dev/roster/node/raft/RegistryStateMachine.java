@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -61,6 +62,9 @@ public final class RegistryStateMachine extends StateMachineAdapter {
   private volatile long term;
   private volatile boolean leader;
   private volatile String error;
+  private final LongAdder evicted = new LongAdder();
+  private final LongAdder leaderChanges = new LongAdder();
+  private volatile String lastLeader = "";
   private volatile List<String> peers = List.of();
   private volatile List<String> learners = List.of();
 
@@ -133,6 +137,9 @@ public final class RegistryStateMachine extends StateMachineAdapter {
           }
         }
         ApplyResult result = command.applyTo(registry);
+        if (command.type() == RegistryCommand.Type.EVICT && result.value() instanceof List<?> gone) {
+          evicted.add(gone.size());
+        }
         collectChanged(command, result, changed);
         lastAppliedTs = Math.max(lastAppliedTs, command.ts());
         appliedIndex = iter.getIndex();
@@ -223,10 +230,28 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     }
   }
 
+  /** Instances removed by eviction on this node since it started (the same on every node). */
+  public long evictedTotal() {
+    return evicted.sum();
+  }
+
+  /** How many times this node saw the leader change since it started. */
+  public long leaderChanges() {
+    return leaderChanges.sum();
+  }
+
+  private void leaderIs(String leaderId) {
+    if (!leaderId.equals(lastLeader)) {
+      lastLeader = leaderId;
+      leaderChanges.increment();
+    }
+  }
+
   @Override
   public void onLeaderStart(long term) {
     this.term = term;
     this.leader = true;
+    leaderIs("self@" + term);
     log.info("became leader, term {}", term);
     leadershipListeners.forEach(l -> l.onLeaderStart(term));
   }
@@ -241,6 +266,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
   @Override
   public void onStartFollowing(LeaderChangeContext ctx) {
     this.term = ctx.getTerm();
+    leaderIs(ctx.getLeaderId() + "@" + ctx.getTerm());
     log.info("following leader {}, term {}", ctx.getLeaderId(), ctx.getTerm());
   }
 

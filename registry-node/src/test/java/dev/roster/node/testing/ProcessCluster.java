@@ -1,0 +1,222 @@
+package dev.roster.node.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+
+/**
+ * n Roster nodes as separate JVMs started from the shipped jar ({@code target/roster-node.jar},
+ * built by {@code package} before failsafe runs), so crashes are real: SIGKILL, SIGTERM,
+ * SIGSTOP. Only the processes started here are ever signalled, by their PID.
+ */
+public final class ProcessCluster implements AutoCloseable {
+  public static final Path JAR = Path.of("target", "roster-node.jar");
+
+  private final Path root;
+  private final List<List<String>> args = new ArrayList<>();
+  private final List<String> urls = new ArrayList<>();
+  private final List<String> rafts = new ArrayList<>();
+  private final Process[] processes;
+
+  private ProcessCluster(int n, Map<String, String> extra) {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run `mvn package` first");
+    }
+    try {
+      root = Files.createTempDirectory("roster-procs");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> peers = new ArrayList<>();
+    int[] http = new int[n];
+    for (int i = 0; i < n; i++) {
+      http[i] = TestCluster.freePort();
+      String raft = "127.0.0.1:" + TestCluster.freePort();
+      rafts.add(raft);
+      peers.add(raft);
+    }
+    for (int i = 0; i < n; i++) {
+      List<String> a = new ArrayList<>(List.of(
+          "--http", "127.0.0.1:" + http[i],
+          "--raft", rafts.get(i),
+          "--peers", String.join(",", peers),
+          "--data", root.resolve("node" + i).toString(),
+          "--election-timeout", "1000ms"));
+      extra.forEach((k, v) -> {
+        a.add("--" + k);
+        a.add(v);
+      });
+      args.add(a);
+      urls.add("http://127.0.0.1:" + http[i]);
+    }
+    processes = new Process[n];
+  }
+
+  public static ProcessCluster start(int n, Map<String, String> extra) {
+    ProcessCluster c = new ProcessCluster(n, extra);
+    try {
+      for (int i = 0; i < n; i++) {
+        c.startNode(i);
+      }
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  public String url(int i) {
+    return urls.get(i);
+  }
+
+  public String raftAddress(int i) {
+    return rafts.get(i);
+  }
+
+  public int size() {
+    return processes.length;
+  }
+
+  public Process process(int i) {
+    return processes[i];
+  }
+
+  public boolean isRunning(int i) {
+    return processes[i] != null && processes[i].isAlive();
+  }
+
+  public void startNode(int i) {
+    if (isRunning(i)) {
+      throw new IllegalStateException("node " + i + " is running");
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-jar");
+    cmd.add(JAR.toString());
+    cmd.addAll(args.get(i));
+    File log = root.resolve("node" + i + ".log").toFile();
+    try {
+      processes[i] = new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The node's log so far (for assertion messages). */
+  public String log(int i) {
+    try {
+      return Files.readString(root.resolve("node" + i + ".log"));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** SIGKILL: the node dies at once, as in a crash. */
+  public void kill(int i) {
+    Process p = processes[i];
+    if (p != null) {
+      p.destroyForcibly();
+      waitFor(p, Duration.ofSeconds(10));
+    }
+  }
+
+  /** SIGTERM: the node shuts down gracefully. Returns the process so callers can time its exit. */
+  public Process terminate(int i) {
+    Process p = processes[i];
+    if (p != null) {
+      p.destroy();
+    }
+    return p;
+  }
+
+  /** Sends a signal by name (STOP, CONT) to node {@code i}'s own PID. */
+  public void signal(int i, String signal) {
+    Process p = processes[i];
+    if (p == null || !p.isAlive()) {
+      throw new IllegalStateException("node " + i + " is not running");
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits until the running nodes agree on a leader, and returns its index. */
+  public int awaitLeader(Duration timeout) {
+    int[] found = {-1};
+    Awaitility.await("a leader every running node agrees on")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> {
+          Optional<Integer> leader = Optional.empty();
+          String leaderRaft = null;
+          for (int i = 0; i < processes.length; i++) {
+            if (!isRunning(i)) {
+              continue;
+            }
+            Http.Response s = Http.get(url(i) + "/cluster/status");
+            String l = s.data().path("leader").asText(null);
+            if (l == null || s.data().path("leader_http").isNull()) {
+              return false;
+            }
+            if (leaderRaft == null) {
+              leaderRaft = l;
+            } else if (!leaderRaft.equals(l)) {
+              return false;
+            }
+            if ("leader".equals(s.data().path("role").asText())) {
+              leader = Optional.of(i);
+            }
+          }
+          found[0] = leader.orElse(-1);
+          return leader.isPresent();
+        });
+    return found[0];
+  }
+
+  private static void waitFor(Process p, Duration d) {
+    try {
+      p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < processes.length; i++) {
+      Process p = processes[i];
+      if (p != null && p.isAlive()) {
+        p.destroyForcibly();
+        waitFor(p, Duration.ofSeconds(10));
+      }
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // temp dir; best effort
+    }
+  }
+}

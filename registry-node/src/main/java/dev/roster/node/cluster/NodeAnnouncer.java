@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeAnnouncer.class);
-  private static final long TICK_MS = 500;
 
   private final RaftRegistry raft;
   private final PeerDirectory directory;
@@ -39,6 +38,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean inFlight = new AtomicBoolean();
+  private final long tickMs;
   private volatile long lastAnnouncedNanos;
   private volatile boolean announced;
 
@@ -49,6 +49,8 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
     this.directory = directory;
     this.self = self;
     this.renewIntervalNanos = renewInterval.toNanos();
+    // look twice per interval (at most every 500 ms) so a missing entry is noticed quickly
+    this.tickMs = Math.max(20, Math.min(500, renewInterval.toMillis() / 2));
     this.writeTimeoutMs = writeTimeoutMs;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(writeTimeoutMs)).build();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,7 +61,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   }
 
   public void start() {
-    timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -166,7 +166,7 @@ public final class RosterNode implements AutoCloseable {
     http.stopAccepting();
     evictor.close();
     announcer.close();
-    if (raft.isLeader() && raft.status().peers().size() > 1) {
+    if (!grace.isZero() && raft.isLeader() && raft.status().peers().size() > 1) {
       transferLeadershipBefore(System.nanoTime() + grace.toNanos() / 2);
     }
     polls.close();

@@ -5,6 +5,8 @@ import dev.roster.node.command.EvictCommand;
 import dev.roster.node.raft.LeadershipListener;
 import dev.roster.node.raft.RaftRegistry;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,6 +31,8 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
   private ScheduledFuture<?> task;
   private volatile long leaderSinceNanos;
   private volatile Boolean lastProtecting;
+  private final List<BiConsumer<EvictionDecision, Integer>> checkListeners =
+      new CopyOnWriteArrayList<>();
 
   public Evictor(RaftRegistry raft, EvictionPolicy policy, long writeTimeoutMs) {
     this.raft = raft;
@@ -39,6 +43,11 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** Told after every check this node made as leader: the decision and how many were evicted. */
+  public void addCheckListener(BiConsumer<EvictionDecision, Integer> listener) {
+    checkListeners.add(listener);
   }
 
   @Override
@@ -74,6 +83,7 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
       ApplyResult result = raft.propose(ts -> new EvictCommand(ts, d.targets(), true), writeTimeoutMs)
           .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
       int evicted = result.value() instanceof List<?> l ? l.size() : 0;
+      checkListeners.forEach(l -> l.accept(d, evicted));
       if (evicted > 0 || d.expired() > 0) {
         log.info("evicted {} of {} expired instances{}", evicted, d.expired(),
             d.protecting() ? " (self-protection on: only those past the eviction ceiling)" : "");

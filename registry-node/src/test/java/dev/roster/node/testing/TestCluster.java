@@ -119,6 +119,18 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops node {@code i} without a grace period: no leadership hand-over, so the others notice
+   * only by missing heartbeats, as after a crash (real crashes: {@link ProcessCluster}).
+   */
+  public void killNode(int i) {
+    RosterNode node = nodes[i];
+    nodes[i] = null;
+    if (node != null) {
+      node.close(Duration.ZERO);
+    }
+  }
+
   /** Waits until the running nodes agree on one running leader, and returns its index. */
   public int awaitLeader() {
     return awaitLeader(Duration.ofSeconds(20));

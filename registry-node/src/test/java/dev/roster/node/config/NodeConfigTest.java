@@ -102,6 +102,8 @@ class NodeConfigTest {
       "poll-hold         | 0ms",
       "election-timeout  | 1000",
       "election-timeout  | 50ms",
+      "election-timeout  | 1000h",
+      "snapshot-interval | 1000000h",
       "snapshot-interval | 500ms",
       "shutdown-grace    | x",
       "http              | localhost",

@@ -120,9 +120,16 @@ public record NodeConfig(
     if (election.toMillis() < 100) {
       throw new ConfigException("election-timeout: must be at least 100ms");
     }
+    // JRaft takes the election timeout as int milliseconds and the snapshot period as int seconds
+    if (election.toMillis() > Integer.MAX_VALUE) {
+      throw new ConfigException("election-timeout: must be at most " + Integer.MAX_VALUE + "ms");
+    }
     Duration snapshot = positive(s, "snapshot-interval");
     if (snapshot.toSeconds() < 1) {
       throw new ConfigException("snapshot-interval: must be at least 1s");
+    }
+    if (snapshot.toSeconds() > Integer.MAX_VALUE) {
+      throw new ConfigException("snapshot-interval: must be at most " + Integer.MAX_VALUE + "s");
     }
     return new NodeConfig(http, advertise, raft, peers, Path.of(data), zone, renew, evict, expire,
         threshold, ceiling, positive(s, "poll-hold"), election, snapshot, positive(s, "shutdown-grace"),

@@ -1,0 +1,172 @@
+package dev.roster.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineArgsTest {
+  @TempDir
+  Path dir;
+
+  private Path file(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  @Test
+  void noArgumentsGiveNoSettings() {
+    assertThat(CommandLineArgs.parse()).isEmpty();
+    assertThat(NodeConfig.fromSettings(CommandLineArgs.parse())).isEqualTo(NodeConfig.defaultsOnly());
+  }
+
+  @Test
+  void everyFlagBecomesTheSettingOfTheSameName() {
+    Map<String, String> s = CommandLineArgs.parse(
+        "--http", "127.0.0.1:8001", "--advertise", "http://a:8001", "--raft", "127.0.0.1:9001",
+        "--peers", "127.0.0.1:9001,127.0.0.1:9002", "--data", "d", "--zone", "z",
+        "--renew-interval", "10s", "--evict-interval", "20s", "--expire", "30s",
+        "--protect-threshold", "0.5", "--evict-ceiling", "1m", "--poll-hold", "5s",
+        "--election-timeout", "2s", "--snapshot-interval", "1m", "--shutdown-grace", "3s");
+
+    assertThat(s).containsOnlyKeys(NodeConfig.DEFAULTS.keySet());
+    NodeConfig c = NodeConfig.fromSettings(s);
+    assertThat(c.peers()).hasSize(2);
+    assertThat(c.expire()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void flagsOverrideAYamlFile() throws IOException {
+    Path yml = file("node.yml", """
+        http: 127.0.0.1:8001
+        raft: 127.0.0.1:9001
+        peers:
+          - 127.0.0.1:9001
+          - 127.0.0.1:9002
+          - 127.0.0.1:9003
+        data: /tmp/from-file
+        renew-interval: 10s
+        expire: 45s
+        protect-threshold: 0.7
+        """);
+
+    NodeConfig c = NodeConfig.fromSettings(CommandLineArgs.parse(
+        "-c", yml.toString(), "--http", "127.0.0.1:8100", "--expire", "60s"));
+
+    assertThat(c.http()).isEqualTo(new HostPort("127.0.0.1", 8100));
+    assertThat(c.expire()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.raft()).isEqualTo(new HostPort("127.0.0.1", 9001));
+    assertThat(c.peers()).containsExactly(
+        new HostPort("127.0.0.1", 9001), new HostPort("127.0.0.1", 9002), new HostPort("127.0.0.1", 9003));
+    assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/from-file"));
+    assertThat(c.renewInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.protectThreshold()).isEqualTo(0.7);
+  }
+
+  @Test
+  void yamlPeersMayAlsoBeOneCommaSeparatedString() throws IOException {
+    Path yml = file("node.yaml", "raft: 127.0.0.1:9002\npeers: 127.0.0.1:9001,127.0.0.1:9002\n");
+
+    NodeConfig c = NodeConfig.fromSettings(CommandLineArgs.parse("-c", yml.toString()));
+
+    assertThat(c.peers()).containsExactly(new HostPort("127.0.0.1", 9001), new HostPort("127.0.0.1", 9002));
+  }
+
+  @Test
+  void flagsOverrideAPropertiesFile() throws IOException {
+    Path props = file("node.properties", """
+        # comment
+        http=127.0.0.1:8002
+        raft=127.0.0.1:9002
+        peers=127.0.0.1:9001,127.0.0.1:9002
+        zone=from-file
+        poll-hold=10s
+        """);
+
+    NodeConfig c = NodeConfig.fromSettings(CommandLineArgs.parse(
+        "--zone", "from-flag", "-c", props.toString(), "--poll-hold", "2s"));
+
+    assertThat(c.zone()).isEqualTo("from-flag");
+    assertThat(c.pollHold()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.http()).isEqualTo(new HostPort("127.0.0.1", 8002));
+    assertThat(c.peers()).containsExactly(new HostPort("127.0.0.1", 9001), new HostPort("127.0.0.1", 9002));
+  }
+
+  @Test
+  void unknownKeyInAFileIsRejectedNamingIt() throws IOException {
+    Path yml = file("node.yml", "http: 127.0.0.1:8001\nrenew_interval: 10s\n");
+
+    Map<String, String> settings = CommandLineArgs.parse("-c", yml.toString());
+
+    assertThatThrownBy(() -> NodeConfig.fromSettings(settings))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("renew_interval");
+  }
+
+  @Test
+  void badValueInAFileIsRejectedNamingTheSetting() throws IOException {
+    Path yml = file("node.yml", "expire: forever\n");
+
+    Map<String, String> settings = CommandLineArgs.parse("-c", yml.toString());
+
+    assertThatThrownBy(() -> NodeConfig.fromSettings(settings))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("expire");
+  }
+
+  @Test
+  void nestedYamlValueIsRejectedNamingTheKey() throws IOException {
+    Path yml = file("node.yml", "zone:\n  name: z1\n");
+
+    assertThatThrownBy(() -> CommandLineArgs.parse("-c", yml.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("zone");
+  }
+
+  @Test
+  void missingConfigFileIsReported() {
+    Path missing = dir.resolve("nope.yml");
+
+    assertThatThrownBy(() -> CommandLineArgs.parse("-c", missing.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nope.yml");
+  }
+
+  @Test
+  void configFileOfAnotherKindIsReported() throws IOException {
+    Path json = file("node.json", "{}");
+
+    assertThatThrownBy(() -> CommandLineArgs.parse("-c", json.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(".yml");
+  }
+
+  @Test
+  void malformedYamlIsReported() throws IOException {
+    Path yml = file("node.yml", "http: [unclosed\n");
+
+    assertThatThrownBy(() -> CommandLineArgs.parse("-c", yml.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("node.yml");
+  }
+
+  @Test
+  void unknownFlagIsAConfigError() {
+    assertThatThrownBy(() -> CommandLineArgs.parse("--bogus", "1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--bogus");
+  }
+
+  @Test
+  void flagWithoutItsValueIsAConfigError() {
+    assertThatThrownBy(() -> CommandLineArgs.parse("--http"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--http");
+  }
+}

@@ -1,0 +1,209 @@
+package dev.roster.node.raft;
+
+import static dev.roster.node.model.Specs.APPID;
+import static dev.roster.node.model.Specs.ENV;
+import static dev.roster.node.model.Specs.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roster.node.command.CodecException;
+import dev.roster.node.model.Application;
+import dev.roster.node.model.GuardPolicy;
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.Registry;
+import dev.roster.node.model.SetChange;
+import dev.roster.node.model.Status;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistrySnapshotTest {
+  private static final GuardPolicy POLICY = new GuardPolicy(2, 0.85);
+  private static final long LAST_APPLIED_TS = 1_700_000_000_123_456_789L;
+
+  @TempDir
+  Path dir;
+
+  /** Everything a snapshot must keep, in a canonical order. */
+  private record Contents(
+      Map<String, Long> latest, Map<String, Instance> instances, long instanceCount,
+      long renewsThisWindow, long renewsLastWindow) {}
+
+  private static Contents contents(Registry r) {
+    Map<String, Long> latest = new TreeMap<>();
+    Map<String, Instance> instances = new TreeMap<>();
+    for (Application app : r.applications()) {
+      latest.put(app.key().env() + "/" + app.key().appid(), app.latestTimestamp());
+      for (Instance i : app.instances()) {
+        instances.put(i.env() + "/" + i.appid() + "/" + i.hostname(), i);
+      }
+    }
+    return new Contents(latest, instances, r.instanceCount(),
+        r.guard().renewsThisWindow(), r.guard().renewsLastWindow());
+  }
+
+  /** Several apps and zones, both statuses, metadata, renews in two guard windows, a removed app. */
+  private static Registry busyRegistry() {
+    Registry r = new Registry(POLICY);
+    r.register(spec("sh001", APPID, "h1", Status.WAITING), 100);
+    r.register(spec("sh002", APPID, "h2", Status.UP), 110);
+    r.register(spec("sh001", "other.app", "h1", Status.UP), 120);
+    r.register(spec("sh001", "gone.app", "h9", Status.UP), 125);
+    r.cancel(ENV, "gone.app", "h9", 126);
+    r.renew(ENV, APPID, "h1", 130);
+    r.renew(ENV, APPID, "h2", 131);
+    r.rollGuardWindow();
+    r.renew(ENV, "other.app", "h1", 140);
+    r.set(ENV, APPID, List.of(new SetChange("h1", Status.UP, Map.of("k", "v", "ü", "ß"))), 90);
+    r.register(spec("sh001", "other.app", "h1", Status.UP), 150); // keeps reg_timestamp 120
+    return r;
+  }
+
+  private Path write(RegistrySnapshot snapshot) throws IOException {
+    Path file = dir.resolve("registry.snap");
+    snapshot.writeTo(file);
+    return file;
+  }
+
+  @Test
+  void snapshotWrittenAndReadBackRestoresAnIdenticalRegistry() throws IOException {
+    Registry original = busyRegistry();
+    RegistrySnapshot captured = RegistrySnapshot.capture(original, LAST_APPLIED_TS);
+
+    RegistrySnapshot read = RegistrySnapshot.readFrom(write(captured));
+    Registry restored = read.restore(POLICY);
+
+    assertThat(read).isEqualTo(captured);
+    assertThat(read.lastAppliedTs()).isEqualTo(LAST_APPLIED_TS);
+    assertThat(contents(restored)).isEqualTo(contents(original));
+    Contents c = contents(restored);
+    assertThat(c.instanceCount()).isEqualTo(3);
+    assertThat(c.latest()).containsOnlyKeys(ENV + "/" + APPID, ENV + "/other.app");
+    assertThat(c.renewsLastWindow()).isEqualTo(2);
+    assertThat(c.renewsThisWindow()).isEqualTo(1);
+    Instance h1 = c.instances().get(ENV + "/other.app/h1");
+    assertThat(h1.regTimestamp()).isEqualTo(120);
+    assertThat(h1.renewTimestamp()).isEqualTo(150);
+    assertThat(c.instances().get(ENV + "/" + APPID + "/h1").metadata()).containsEntry("ü", "ß");
+  }
+
+  @Test
+  void restoredRegistryTakesLaterWritesExactlyLikeTheOriginal() throws IOException {
+    Registry original = busyRegistry();
+    Registry restored = RegistrySnapshot.readFrom(
+        write(RegistrySnapshot.capture(original, LAST_APPLIED_TS))).restore(POLICY);
+
+    for (Registry r : List.of(original, restored)) {
+      r.register(spec("h3"), 50); // clock behind: latest_timestamp must still step from the saved one
+      r.renew(ENV, APPID, "h2", 60);
+      r.cancel(ENV, "other.app", "h1", 70);
+      r.rollGuardWindow();
+    }
+
+    assertThat(contents(restored)).isEqualTo(contents(original));
+  }
+
+  @Test
+  void emptyRegistryRoundTrips() throws IOException {
+    Registry empty = new Registry(POLICY);
+
+    RegistrySnapshot read = RegistrySnapshot.readFrom(write(RegistrySnapshot.capture(empty, 0)));
+    Registry restored = read.restore(POLICY);
+
+    assertThat(read.apps()).isEmpty();
+    assertThat(read.lastAppliedTs()).isZero();
+    assertThat(read.instanceCount()).isZero();
+    assertThat(contents(restored)).isEqualTo(contents(empty));
+    assertThat(restored.applicationCount()).isZero();
+  }
+
+  @Test
+  void flippedByteInTheBodyIsCaughtByTheChecksum() throws IOException {
+    Path file = write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS));
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[8 + 3] ^= 0x01; // inside last-applied ts: decodes fine, only the checksum can tell
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> RegistrySnapshot.readFrom(file))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("checksum");
+  }
+
+  @Test
+  void anyFlippedByteAfterTheHeaderIsRejected() throws IOException {
+    byte[] good = Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
+    Path file = dir.resolve("corrupt.snap");
+    for (int at = 8; at < good.length; at++) {
+      byte[] bad = good.clone();
+      bad[at] ^= (byte) 0x40;
+      Files.write(file, bad);
+      int offset = at;
+      assertThatThrownBy(() -> RegistrySnapshot.readFrom(file))
+          .as("byte %d of %d flipped", offset, good.length)
+          .isInstanceOf(CodecException.class);
+    }
+  }
+
+  @Test
+  void wrongMagicIsRejected() throws IOException {
+    Path file = write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS));
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer.wrap(bytes).putInt(0, 0x504B0304); // a zip file's magic
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> RegistrySnapshot.readFrom(file))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("not a Roster snapshot");
+  }
+
+  @Test
+  void unsupportedFormatVersionIsRejected() throws IOException {
+    Path file = write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS));
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer.wrap(bytes).putInt(4, RegistrySnapshot.FORMAT_VERSION + 1);
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> RegistrySnapshot.readFrom(file))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("version " + (RegistrySnapshot.FORMAT_VERSION + 1));
+  }
+
+  @Test
+  void truncatedFileIsRejectedAtEveryLength() throws IOException {
+    byte[] good = Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
+    Path file = dir.resolve("short.snap");
+    for (int length = 0; length < good.length; length++) {
+      Files.write(file, Arrays.copyOf(good, length));
+      int len = length;
+      assertThatThrownBy(() -> RegistrySnapshot.readFrom(file))
+          .as("file cut to %d of %d bytes", len, good.length)
+          .isInstanceOf(CodecException.class);
+    }
+  }
+
+  @Test
+  void trailingGarbageIsRejected() throws IOException {
+    byte[] good = Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
+    Path file = dir.resolve("long.snap");
+    Files.write(file, Arrays.copyOf(good, good.length + 5));
+
+    assertThatThrownBy(() -> RegistrySnapshot.readFrom(file)).isInstanceOf(CodecException.class);
+  }
+
+  @Test
+  void writingOverAnOlderSnapshotReplacesItCompletely() throws IOException {
+    Path file = write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS));
+
+    RegistrySnapshot empty = RegistrySnapshot.capture(new Registry(POLICY), 7);
+    empty.writeTo(file);
+
+    assertThat(RegistrySnapshot.readFrom(file)).isEqualTo(empty);
+  }
+}

@@ -171,7 +171,7 @@ public final class RosterNode implements AutoCloseable {
     }
     polls.close();
     try {
-      if (!http.awaitIdle(deadline)) {
+      if (!grace.isZero() && !http.awaitIdle(deadline)) {
         log.warn("{} requests still in flight after the shutdown grace of {}", http.inFlight(), grace);
       }
     } catch (InterruptedException e) {

@@ -2,7 +2,6 @@ package dev.roster.node.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,7 +110,10 @@ public final class Metrics {
     if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);
     }
-    return String.format(Locale.ROOT, "%s", v);
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+    }
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   private static String escape(String s) {

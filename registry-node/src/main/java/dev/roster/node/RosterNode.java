@@ -67,7 +67,9 @@ public final class RosterNode implements AutoCloseable {
     long writeTimeoutMs = config.electionTimeout().toMillis() + 1000;
     this.announcer = new NodeAnnouncer(raft, directory,
         new InstanceSpec(config.zone(), PeerDirectory.ENV, PeerDirectory.APPID, config.raft().toString(),
-            List.of(config.advertise()), version(), Status.UP, Map.of()),
+            List.of(config.advertise()), version(), Status.UP,
+            config.clusterUrl().equals(config.advertise())
+                ? Map.of() : Map.of(PeerDirectory.CLUSTER_URL, config.clusterUrl())),
         announceInterval, writeTimeoutMs);
     fsm.addLeadershipListener(announcer);
     this.evictor = new Evictor(raft, new EvictionPolicy(config.evictInterval(), config.expire(),

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
 public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeAnnouncer.class);
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final RaftRegistry raft;
   private final PeerDirectory directory;
   private final InstanceSpec self;
@@ -110,7 +113,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
               writeTimeoutMs)
           .thenApply(r -> r.isOk());
     }
-    Optional<String> leader = directory.leaderHttpAddress();
+    Optional<String> leader = directory.leaderClusterAddress();
     if (leader.isEmpty()) {
       return CompletableFuture.completedFuture(false);
     }
@@ -123,6 +126,9 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
       self.addrs().forEach(a -> form.append("&addrs=").append(enc(a)));
       form.append("&status=").append(self.status());
       form.append("&version=").append(enc(self.version()));
+      if (!self.metadata().isEmpty()) {
+        form.append("&metadata=").append(enc(toJson(self.metadata())));
+      }
     }
     HttpRequest request = HttpRequest.newBuilder(
             URI.create(leader.get() + (register ? "/discovery/register" : "/discovery/renew")))
@@ -132,6 +138,14 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
         .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .thenApply(response -> response.statusCode() == 200);
+  }
+
+  private static String toJson(java.util.Map<String, String> map) {
+    try {
+      return JSON.writeValueAsString(map);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String enc(String s) {

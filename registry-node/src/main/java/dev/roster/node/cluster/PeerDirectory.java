@@ -42,6 +42,16 @@ public final class PeerDirectory {
     return raft.leader().flatMap(this::httpAddressOf);
   }
 
+  /** Metadata key of the URL nodes use among themselves when it differs from the advertised one. */
+  public static final String CLUSTER_URL = "cluster_url";
+
+  /** The URL this node uses to reach the leader: its cluster URL, else its advertised URL. */
+  public Optional<String> leaderClusterAddress() {
+    return raft.leader().flatMap(peer -> raft.stateMachine().read(r -> r.application(ENV, APPID)
+        .map(app -> app.instance(peer.getEndpoint().toString()))
+        .map(i -> i.metadata().getOrDefault(CLUSTER_URL, i.addrs().isEmpty() ? null : i.addrs().get(0)))));
+  }
+
   /** One row of {@code /discovery/nodes}. */
   public record NodeView(String addr, String zone, int status, String role, String raft) {}
 

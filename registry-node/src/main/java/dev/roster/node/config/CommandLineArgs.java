@@ -24,6 +24,9 @@ public final class CommandLineArgs {
   @Option(names = "--advertise", paramLabel = "URL", description = "HTTP URL other nodes and clients use (default from --http)")
   String advertise;
 
+  @Option(names = "--cluster-url", paramLabel = "URL", description = "HTTP URL the other nodes use to reach this one (default: --advertise)")
+  String clusterUrl;
+
   @Option(names = "--raft", paramLabel = "HOST:PORT", description = "Raft address of this node (default 127.0.0.1:7271)")
   String raft;
 
@@ -66,11 +69,20 @@ public final class CommandLineArgs {
   @Option(names = "--join", description = "start with no configuration and wait to be added by the leader (/cluster/peers/add)")
   boolean join;
 
-  /**
-   * Parses the arguments into settings (file first, flags over it). Returns null when help or the
-   * version was printed.
-   */
+  /** Environment variables that set a setting: {@code ROSTER_} + the key in upper case, '-' as '_'. */
+  public static final String ENV_PREFIX = "ROSTER_";
+
+  /** Parses the arguments, with this process's environment (see {@link #parse(Map, String...)}). */
   public static Map<String, String> parse(String... args) {
+    return parse(System.getenv(), args);
+  }
+
+  /**
+   * Parses the arguments into settings: defaults, then the config file ({@code -c}), then
+   * {@code ROSTER_*} environment variables (e.g. {@code ROSTER_PEERS}, {@code ROSTER_RENEW_INTERVAL}),
+   * then flags. Returns null when help or the version was printed.
+   */
+  public static Map<String, String> parse(Map<String, String> env, String... args) {
     CommandLineArgs a = new CommandLineArgs();
     CommandLine cl = new CommandLine(a);
     try {
@@ -90,8 +102,15 @@ public final class CommandLineArgs {
     if (a.configFile != null) {
       settings.putAll(ConfigLoader.readFile(a.configFile));
     }
+    for (String key : NodeConfig.DEFAULTS.keySet()) {
+      String value = env.get(ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      if (value != null && !value.isBlank()) {
+        settings.put(key, value);
+      }
+    }
     put(settings, "http", a.http);
     put(settings, "advertise", a.advertise);
+    put(settings, "cluster-url", a.clusterUrl);
     put(settings, "raft", a.raft);
     put(settings, "peers", a.peers);
     put(settings, "data", a.data);

@@ -29,7 +29,8 @@ public record NodeConfig(
     Duration electionTimeout,
     Duration snapshotInterval,
     Duration shutdownGrace,
-    boolean join) {
+    boolean join,
+    String clusterUrl) {
 
   /** Every setting with its default; {@code peers} and {@code advertise} default from others. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -38,6 +39,7 @@ public record NodeConfig(
     Map<String, String> d = new LinkedHashMap<>();
     d.put("http", "127.0.0.1:7171");
     d.put("advertise", "");
+    d.put("cluster-url", "");
     d.put("raft", "127.0.0.1:7271");
     d.put("peers", "");
     d.put("data", "./roster-data");
@@ -93,7 +95,14 @@ public record NodeConfig(
     } else if (!advertise.startsWith("http://") && !advertise.startsWith("https://")) {
       throw new ConfigException("advertise: '" + advertise + "' must be an http:// or https:// URL");
     }
-    advertise = advertise.endsWith("/") ? advertise.substring(0, advertise.length() - 1) : advertise;
+    advertise = trimSlash(advertise);
+    String clusterUrl = s.get("cluster-url");
+    if (clusterUrl.isEmpty()) {
+      clusterUrl = advertise;
+    } else if (!clusterUrl.startsWith("http://") && !clusterUrl.startsWith("https://")) {
+      throw new ConfigException("cluster-url: '" + clusterUrl + "' must be an http:// or https:// URL");
+    }
+    clusterUrl = trimSlash(clusterUrl);
     String data = s.get("data");
     if (data.isEmpty()) {
       throw new ConfigException("data: must not be empty");
@@ -133,7 +142,11 @@ public record NodeConfig(
     }
     return new NodeConfig(http, advertise, raft, peers, Path.of(data), zone, renew, evict, expire,
         threshold, ceiling, positive(s, "poll-hold"), election, snapshot, positive(s, "shutdown-grace"),
-        bool(s, "join"));
+        bool(s, "join"), clusterUrl);
+  }
+
+  private static String trimSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static boolean isWildcard(String host) {

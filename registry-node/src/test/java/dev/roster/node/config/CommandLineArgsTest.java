@@ -28,7 +28,8 @@ class CommandLineArgsTest {
   @Test
   void everyFlagBecomesTheSettingOfTheSameName() {
     Map<String, String> s = CommandLineArgs.parse(
-        "--http", "127.0.0.1:8001", "--advertise", "http://a:8001", "--raft", "127.0.0.1:9001",
+        "--http", "127.0.0.1:8001", "--advertise", "http://a:8001", "--cluster-url", "http://node-a:8001",
+        "--raft", "127.0.0.1:9001",
         "--peers", "127.0.0.1:9001,127.0.0.1:9002", "--data", "d", "--zone", "z",
         "--renew-interval", "10s", "--evict-interval", "20s", "--expire", "30s",
         "--protect-threshold", "0.5", "--evict-ceiling", "1m", "--poll-hold", "5s",
@@ -41,6 +42,28 @@ class CommandLineArgsTest {
     assertThat(c.expire()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.join()).isTrue();
+    assertThat(c.clusterUrl()).isEqualTo("http://node-a:8001");
+  }
+
+  @Test
+  void environmentVariablesOverrideTheFileAndFlagsOverrideThem() throws IOException {
+    Path yml = file("env.yml", "expire: 45s\nzone: file-zone\npoll-hold: 7s\n");
+    Map<String, String> env = Map.of(
+        "ROSTER_EXPIRE", "50s", "ROSTER_ZONE", "env-zone", "ROSTER_RENEW_INTERVAL", "20s",
+        "UNRELATED", "x");
+    NodeConfig c = NodeConfig.fromSettings(
+        CommandLineArgs.parse(env, "-c", yml.toString(), "--zone", "flag-zone"));
+    assertThat(c.expire()).isEqualTo(Duration.ofSeconds(50));
+    assertThat(c.renewInterval()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(c.pollHold()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(c.zone()).isEqualTo("flag-zone");
+  }
+
+  @Test
+  void clusterUrlDefaultsToTheAdvertisedUrl() {
+    NodeConfig c = NodeConfig.fromSettings(CommandLineArgs.parse(Map.of(), "--advertise", "http://public:7171/"));
+    assertThat(c.advertise()).isEqualTo("http://public:7171");
+    assertThat(c.clusterUrl()).isEqualTo("http://public:7171");
   }
 
   @Test

@@ -49,8 +49,10 @@ public final class RosterNode implements AutoCloseable {
 
   public RosterNode(NodeConfig config) {
     this.config = config;
+    // the nodes' own entries renew every few seconds: self-protection must not count them
     this.fsm = new RegistryStateMachine(GuardPolicy.of(
-        config.evictInterval().toMillis(), config.renewInterval().toMillis(), config.protectThreshold()));
+        config.evictInterval().toMillis(), config.renewInterval().toMillis(), config.protectThreshold()),
+        key -> !(key.appid().equals(PeerDirectory.APPID) && key.env().equals(PeerDirectory.ENV)));
     this.raft = new RaftRegistry(new RaftSettings(
         RAFT_GROUP,
         config.raft().toString(),
@@ -89,11 +91,11 @@ public final class RosterNode implements AutoCloseable {
         .gauge("roster_applications", "Registered applications.", () -> fsm.read(r -> r.applicationCount()))
         .gauge("roster_parked_polls", "Long polls waiting on this node.", polls::parked)
         .gauge("roster_self_protection", "1 while eviction is suppressed by self-protection.",
-            () -> fsm.read(r -> r.guard().protecting(r.instanceCount()) ? 1 : 0))
+            () -> fsm.read(r -> r.protecting() ? 1 : 0))
         .gauge("roster_renews_last_window", "Renews counted in the last closed check window.",
             () -> fsm.read(r -> r.guard().renewsLastWindow()))
         .gauge("roster_expected_renews", "Renews expected per check window.",
-            () -> fsm.read(r -> r.guard().expectedRenews(r.instanceCount())))
+            () -> fsm.read(r -> r.expectedRenews()))
         .counter("roster_evictions_total", "Instances removed by eviction.", fsm::evictedTotal)
         .gauge("roster_raft_term", "Current Raft term seen by this node.", fsm::term)
         .gauge("roster_raft_is_leader", "1 if this node is the leader.", () -> raft.isLeader() ? 1 : 0)
@@ -117,6 +119,10 @@ public final class RosterNode implements AutoCloseable {
       throw e;
     }
     announcer.start();
+    if (config.http().host().equals("0.0.0.0") && config.advertise().startsWith("http://127.0.0.1:")) {
+      log.warn("listening on all interfaces but advertising {}: set --advertise to an address clients "
+          + "and other nodes can reach, or redirects to this node will point at their own loopback", config.advertise());
+    }
     log.info("listening on http://{}:{} (raft {}, {}, data {})",
         httpAddress.getHostString(), httpAddress.getPort(), config.raft(),
         config.join() ? "joining: waiting to be added by the leader" : "peers " + config.peers(),
@@ -190,16 +196,14 @@ public final class RosterNode implements AutoCloseable {
       log.info("could not hand over leadership before stopping: {}", s.getErrorMsg());
       return;
     }
-    while (raft.isLeader() && System.nanoTime() < deadlineNanos) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    long waitMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
+    java.util.Optional<com.alipay.sofa.jraft.entity.PeerId> next =
+        raft.awaitLeaderOtherThan(raft.self(), waitMs).join();
+    if (next.isPresent()) {
+      log.info("handed leadership over to {}", next.get());
+    } else {
+      log.info("leadership not handed over within the grace period");
     }
-    log.info(raft.isLeader() ? "leadership not handed over within the grace period"
-        : "handed leadership over to {}", raft.leader().map(Object::toString).orElse("the next leader"));
   }
 
   public static void main(String[] args) {

@@ -54,7 +54,7 @@ public record NodeConfig(
     d.put("snapshot-interval", "1h");
     d.put("shutdown-grace", "5s");
     d.put("join", "false");
-    return Map.copyOf(d);
+    return java.util.Collections.unmodifiableMap(d);
   }
 
   public NodeConfig {

@@ -61,7 +61,9 @@ final class ClusterApi {
     return writes.onLeader(req, ms -> {
       com.alipay.sofa.jraft.Status s = raft.transferLeadership(peer);
       if (!s.isOk()) {
-        throw new ApiException(Code.BAD_REQUEST, "cannot transfer leadership: " + s.getErrorMsg());
+        // EBUSY: a configuration change or another transfer is in progress; worth retrying
+        Code code = s.getRaftError() == com.alipay.sofa.jraft.error.RaftError.EBUSY ? Code.UNAVAILABLE : Code.BAD_REQUEST;
+        throw new ApiException(code, "cannot transfer leadership: " + s.getErrorMsg());
       }
       return raft.awaitLeaderOtherThan(raft.self(), ms)
           .thenApply(l -> l.map(p -> Reply.ok(Map.of("leader", p.toString())))

@@ -92,7 +92,7 @@ public final class HttpServer implements AutoCloseable {
           .bind(host, port)
           .syncUninterruptibly()
           .channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the checked BindException undeclared
       close();
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }

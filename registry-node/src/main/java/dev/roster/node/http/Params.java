@@ -22,6 +22,8 @@ public final class Params {
   private static final int MAX_ID_LENGTH = 256;
   private static final Pattern IDENTIFIER = Pattern.compile("[^\\s\\p{Cntrl}]+");
 
+  private static final String METADATA = "metadata";
+
   private final Map<String, List<String>> values;
 
   Params(Map<String, List<String>> values) {
@@ -78,16 +80,27 @@ public final class Params {
       Map.Entry<String, JsonNode> field = it.next();
       List<String> list = values.computeIfAbsent(field.getKey(), x -> new ArrayList<>());
       JsonNode v = field.getValue();
+      String name = field.getKey();
       if (v.isArray()) {
-        v.forEach(item -> list.add(jsonText(item)));
+        v.forEach(item -> list.add(jsonText(name, item)));
       } else if (!v.isNull()) {
-        list.add(jsonText(v));
+        list.add(jsonText(name, v));
       }
     }
   }
 
-  private static String jsonText(JsonNode node) {
-    return node.isContainerNode() ? node.toString() : node.asText();
+  /** Only {@code metadata} may be a JSON object; every other parameter is a scalar. */
+  private static String jsonText(String name, JsonNode node) {
+    if (node.isContainerNode()) {
+      if (!METADATA.equals(name) || !node.isObject()) {
+        throw ApiException.badParam(name, "must be a string or number, not " + (node.isObject() ? "an object" : "a nested array"));
+      }
+      return node.toString();
+    }
+    if (node.isNull()) {
+      throw ApiException.badParam(name, "must not contain null values");
+    }
+    return node.asText();
   }
 
   public boolean has(String name) {

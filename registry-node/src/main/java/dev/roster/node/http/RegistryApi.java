@@ -275,16 +275,16 @@ public final class RegistryApi {
   CompletableFuture<Reply> status(ApiRequest req) {
     return CompletableFuture.completedFuture(Reply.ok(raft.stateMachine().read(r -> {
       Guard g = r.guard();
-      long n = r.instanceCount();
       Map<String, Object> s = new LinkedHashMap<>();
-      s.put("instances", n);
+      s.put("instances", r.instanceCount());
+      s.put("guarded_instances", r.guardedInstanceCount());
       s.put("applications", r.applicationCount());
-      s.put("expected_renews", g.expectedRenews(n));
-      s.put("threshold", g.threshold(n));
+      s.put("expected_renews", r.expectedRenews());
+      s.put("threshold", r.renewThreshold());
       s.put("renews_last_window", g.renewsLastWindow());
       s.put("renews_this_window", g.renewsThisWindow());
       s.put("protect_threshold", g.policy().threshold());
-      s.put("protected", g.protecting(n));
+      s.put("protected", r.protecting());
       return s;
     })));
   }

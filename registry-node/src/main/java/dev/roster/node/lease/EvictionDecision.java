@@ -26,7 +26,7 @@ public record EvictionDecision(
     Guard guard = registry.guard();
     // the window this check closes decides protection
     long renews = guard.renewsThisWindow();
-    long threshold = guard.threshold(instances);
+    long threshold = registry.renewThreshold();
     boolean protecting = renews < threshold;
     if (inGrace) {
       return new EvictionDecision(List.of(), protecting, 0, renews, threshold);

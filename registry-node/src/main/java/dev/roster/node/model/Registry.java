@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The registry of the article (Bilibili discovery semantics) as plain, single-threaded Java.
@@ -18,10 +19,22 @@ import java.util.Optional;
 public final class Registry {
   private final Map<AppKey, Application> apps = new HashMap<>();
   private final Guard guard;
+  private final Predicate<AppKey> guarded;
   private long instanceCount;
+  private long guardedInstanceCount;
 
   public Registry(GuardPolicy policy) {
+    this(policy, key -> true);
+  }
+
+  /**
+   * @param guarded which applications self-protection counts (their instances are expected to
+   *     renew, their renews are counted); the registry nodes' own entries, which renew on their
+   *     own schedule, are left out so they cannot mask a mass disappearance of clients
+   */
+  public Registry(GuardPolicy policy, Predicate<AppKey> guarded) {
     this.guard = new Guard(policy);
+    this.guarded = guarded;
   }
 
   /**
@@ -34,7 +47,7 @@ public final class Registry {
     Instance stored;
     if (existing == null) {
       stored = Instance.fresh(spec, ts);
-      instanceCount++;
+      counted(app.key(), 1);
     } else {
       stored = existing.reregistered(spec, ts);
     }
@@ -56,7 +69,9 @@ public final class Registry {
     }
     Instance renewed = existing.renewed(ts);
     app.put(renewed);
-    guard.countRenew();
+    if (guarded.test(app.key())) {
+      guard.countRenew();
+    }
     return Optional.of(renewed);
   }
 
@@ -119,7 +134,7 @@ public final class Registry {
 
   private Instance removeInstance(Application app, String hostname, long ts) {
     Instance removed = app.remove(hostname);
-    instanceCount--;
+    counted(app.key(), -1);
     if (app.size() == 0) {
       apps.remove(app.key());
     } else {
@@ -151,8 +166,34 @@ public final class Registry {
     return Collections.unmodifiableCollection(apps.values());
   }
 
+  private void counted(AppKey key, int delta) {
+    instanceCount += delta;
+    if (guarded.test(key)) {
+      guardedInstanceCount += delta;
+    }
+  }
+
   public long instanceCount() {
     return instanceCount;
+  }
+
+  /** Instances self-protection counts on (see the constructor). */
+  public long guardedInstanceCount() {
+    return guardedInstanceCount;
+  }
+
+  /** Renews self-protection expects per window from the guarded instances. */
+  public long expectedRenews() {
+    return guard.expectedRenews(guardedInstanceCount);
+  }
+
+  public long renewThreshold() {
+    return guard.threshold(guardedInstanceCount);
+  }
+
+  /** True while the last closed window had fewer renews than the threshold. */
+  public boolean protecting() {
+    return guard.protecting(guardedInstanceCount);
   }
 
   public int applicationCount() {
@@ -182,7 +223,7 @@ public final class Registry {
   public void restoreInstance(Instance instance) {
     Application app = apps.computeIfAbsent(instance.appKey(), Application::new);
     if (app.instance(instance.hostname()) == null) {
-      instanceCount++;
+      counted(app.key(), 1);
     }
     app.put(instance);
   }

@@ -314,7 +314,7 @@ public final class RaftRegistry implements AutoCloseable {
       return CompletableFuture.failedFuture(new NotLeaderException(leader().orElse(null), "not the leader"));
     }
     CompletableFuture<Void> f = new CompletableFuture<>();
-    change.accept(n, status -> {
+    java.util.function.Consumer<Status> onDone = status -> {
       if (status.isOk()) {
         log.info("membership change committed: {}", what);
         f.complete(null);
@@ -323,7 +323,13 @@ public final class RaftRegistry implements AutoCloseable {
       } else {
         f.completeExceptionally(new MembershipException(what + " failed: " + status.getErrorMsg()));
       }
-    });
+    };
+    try {
+      change.accept(n, onDone::accept);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // JRaft refuses some changes synchronously (e.g. removing a peer that is not a member)
+      f.completeExceptionally(new MembershipException(what + " refused: " + e.getMessage()));
+    }
     return f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, timeoutMs)));
   }

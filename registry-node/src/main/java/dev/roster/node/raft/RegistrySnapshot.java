@@ -63,7 +63,12 @@ public record RegistrySnapshot(
 
   /** Builds a fresh registry holding exactly this state. */
   public Registry restore(GuardPolicy policy) {
-    Registry registry = new Registry(policy);
+    return restore(policy, key -> true);
+  }
+
+  /** Builds a fresh registry holding exactly this state, guarding the given applications. */
+  public Registry restore(GuardPolicy policy, java.util.function.Predicate<AppKey> guarded) {
+    Registry registry = new Registry(policy, guarded);
     for (AppState app : apps) {
       app.instances().forEach(registry::restoreInstance);
       registry.restoreLatestTimestamp(app.key(), app.latestTimestamp());

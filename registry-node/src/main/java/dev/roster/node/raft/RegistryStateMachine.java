@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
   static final String SNAPSHOT_FILE = "registry.snap";
 
   private final GuardPolicy policy;
+  private final Predicate<AppKey> guarded;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
   private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
@@ -69,8 +71,14 @@ public final class RegistryStateMachine extends StateMachineAdapter {
   private volatile List<String> learners = List.of();
 
   public RegistryStateMachine(GuardPolicy policy) {
+    this(policy, key -> true);
+  }
+
+  /** @param guarded the applications self-protection counts (see {@link Registry}) */
+  public RegistryStateMachine(GuardPolicy policy, Predicate<AppKey> guarded) {
     this.policy = policy;
-    this.registry = new Registry(policy);
+    this.guarded = guarded;
+    this.registry = new Registry(policy, guarded);
   }
 
   public void addApplyListener(ApplyListener listener) {
@@ -212,7 +220,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     }
     try {
       RegistrySnapshot snapshot = RegistrySnapshot.readFrom(Path.of(reader.getPath(), SNAPSHOT_FILE));
-      Registry restored = snapshot.restore(policy);
+      Registry restored = snapshot.restore(policy, guarded);
       lock.writeLock().lock();
       try {
         registry = restored;

@@ -81,6 +81,34 @@ class MembershipIT {
   }
 
   @Test
+  void removingAPeerThatIsNotAMemberIsABadRequestAndChangesNothing() {
+    int leader = cluster.awaitReady();
+    Http.Response r = Http.postForm(cluster.url(leader) + "/cluster/peers/remove",
+        "peer=127.0.0.1:" + TestCluster.freePort());
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(400);
+    assertThat(r.message()).contains("not");
+    assertThat(Http.get(cluster.url(leader) + "/cluster/status").data().path("peers")).hasSize(3);
+  }
+
+  @Test
+  void aNodeWhoseHttpPortIsTakenFailsToStartAndReleasesItsRaftPort() throws Exception {
+    String raft = "127.0.0.1:" + TestCluster.freePort();
+    Path data = Files.createTempDirectory("roster-busy");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Map<String, String> settings = Map.of("http", "127.0.0.1:" + taken.getLocalPort(), "raft", raft,
+          "data", data.toString());
+      RosterNode node = new RosterNode(NodeConfig.fromSettings(settings));
+      org.assertj.core.api.Assertions.assertThatThrownBy(node::start)
+          .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+    // the Raft port and the data directory are free again: the same node starts now
+    try (RosterNode again = new RosterNode(NodeConfig.fromSettings(Map.of(
+        "http", "127.0.0.1:" + TestCluster.freePort(), "raft", raft, "data", data.toString()))).start()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> again.raft().isLeader());
+    }
+  }
+
+  @Test
   void leadershipMovesToTheRequestedPeer() {
     int leader = cluster.awaitReady();
     int target = cluster.followers(leader).get(1);

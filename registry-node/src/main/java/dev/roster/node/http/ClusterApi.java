@@ -5,7 +5,9 @@ import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.metrics.Metrics;
 import dev.roster.node.raft.ClusterStatus;
 import dev.roster.node.raft.RaftRegistry;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,7 +38,49 @@ final class ClusterApi {
         .get("/metrics", req -> done(Reply.ok(new RawBody("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()))))
         .post("/cluster/peers/add", this::addPeer)
         .post("/cluster/peers/remove", this::removePeer)
-        .post("/cluster/transfer-leader", this::transferLeader);
+        .post("/cluster/transfer-leader", this::transferLeader)
+        .post("/cluster/snapshot", this::snapshot)
+        .post("/cluster/peers/reset", this::resetPeers);
+  }
+
+  /** Takes a snapshot of this node's registry now (before a backup, or to compact the log). */
+  private CompletableFuture<Reply> snapshot(ApiRequest req) {
+    long index = raft.stateMachine().appliedIndex();
+    return raft.snapshot().thenApply(v -> {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("applied_index", index);
+      data.put("snapshot_dir", raft.snapshotDirectory().toString());
+      return Reply.ok(data);
+    });
+  }
+
+  /**
+   * Disaster recovery when a majority is lost for good: forces THIS node's membership to the
+   * given peers (e.g. itself alone), so it can elect a leader without the lost ones. Unsafe by
+   * nature — writes acknowledged only by the lost nodes are gone — hence the explicit
+   * {@code confirm=unsafe} parameter. Sent to each survivor, never redirected.
+   */
+  private CompletableFuture<Reply> resetPeers(ApiRequest req) {
+    Params p = req.params();
+    if (!"unsafe".equals(p.optional("confirm"))) {
+      throw ApiException.badParam("confirm", "must be 'unsafe': resetting membership can lose acknowledged writes");
+    }
+    List<PeerId> peers = new ArrayList<>();
+    for (String text : p.requiredList("peers")) {
+      for (String one : text.split(",")) {
+        if (!one.isBlank()) {
+          peers.add(peer(one));
+        }
+      }
+    }
+    if (peers.stream().noneMatch(x -> x.equals(raft.self()))) {
+      throw ApiException.badParam("peers", "must include this node (" + raft.self() + ")");
+    }
+    com.alipay.sofa.jraft.Status s = raft.resetPeers(peers);
+    if (!s.isOk()) {
+      throw new ApiException(Code.BAD_REQUEST, "cannot reset peers: " + s.getErrorMsg());
+    }
+    return done(Reply.ok(Map.of("peers", peers.stream().map(PeerId::toString).toList())));
   }
 
   private CompletableFuture<Reply> addPeer(ApiRequest req) {

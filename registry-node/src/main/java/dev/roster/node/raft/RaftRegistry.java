@@ -269,8 +269,10 @@ public final class RaftRegistry implements AutoCloseable {
         n.getLastLogIndex(),
         n.getLastCommittedIndex(),
         n.getLastAppliedLogIndex(),
-        fsm.peers().isEmpty() ? settings.peers() : fsm.peers(),
-        fsm.learners(),
+        // only a leader may list the members; others know the last committed configuration
+        n.isLeader() ? n.listPeers().stream().map(PeerId::toString).toList()
+            : fsm.peers().isEmpty() ? settings.peers() : fsm.peers(),
+        n.isLeader() ? n.listLearners().stream().map(PeerId::toString).toList() : fsm.learners(),
         fsm.error());
   }
 
@@ -287,11 +289,15 @@ public final class RaftRegistry implements AutoCloseable {
   /** Asks JRaft for a snapshot now (tests, operators); completes when it is written. */
   public CompletableFuture<Void> snapshot() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    node.snapshot(status -> {
+    Node n = node;
+    if (n == null) {
+      return CompletableFuture.failedFuture(new UnavailableException("node not started"));
+    }
+    n.snapshot(status -> {
       if (status.isOk()) {
         f.complete(null);
       } else {
-        f.completeExceptionally(new IllegalStateException("snapshot failed: " + status));
+        f.completeExceptionally(new UnavailableException("snapshot failed: " + status.getErrorMsg()));
       }
     });
     return f;
@@ -332,6 +338,23 @@ public final class RaftRegistry implements AutoCloseable {
     }
     return f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, timeoutMs)));
+  }
+
+  /** Where JRaft keeps this node's snapshots ({@code snapshot_<index>} directories). */
+  public java.nio.file.Path snapshotDirectory() {
+    return settings.dataDir().resolve("snapshot");
+  }
+
+  /** Forces this node's membership (majority lost for good); see the operations guide. */
+  public Status resetPeers(List<PeerId> peers) {
+    Node n = node;
+    if (n == null) {
+      return new Status(RaftError.EINVAL, "node not started");
+    }
+    Configuration conf = new Configuration();
+    peers.forEach(conf::addPeer);
+    log.warn("membership forcibly reset to {} by an operator", peers);
+    return n.resetPeers(conf);
   }
 
   /** Hands leadership to {@code peer} (or any follower when null). */

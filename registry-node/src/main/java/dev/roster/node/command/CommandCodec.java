@@ -32,6 +32,7 @@ public final class CommandCodec {
       }
       case SET -> writeSet(w, (SetCommand) command);
       case EVICT -> writeEvict(w, (EvictCommand) command);
+      case RENEW_BATCH -> writeRenewBatch(w, (RenewBatchCommand) command);
       default -> throw new IllegalStateException("unhandled " + command.type());
     }
     return w.toByteArray();
@@ -61,6 +62,7 @@ public final class CommandCodec {
               ts, r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
           case SET -> readSet(r, ts);
           case EVICT -> readEvict(r, ts);
+          case RENEW_BATCH -> readRenewBatch(r, ts);
         };
     if (!r.atEnd()) {
       throw new CodecException("trailing bytes after " + type + " command");
@@ -97,6 +99,25 @@ public final class CommandCodec {
       }
     }
     return new SetCommand(ts, env, appid, changes);
+  }
+
+  private static void writeRenewBatch(BinaryWriter w, RenewBatchCommand c) {
+    w.writeInt(c.renews().size());
+    for (RenewBatchCommand.Key k : c.renews()) {
+      w.writeString(k.env()).writeString(k.appid()).writeString(k.hostname());
+    }
+  }
+
+  private static RenewBatchCommand readRenewBatch(BinaryReader r, long ts) {
+    int n = r.readInt();
+    if (n < 1) {
+      throw new CodecException("bad renew batch size " + n);
+    }
+    List<RenewBatchCommand.Key> renews = new ArrayList<>(Math.min(n, 4096));
+    for (int i = 0; i < n; i++) {
+      renews.add(new RenewBatchCommand.Key(r.readRequiredString(), r.readRequiredString(), r.readRequiredString()));
+    }
+    return new RenewBatchCommand(ts, renews);
   }
 
   private static void writeEvict(BinaryWriter w, EvictCommand c) {

@@ -8,7 +8,8 @@ import dev.roster.node.model.Registry;
  * so applying it never reads a clock.
  */
 public sealed interface RegistryCommand
-    permits RegisterCommand, RenewCommand, CancelCommand, SetCommand, EvictCommand {
+    permits RegisterCommand, RenewCommand, CancelCommand, SetCommand, EvictCommand,
+        RenewBatchCommand {
 
   long ts();
 
@@ -23,7 +24,8 @@ public sealed interface RegistryCommand
     RENEW(2),
     CANCEL(3),
     SET(4),
-    EVICT(5);
+    EVICT(5),
+    RENEW_BATCH(6);
 
     final byte tag;
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.CancelCommand;
 import dev.roster.node.command.RegisterCommand;
-import dev.roster.node.command.RenewCommand;
 import dev.roster.node.command.SetCommand;
 import dev.roster.node.model.AppKey;
 import dev.roster.node.model.Fetch;
@@ -16,6 +15,7 @@ import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
 import dev.roster.node.raft.RaftRegistry;
+import dev.roster.node.raft.RenewCoalescer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -33,9 +33,13 @@ public final class RegistryApi {
   private static final int MAX_VALUE_LENGTH = 4096;
 
   private static final long MAX_HOLD_MS = 300_000;
+  /** Renew batches being committed at once; more pipeline, fewer per batch (see benchmarks.md). */
+  private static final int RENEW_BATCHES_IN_FLIGHT = 4;
+  private static final int MAX_RENEW_BATCH = 1024;
 
   private final RaftRegistry raft;
   private final WriteGate writes;
+  private final RenewCoalescer renews;
   private final PollHub polls;
   private final long defaultHoldMs;
   private final ObjectMapper json;
@@ -43,6 +47,7 @@ public final class RegistryApi {
   RegistryApi(RaftRegistry raft, WriteGate writes, PollHub polls, long defaultHoldMs, ObjectMapper json) {
     this.raft = raft;
     this.writes = writes;
+    this.renews = new RenewCoalescer(raft, RENEW_BATCHES_IN_FLIGHT, MAX_RENEW_BATCH);
     this.polls = polls;
     this.defaultHoldMs = defaultHoldMs;
     this.json = json;
@@ -88,8 +93,11 @@ public final class RegistryApi {
     String env = p.identifier("env");
     String appid = p.identifier("appid");
     String hostname = p.identifier("hostname");
-    return writes.submit(req, ts -> new RenewCommand(ts, env, appid, hostname),
-        found(r -> Reply.ok(r.value()), appid, env, hostname));
+    // renews are gathered into batches on the leader (RenewCoalescer): same answer, fewer entries
+    return writes.onLeader(req, ms -> renews.renew(env, appid, hostname, ms).thenApply(renewed -> renewed
+        .map(Reply::ok)
+        .orElseThrow(() -> new ApiException(Code.NOT_FOUND,
+            "instance " + hostname + " of " + appid + " (env " + env + ") not found"))));
   }
 
   CompletableFuture<Reply> cancel(ApiRequest req) {

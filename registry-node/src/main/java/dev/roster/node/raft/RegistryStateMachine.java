@@ -179,7 +179,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
         List<Instance> evicted = (List<Instance>) r.value();
         evicted.forEach(i -> changed.add(i.appKey()));
       }
-      case RENEW -> {
+      case RENEW, RENEW_BATCH -> {
         // a renew changes nothing fetchers see; pollers are not woken by heartbeats
       }
       default -> throw new IllegalStateException("unhandled " + c.type());

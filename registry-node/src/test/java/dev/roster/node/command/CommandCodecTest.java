@@ -51,7 +51,10 @@ class CommandCodecTest {
                 new EvictTarget("uat", "other", "host-2", Long.MIN_VALUE)),
             true),
         new EvictCommand(TS, List.of(new EvictTarget("prod", "a", "h", 7)), false),
-        new EvictCommand(Long.MAX_VALUE, List.of(), true));
+        new EvictCommand(Long.MAX_VALUE, List.of(), true),
+        new RenewBatchCommand(TS, List.of(
+            new RenewBatchCommand.Key("prod", "main.web.svc", "host-1"),
+            new RenewBatchCommand.Key("uat", "other", "host-2"))));
   }
 
   @ParameterizedTest
@@ -100,6 +103,7 @@ class CommandCodecTest {
     assertThat(RegistryCommand.Type.CANCEL.tag).isEqualTo((byte) 3);
     assertThat(RegistryCommand.Type.SET.tag).isEqualTo((byte) 4);
     assertThat(RegistryCommand.Type.EVICT.tag).isEqualTo((byte) 5);
+    assertThat(RegistryCommand.Type.RENEW_BATCH.tag).isEqualTo((byte) 6);
   }
 
   @Test
@@ -126,7 +130,7 @@ class CommandCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(bytes = {0, 6, 127, -128})
+  @ValueSource(bytes = {0, 7, 127, -128})
   void unknownTypeTagThrows(byte tag) {
     byte[] bytes = CommandCodec.encode(new RenewCommand(TS, "e", "a", "h"));
     bytes[1] = tag;

@@ -1,0 +1,45 @@
+package dev.roster.node.command;
+
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.Registry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Many renews in one log entry. The leader gathers renews that arrive while earlier ones are
+ * being committed (see {@code RenewCoalescer}); applying this is exactly applying each renew in
+ * order with the same timestamp. The result value is a list with, per renew, the renewed
+ * instance or {@code null} for NotFound.
+ */
+public record RenewBatchCommand(long ts, List<Key> renews) implements RegistryCommand {
+  /** One renew: the instance it is for. */
+  public record Key(String env, String appid, String hostname) {
+    public Key {
+      Objects.requireNonNull(env, "env");
+      Objects.requireNonNull(appid, "appid");
+      Objects.requireNonNull(hostname, "hostname");
+    }
+  }
+
+  public RenewBatchCommand {
+    renews = List.copyOf(renews);
+    if (renews.isEmpty()) {
+      throw new IllegalArgumentException("a renew batch holds at least one renew");
+    }
+  }
+
+  @Override
+  public Type type() {
+    return Type.RENEW_BATCH;
+  }
+
+  @Override
+  public ApplyResult applyTo(Registry registry) {
+    List<Instance> results = new ArrayList<>(renews.size());
+    for (Key k : renews) {
+      results.add(registry.renew(k.env(), k.appid(), k.hostname(), ts).orElse(null));
+    }
+    return ApplyResult.ok(results);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.roster.node.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roster.node.model.GuardPolicy;
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Registry;
+import dev.roster.node.model.Status;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RenewBatchCommandTest {
+  private final Registry registry = new Registry(GuardPolicy.DEFAULT);
+
+  private void register(String host) {
+    registry.register(new InstanceSpec("z", "dev", "app", host, List.of("http://h:1"), "", Status.UP, Map.of()), 10);
+  }
+
+  @Test
+  void aBatchAppliesEachRenewInOrderAndReportsUnknownOnesAsNull() {
+    register("h1");
+    register("h2");
+    long latestBefore = registry.application("dev", "app").orElseThrow().latestTimestamp();
+    ApplyResult r = new RenewBatchCommand(50, List.of(
+        new RenewBatchCommand.Key("dev", "app", "h1"),
+        new RenewBatchCommand.Key("dev", "app", "nope"),
+        new RenewBatchCommand.Key("dev", "app", "h2"),
+        new RenewBatchCommand.Key("dev", "app", "h1"))).applyTo(registry);
+
+    List<?> results = (List<?>) r.value();
+    assertThat(results).hasSize(4);
+    assertThat(((Instance) results.get(0)).renewTimestamp()).isEqualTo(50);
+    assertThat(results.get(1)).isNull();
+    assertThat(((Instance) results.get(2)).hostname()).isEqualTo("h2");
+    assertThat(registry.guard().renewsThisWindow()).isEqualTo(3);
+    // renews change nothing a fetcher filters on
+    assertThat(registry.application("dev", "app").orElseThrow().latestTimestamp()).isEqualTo(latestBefore);
+  }
+
+  @Test
+  void aBatchIsTheSameAsItsRenewsOneByOne() {
+    Registry single = new Registry(GuardPolicy.DEFAULT);
+    for (Registry reg : List.of(registry, single)) {
+      reg.register(new InstanceSpec("z", "dev", "app", "h1", List.of("http://h:1"), "", Status.UP, Map.of()), 10);
+    }
+    new RenewBatchCommand(70, List.of(new RenewBatchCommand.Key("dev", "app", "h1"))).applyTo(registry);
+    new RenewCommand(70, "dev", "app", "h1").applyTo(single);
+    assertThat(registry.application("dev", "app").orElseThrow().instance("h1"))
+        .isEqualTo(single.application("dev", "app").orElseThrow().instance("h1"));
+    assertThat(registry.guard().renewsThisWindow()).isEqualTo(single.guard().renewsThisWindow());
+  }
+
+  @Test
+  void anEmptyBatchIsRejected() {
+    assertThatThrownBy(() -> new RenewBatchCommand(1, List.of())).isInstanceOf(IllegalArgumentException.class);
+  }
+}

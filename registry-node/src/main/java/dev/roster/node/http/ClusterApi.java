@@ -35,7 +35,7 @@ final class ClusterApi {
         .get("/ready", this::ready)
         .get("/cluster/status", this::status)
         .get("/discovery/nodes", req -> done(Reply.ok(directory.nodes(RaftRegistry.wallClockNanos()))))
-        .get("/metrics", req -> done(Reply.ok(new RawBody("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()))))
+        .get("/metrics", req -> done(Reply.ok(RawBody.text("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()))))
         .post("/cluster/peers/add", this::addPeer)
         .post("/cluster/peers/remove", this::removePeer)
         .post("/cluster/transfer-leader", this::transferLeader)

@@ -255,18 +255,14 @@ public final class HttpServer implements AutoCloseable {
 
   private FullHttpResponse encode(ByteBufAllocator alloc, Reply reply) {
     if (reply.data() instanceof RawBody raw) {
-      ByteBuf body = alloc.buffer(raw.text().length());
-      body.writeCharSequence(raw.text(), java.nio.charset.StandardCharsets.UTF_8);
+      ByteBuf body = io.netty.buffer.Unpooled.wrappedBuffer(raw.bytes());
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.code().status, body);
       response.headers()
           .set(HttpHeaderNames.CONTENT_TYPE, raw.contentType())
           .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
       return response;
     }
-    Map<String, Object> envelope = new LinkedHashMap<>();
-    envelope.put("code", reply.code().value);
-    envelope.put("message", reply.message());
-    envelope.put("data", reply.data());
+    Map<String, Object> envelope = reply.envelope();
     ByteBuf buf = alloc.buffer(256);
     try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
       json.writeValue((java.io.OutputStream) out, envelope);

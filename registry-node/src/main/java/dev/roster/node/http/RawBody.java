@@ -1,4 +1,15 @@
 package dev.roster.node.http;
 
-/** A reply body sent as is instead of the JSON envelope (the Prometheus exposition). */
-public record RawBody(String contentType, String text) {}
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A reply body sent as is instead of being encoded from {@link Reply#data()}: the Prometheus
+ * exposition, or a fetch answer encoded once and served from {@link FetchCache}.
+ */
+public record RawBody(String contentType, byte[] bytes) {
+  public static final String JSON = "application/json; charset=utf-8";
+
+  public static RawBody text(String contentType, String text) {
+    return new RawBody(contentType, text.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -8,6 +8,7 @@ import dev.roster.node.command.CancelCommand;
 import dev.roster.node.command.RegisterCommand;
 import dev.roster.node.command.SetCommand;
 import dev.roster.node.model.AppKey;
+import dev.roster.node.model.Application;
 import dev.roster.node.model.Fetch;
 import dev.roster.node.model.Guard;
 import dev.roster.node.model.Instance;
@@ -22,6 +23,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -43,6 +45,9 @@ public final class RegistryApi {
   private final PollHub polls;
   private final long defaultHoldMs;
   private final ObjectMapper json;
+  private final FetchCache fetchCache;
+  /** Marks a cache miss inside the read lock; never sent. */
+  private static final Reply MISS = Reply.of(Code.INTERNAL, "cache miss");
 
   RegistryApi(RaftRegistry raft, WriteGate writes, PollHub polls, long defaultHoldMs, ObjectMapper json) {
     this.raft = raft;
@@ -51,6 +56,7 @@ public final class RegistryApi {
     this.polls = polls;
     this.defaultHoldMs = defaultHoldMs;
     this.json = json;
+    this.fetchCache = new FetchCache(json);
   }
 
   void routes(Router router) {
@@ -150,13 +156,40 @@ public final class RegistryApi {
     int mask = statusMask(p);
     long latest = p.nonNegativeLong("latest_timestamp", 0);
     return readAfter(p, () -> {
-      Fetch f = raft.stateMachine().read(r -> r.fetch(env, appid, zone, mask, latest));
-      return switch (f.outcome()) {
-        case FOUND -> Reply.ok(new FetchData(f.instances(), f.latestTimestamp()));
-        case NOT_MODIFIED -> Reply.notModified();
-        case NOT_FOUND -> Reply.of(Code.NOT_FOUND, "application " + appid + " (env " + env + ") not found");
-      };
+      Reply r = fetchLocal(env, appid, zone, mask, latest);
+      return r != null ? r : Reply.notModified();
     });
+  }
+
+  /**
+   * This node's answer to a fetch: the instances (encoded once per application change, see
+   * {@link FetchCache}), -404, or null when the caller is up to date.
+   */
+  private Reply fetchLocal(String env, String appid, String zone, int mask, long latest) {
+    FetchCache.Key key = new FetchCache.Key(env, appid, zone, mask);
+    Object[] miss = new Object[2];
+    Reply reply = raft.stateMachine().read(r -> {
+      Optional<Application> app = r.application(env, appid);
+      if (app.isEmpty()) {
+        return Reply.of(Code.NOT_FOUND, "application " + appid + " (env " + env + ") not found");
+      }
+      if (latest >= app.get().latestTimestamp()) {
+        return null;
+      }
+      byte[] cached = fetchCache.get(key, app.get().version());
+      if (cached != null) {
+        return Reply.ok(new RawBody(RawBody.JSON, cached));
+      }
+      Fetch f = r.fetch(env, appid, zone, mask, latest);
+      miss[0] = new FetchData(f.instances(), f.latestTimestamp());
+      miss[1] = app.get().version();
+      return MISS;
+    });
+    if (reply != MISS) {
+      return reply;
+    }
+    // encoded outside the lock: instances are immutable values
+    return Reply.ok(new RawBody(RawBody.JSON, fetchCache.put(key, (Long) miss[1], miss[0])));
   }
 
   CompletableFuture<Reply> fetchs(ApiRequest req) {
@@ -191,14 +224,7 @@ public final class RegistryApi {
     p.optionalIdentifier("hostname");
     long latest = requiredTimestamp(p);
     long hold = hold(p);
-    Supplier<Reply> evaluate = () -> {
-      Fetch f = raft.stateMachine().read(r -> r.fetch(env, appid, null, Status.UP, latest));
-      return switch (f.outcome()) {
-        case FOUND -> Reply.ok(new FetchData(f.instances(), f.latestTimestamp()));
-        case NOT_FOUND -> Reply.of(Code.NOT_FOUND, "application " + appid + " (env " + env + ") not found");
-        case NOT_MODIFIED -> null;
-      };
-    };
+    Supplier<Reply> evaluate = () -> fetchLocal(env, appid, null, Status.UP, latest);
     return park(Set.of(new AppKey(appid, env)), evaluate, hold);
   }
 

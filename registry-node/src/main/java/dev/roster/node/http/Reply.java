@@ -17,6 +17,15 @@ public record Reply(Code code, String message, Object data, Map<String, String> 
     return new Reply(code, message, null, Map.of());
   }
 
+  /** The JSON envelope of the contract: {@code {"code": ..., "message": ..., "data": ...}}. */
+  public Map<String, Object> envelope() {
+    Map<String, Object> envelope = new java.util.LinkedHashMap<>();
+    envelope.put("code", code.value);
+    envelope.put("message", message);
+    envelope.put("data", data);
+    return envelope;
+  }
+
   public static Reply notModified() {
     return of(Code.NOT_MODIFIED, "not modified");
   }

@@ -13,6 +13,7 @@ public final class Application {
   private final AppKey key;
   private final Map<String, Instance> instances = new HashMap<>();
   private long latestTimestamp;
+  private long version;
 
   Application(AppKey key) {
     this.key = key;
@@ -24,6 +25,14 @@ public final class Application {
 
   public long latestTimestamp() {
     return latestTimestamp;
+  }
+
+  /**
+   * Changes with every mutation, renews included (unlike {@link #latestTimestamp()}, which only
+   * moves for changes fetchers filter on). Not replicated: a per-node cache key.
+   */
+  public long version() {
+    return version;
   }
 
   public int size() {
@@ -43,15 +52,18 @@ public final class Application {
    * behind the old one's, so a poller holding the previous value always sees the change.
    */
   long touch(long ts) {
+    version++;
     latestTimestamp = Math.max(ts, latestTimestamp + 1);
     return latestTimestamp;
   }
 
   void put(Instance instance) {
+    version++;
     instances.put(instance.hostname(), instance);
   }
 
   Instance remove(String hostname) {
+    version++;
     return instances.remove(hostname);
   }
 

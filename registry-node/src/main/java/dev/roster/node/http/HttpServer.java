@@ -181,12 +181,28 @@ public final class HttpServer implements AutoCloseable {
         ctx.channel().closeFuture().addListener(onClose);
         pending.whenComplete((r, e) -> ctx.channel().closeFuture().removeListener(onClose));
       }
-      pending.handle((r, e) -> e == null ? r : toReply(e))
-          .thenAcceptAsync(r -> {
-            write(ctx, r, keepAlive);
-            metrics.recordRequest(endpoint, r.code().value, System.nanoTime() - start);
-          }, ctx.executor())
-          .whenComplete((v, e) -> inFlight.decrementAndGet());
+      pending.whenComplete((r, e) -> {
+        Reply out = e == null ? r : toReply(e);
+        // answered on the connection's event loop; reads already run there, so no hop for them
+        if (ctx.executor().inEventLoop()) {
+          respond(ctx, out, keepAlive, endpoint, start);
+        } else {
+          try {
+            ctx.executor().execute(() -> respond(ctx, out, keepAlive, endpoint, start));
+          } catch (java.util.concurrent.RejectedExecutionException closed) {
+            inFlight.decrementAndGet(); // the server is closing; the connection is gone
+          }
+        }
+      });
+    }
+
+    private void respond(ChannelHandlerContext ctx, Reply r, boolean keepAlive, String endpoint, long start) {
+      try {
+        write(ctx, r, keepAlive);
+        metrics.recordRequest(endpoint, r.code().value, System.nanoTime() - start);
+      } finally {
+        inFlight.decrementAndGet();
+      }
     }
 
     private CompletableFuture<Reply> dispatch(FullHttpRequest request) {

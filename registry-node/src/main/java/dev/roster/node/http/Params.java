@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The parameters of one request, from the query string and a form or JSON body, with typed
@@ -20,7 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class Params {
   private static final int MAX_ID_LENGTH = 256;
-  private static final Pattern IDENTIFIER = Pattern.compile("[^\\s\\p{Cntrl}]+");
 
   private static final String METADATA = "metadata";
 
@@ -211,8 +209,11 @@ public final class Params {
     if (v.length() > MAX_ID_LENGTH) {
       throw ApiException.badParam(name, "is longer than " + MAX_ID_LENGTH + " characters");
     }
-    if (!IDENTIFIER.matcher(v).matches()) {
-      throw ApiException.badParam(name, "must not contain spaces or control characters");
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
+        throw ApiException.badParam(name, "must not contain spaces or control characters");
+      }
     }
     return v;
   }

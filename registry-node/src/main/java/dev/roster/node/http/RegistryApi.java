@@ -3,7 +3,6 @@ package dev.roster.node.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.CancelCommand;
 import dev.roster.node.command.RegisterCommand;
 import dev.roster.node.command.SetCommand;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** The {@code /discovery/*} registry endpoints: validation, then a Raft write or a local read. */
@@ -93,27 +91,33 @@ public final class RegistryApi {
     return writes.submit(req, ts -> new RegisterCommand(ts, spec), r -> Reply.ok(r.value()));
   }
 
+  /** The instance a renew or cancel names; zone is accepted (Bilibili clients send it) but not needed. */
+  private record InstanceRef(String env, String appid, String hostname) {
+    static InstanceRef of(Params p) {
+      p.optionalIdentifier("zone");
+      return new InstanceRef(p.identifier("env"), p.identifier("appid"), p.identifier("hostname"));
+    }
+
+    ApiException notFound() {
+      return new ApiException(Code.NOT_FOUND, "instance " + hostname + " of " + appid + " (env " + env + ") not found");
+    }
+  }
+
   CompletableFuture<Reply> renew(ApiRequest req) {
-    Params p = req.params();
-    p.optionalIdentifier("zone");
-    String env = p.identifier("env");
-    String appid = p.identifier("appid");
-    String hostname = p.identifier("hostname");
+    InstanceRef i = InstanceRef.of(req.params());
     // renews are gathered into batches on the leader (RenewCoalescer): same answer, fewer entries
-    return writes.onLeader(req, ms -> renews.renew(env, appid, hostname, ms).thenApply(renewed -> renewed
-        .map(Reply::ok)
-        .orElseThrow(() -> new ApiException(Code.NOT_FOUND,
-            "instance " + hostname + " of " + appid + " (env " + env + ") not found"))));
+    return writes.onLeader(req, ms -> renews.renew(i.env(), i.appid(), i.hostname(), ms)
+        .thenApply(renewed -> renewed.map(Reply::ok).orElseThrow(i::notFound)));
   }
 
   CompletableFuture<Reply> cancel(ApiRequest req) {
-    Params p = req.params();
-    p.optionalIdentifier("zone");
-    String env = p.identifier("env");
-    String appid = p.identifier("appid");
-    String hostname = p.identifier("hostname");
-    return writes.submit(req, ts -> new CancelCommand(ts, env, appid, hostname),
-        found(r -> Reply.ok(null), appid, env, hostname));
+    InstanceRef i = InstanceRef.of(req.params());
+    return writes.submit(req, ts -> new CancelCommand(ts, i.env(), i.appid(), i.hostname()), r -> {
+      if (!r.isOk()) {
+        throw i.notFound();
+      }
+      return Reply.ok(null);
+    });
   }
 
   CompletableFuture<Reply> set(ApiRequest req) {
@@ -329,17 +333,6 @@ public final class RegistryApi {
       return raft.readIndex(writes.budgetMs()).thenApply(v -> read.get());
     }
     return CompletableFuture.completedFuture(read.get());
-  }
-
-  private static Function<ApplyResult, Reply> found(
-      Function<ApplyResult, Reply> ok, String appid, String env, String hostname) {
-    return r -> {
-      if (!r.isOk()) {
-        throw new ApiException(Code.NOT_FOUND,
-            "instance " + hostname + " of " + appid + " (env " + env + ") not found");
-      }
-      return ok.apply(r);
-    };
   }
 
   private static int status(Params p) {

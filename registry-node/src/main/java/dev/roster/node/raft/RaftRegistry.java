@@ -43,6 +43,7 @@ public final class RaftRegistry implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private RaftGroupService group;
   private volatile Node node;
+  private CrashDetector crashDetector;
 
   public RaftRegistry(RaftSettings settings, RegistryStateMachine fsm) {
     this.settings = settings;
@@ -90,6 +91,9 @@ public final class RaftRegistry implements AutoCloseable {
     options.setSharedTimerPool(true);
     RaftOptions raftOptions = new RaftOptions();
     raftOptions.setSync(true);
+    // JRaft adds up to 1 s of random delay to every election timeout; half the timeout is
+    // enough to break split votes on a LAN and keeps failover (timeout + delay) short
+    raftOptions.setMaxElectionDelayMs(Math.max(100, settings.electionTimeoutMs() / 2));
     options.setRaftOptions(raftOptions);
 
     group = new RaftGroupService(settings.groupId(), self, options);
@@ -104,6 +108,16 @@ public final class RaftRegistry implements AutoCloseable {
       throw new IllegalStateException(
           "Raft node did not start (is " + settings.self() + " free, is "
               + settings.dataDir() + " used by another node?)");
+    }
+    crashDetector = new CrashDetector(this, settings.electionTimeoutMs());
+    crashDetector.start();
+  }
+
+  /** Changes the election timeout of this node (liveness only; see {@link CrashDetector}). */
+  void resetElectionTimeout(int timeoutMs) {
+    Node n = node;
+    if (n != null && n.getOptions().getElectionTimeoutMs() != timeoutMs) {
+      n.resetElectionTimeoutMs(timeoutMs);
     }
   }
 
@@ -369,6 +383,9 @@ public final class RaftRegistry implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    if (crashDetector != null) {
+      crashDetector.close();
+    }
     if (group != null) {
       group.shutdown();
       try {

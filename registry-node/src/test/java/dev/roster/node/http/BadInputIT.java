@@ -40,7 +40,7 @@ class BadInputIT extends SingleNodeHarness {
 
     Http.Response r = request.get();
 
-    assertThat(r.status()).as("never a 5xx: %s", r.body()).isBetween(400, 499);
+    assertThat(r.status()).as("a 4xx refusal, never a 5xx: %s", r.body()).isBetween(400, 499);
     assertThat(r.code()).as("code mirrors the HTTP status: %s", r.body()).isEqualTo(-r.status());
     assertThat(instanceCount()).isEqualTo(count);
     assertThat(everything(WITNESS)).isEqualTo(witness);
@@ -164,6 +164,11 @@ class BadInputIT extends SingleNodeHarness {
         Arguments.of("appid empty", "{" + noAppid + ",\"appid\":\"\"}", "appid"),
         Arguments.of("appid a list of two", "{" + noAppid + ",\"appid\":[\"" + BAD_APP + "\",\"b\"]}", "appid"),
         Arguments.of("addrs an empty list", "{" + noAddrs + ",\"addrs\":[]}", "addrs"),
+        Arguments.of("appid a JSON object", "{" + noAppid + ",\"appid\":{\"name\":\"x\"}}", "appid"),
+        Arguments.of("appid a nested list", "{" + noAppid + ",\"appid\":[[\"x\"]]}", "appid"),
+        Arguments.of("addrs holding an object", "{" + noAddrs + ",\"addrs\":[{\"url\":\"http://h1:80\"}]}", "addrs"),
+        Arguments.of("version a JSON object", "{" + valid + ",\"version\":{\"major\":1}}", "version"),
+        Arguments.of("appid twice as a duplicate key", "{" + valid + ",\"appid\":\"other\"}", "appid"),
         Arguments.of("hostname with a space",
             "{\"zone\":\"z1\",\"env\":\"" + ENV + "\",\"appid\":\"" + BAD_APP
                 + "\",\"hostname\":\"h 1\",\"addrs\":[\"http://h1:80\"]}", "hostname"));

@@ -1,6 +1,7 @@
 package dev.roster.node.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -12,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The parameters of one request, from the query string and a form or JSON body, with typed
@@ -19,8 +21,8 @@ import java.util.Map;
  */
 public final class Params {
   private static final int MAX_ID_LENGTH = 256;
-
-  private static final String METADATA = "metadata";
+  /** Parameters whose value is a JSON object; in a JSON body they may be given as one. */
+  private static final Set<String> JSON_OBJECT_PARAMS = Set.of("metadata");
 
   private final Map<String, List<String>> values;
 
@@ -63,11 +65,15 @@ public final class Params {
     return new Params(values);
   }
 
-  /** A JSON object body: scalars become one value, arrays several; objects (metadata) stay JSON text. */
+  /**
+   * A JSON object body: scalars become one value, arrays of scalars several; objects stay JSON
+   * text, and only where one is expected (metadata). A key given twice is refused like a
+   * parameter given twice, instead of the last one silently winning.
+   */
   private static void readJson(String body, ObjectMapper json, Map<String, List<String>> values) {
     JsonNode root;
     try {
-      root = json.readTree(body);
+      root = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);
     } catch (JsonProcessingException e) {
       throw new ApiException(Code.BAD_REQUEST, "body is not valid JSON: " + e.getOriginalMessage());
     }
@@ -78,25 +84,21 @@ public final class Params {
       Map.Entry<String, JsonNode> field = it.next();
       List<String> list = values.computeIfAbsent(field.getKey(), x -> new ArrayList<>());
       JsonNode v = field.getValue();
-      String name = field.getKey();
       if (v.isArray()) {
-        v.forEach(item -> list.add(jsonText(name, item)));
+        v.forEach(item -> list.add(jsonText(field.getKey(), item)));
       } else if (!v.isNull()) {
-        list.add(jsonText(name, v));
+        list.add(jsonText(field.getKey(), v));
       }
     }
   }
 
-  /** Only {@code metadata} may be a JSON object; every other parameter is a scalar. */
   private static String jsonText(String name, JsonNode node) {
-    if (node.isContainerNode()) {
-      if (!METADATA.equals(name) || !node.isObject()) {
-        throw ApiException.badParam(name, "must be a string or number, not " + (node.isObject() ? "an object" : "a nested array"));
-      }
+    if (node.isObject() && JSON_OBJECT_PARAMS.contains(name)) {
       return node.toString();
     }
-    if (node.isNull()) {
-      throw ApiException.badParam(name, "must not contain null values");
+    if (node.isContainerNode() || node.isNull()) {
+      throw ApiException.badParam(name, "must be a string or a list of strings, not a JSON "
+          + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
     return node.asText();
   }

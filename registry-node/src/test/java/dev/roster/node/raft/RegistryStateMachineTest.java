@@ -1,0 +1,120 @@
+package dev.roster.node.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alipay.sofa.jraft.Closure;
+import com.alipay.sofa.jraft.Status;
+import dev.roster.node.command.ApplyResult;
+import dev.roster.node.command.CancelCommand;
+import dev.roster.node.command.CommandCodec;
+import dev.roster.node.command.RegisterCommand;
+import dev.roster.node.command.RegistryCommand;
+import dev.roster.node.command.RenewCommand;
+import dev.roster.node.model.AppKey;
+import dev.roster.node.model.GuardPolicy;
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceSpec;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The state machine without Raft: entries are fed through a hand-made iterator. */
+class RegistryStateMachineTest {
+  private final RegistryStateMachine fsm = new RegistryStateMachine(GuardPolicy.DEFAULT);
+
+  private static InstanceSpec spec(String host) {
+    return new InstanceSpec("z", "dev", "app", host, List.of("http://10.0.0.1:80"), "", dev.roster.node.model.Status.UP, Map.of());
+  }
+
+  /** A batch of log entries as JRaft hands them over: bytes, and on the leader a closure. */
+  private static final class Entries implements com.alipay.sofa.jraft.Iterator {
+    final List<ByteBuffer> data = new ArrayList<>();
+    final List<Closure> closures = new ArrayList<>();
+    int position;
+    Status error;
+    long rolledBack = -1;
+
+    Entries add(byte[] bytes, Closure done) {
+      data.add(ByteBuffer.wrap(bytes));
+      closures.add(done);
+      return this;
+    }
+
+    Entries add(RegistryCommand c) {
+      return add(CommandCodec.encode(c), null);
+    }
+
+    @Override public boolean hasNext() { return error == null && position < data.size(); }
+    @Override public ByteBuffer next() { position++; return null; }
+    @Override public ByteBuffer getData() { return data.get(position); }
+    @Override public long getIndex() { return position + 1; }
+    @Override public long getTerm() { return 1; }
+    @Override public Closure done() { return closures.get(position); }
+    @Override public void setAutoCommitPerLog(boolean b) {}
+    @Override public boolean commit() { return false; }
+    @Override public void commitAndSnapshotSync(Closure done) {}
+
+    @Override
+    public void setErrorAndRollback(long ntail, Status st) {
+      error = st;
+      rolledBack = ntail;
+    }
+  }
+
+  @Test
+  void followerEntriesAreDecodedAndAppliedInOrder() {
+    fsm.onApply(new Entries()
+        .add(new RegisterCommand(10, spec("h1")))
+        .add(new RegisterCommand(11, spec("h2")))
+        .add(new CancelCommand(12, "dev", "app", "h1")));
+
+    assertThat(fsm.<Long>read(r -> r.instanceCount())).isEqualTo(1L);
+    assertThat(fsm.<Instance>read(r -> r.application("dev", "app").orElseThrow().instance("h2"))).isNotNull();
+    assertThat(fsm.appliedIndex()).isEqualTo(3);
+    assertThat(fsm.lastAppliedTs()).isEqualTo(12);
+  }
+
+  @Test
+  void theProposerIsAnsweredWithTheTypedResultWithoutDecodingAgain() {
+    ProposalClosure register = new ProposalClosure(new RegisterCommand(20, spec("h1")));
+    ProposalClosure unknown = new ProposalClosure(new RenewCommand(21, "dev", "app", "nope"));
+    // the leader's closure carries the command: the bytes are not even read
+    fsm.onApply(new Entries().add(new byte[] {99}, register).add(new byte[] {99}, unknown));
+
+    ApplyResult r = register.future.join();
+    assertThat(r.isOk()).isTrue();
+    assertThat(((Instance) r.value()).regTimestamp()).isEqualTo(20);
+    assertThat(unknown.future.join().code()).isEqualTo(ApplyResult.Code.NOT_FOUND);
+  }
+
+  @Test
+  void anUndecodableEntryStopsTheStateMachineInsteadOfBeingSkipped() {
+    Entries entries = new Entries()
+        .add(new RegisterCommand(30, spec("h1")))
+        .add(new byte[] {1, 42, 0}, null) // unknown command type
+        .add(new RegisterCommand(31, spec("h2")));
+
+    fsm.onApply(entries);
+
+    assertThat(entries.error).isNotNull();
+    assertThat(entries.error.getErrorMsg()).contains("undecodable entry 2");
+    assertThat(entries.rolledBack).isEqualTo(1);
+    // the entry after the bad one was not applied: this replica cannot diverge silently
+    assertThat(fsm.<Long>read(r -> r.instanceCount())).isEqualTo(1L);
+    assertThat(fsm.appliedIndex()).isEqualTo(1);
+  }
+
+  @Test
+  void listenersHearWhichApplicationsChangedButNotAboutRenews() {
+    List<Set<AppKey>> heard = new CopyOnWriteArrayList<>();
+    fsm.addApplyListener(heard::add);
+    fsm.onApply(new Entries().add(new RegisterCommand(40, spec("h1"))));
+    fsm.onApply(new Entries().add(new RenewCommand(41, "dev", "app", "h1")));
+
+    assertThat(heard).containsExactly(Set.of(new AppKey("app", "dev")));
+  }
+}

@@ -39,7 +39,7 @@ final class CrashDetector implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private PeerId suspect;
+  private volatile PeerId suspect;
   private long fastSince;
 
   CrashDetector(RaftRegistry raft, int normalTimeoutMs) {
@@ -54,7 +54,7 @@ final class CrashDetector implements AutoCloseable {
 
   private void probe() {
     try {
-      Optional<PeerId> leader = raft.leader();
+      Optional<PeerId> leader = raft.raftLeader();
       if (suspect != null) {
         boolean newLeader = leader.isPresent() && !leader.get().equals(suspect);
         if (newLeader || raft.isLeader() || System.nanoTime() - fastSince > MAX_FAST_MS * 1_000_000) {
@@ -75,6 +75,11 @@ final class CrashDetector implements AutoCloseable {
     } catch (RuntimeException e) {
       log.debug("crash probe failed", e);
     }
+  }
+
+  /** The leader found dead and not yet replaced, or null. */
+  PeerId suspect() {
+    return suspect;
   }
 
   private static boolean refusesConnections(PeerId peer) {

@@ -43,7 +43,7 @@ public final class RaftRegistry implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private RaftGroupService group;
   private volatile Node node;
-  private CrashDetector crashDetector;
+  private volatile CrashDetector crashDetector;
 
   public RaftRegistry(RaftSettings settings, RegistryStateMachine fsm) {
     this.settings = settings;
@@ -149,7 +149,19 @@ public final class RaftRegistry implements AutoCloseable {
     return n != null && n.isLeader();
   }
 
+  /**
+   * The leader as far as this node knows — except one whose process is known to be gone (its
+   * Raft port refuses connections, see {@link CrashDetector}): writes are not redirected to a
+   * dead node while the election that replaces it runs.
+   */
   public Optional<PeerId> leader() {
+    Optional<PeerId> leader = raftLeader();
+    CrashDetector d = crashDetector;
+    return leader.filter(l -> d == null || !l.equals(d.suspect()));
+  }
+
+  /** The leader JRaft reports, dead or alive. */
+  Optional<PeerId> raftLeader() {
     Node n = node;
     PeerId leader = n == null ? null : n.getLeaderId();
     return leader == null || leader.isEmpty() ? Optional.empty() : Optional.of(leader);

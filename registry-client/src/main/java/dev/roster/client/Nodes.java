@@ -1,0 +1,101 @@
+package dev.roster.client;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The nodes a client talks to: the configured seeds plus the nodes {@code /discovery/nodes}
+ * reported, the last known leader, and which nodes failed recently. Reads go round-robin over
+ * nodes that have not failed lately; writes go to the leader when one is known.
+ */
+final class Nodes {
+  private final List<URI> seeds;
+  private final long penaltyNanos;
+  private volatile List<URI> all;
+  private final AtomicReference<URI> leader = new AtomicReference<>();
+  private final Map<URI, Long> failedAt = new ConcurrentHashMap<>();
+  // a random start spreads many clients built at the same moment over the nodes
+  private final AtomicInteger cursor = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
+
+  /** A node that failed is skipped for {@code penaltyNanos} unless every node has failed. */
+  Nodes(List<URI> seeds, long penaltyNanos) {
+    this.seeds = List.copyOf(seeds);
+    this.all = this.seeds;
+    this.penaltyNanos = penaltyNanos;
+  }
+
+  /** The node for the next attempt; {@code lastFailed} (may be null) is avoided when possible. */
+  URI pick(boolean write, URI lastFailed) {
+    if (write) {
+      URI l = leader.get();
+      if (l != null && !l.equals(lastFailed)) {
+        return l;
+      }
+    }
+    List<URI> list = all;
+    int n = list.size();
+    long now = System.nanoTime();
+    URI fallback = null;
+    for (int i = 0; i < n; i++) {
+      URI u = list.get(Math.floorMod(cursor.getAndIncrement(), n));
+      if (n > 1 && u.equals(lastFailed)) {
+        continue;
+      }
+      if (fallback == null) {
+        fallback = u;
+      }
+      Long failed = failedAt.get(u);
+      if (failed == null || now - failed > penaltyNanos) {
+        return u;
+      }
+    }
+    return fallback != null ? fallback : list.get(0);
+  }
+
+  void succeeded(URI node) {
+    failedAt.remove(node);
+  }
+
+  void failed(URI node) {
+    failedAt.put(node, System.nanoTime());
+    leader.compareAndSet(node, null);
+  }
+
+  /** A redirect or the node list named the leader. */
+  void leaderIs(URI node) {
+    leader.set(node);
+    failedAt.remove(node);
+    List<URI> list = all;
+    if (!list.contains(node)) {
+      List<URI> more = new ArrayList<>(list);
+      more.add(node);
+      all = List.copyOf(more);
+    }
+  }
+
+  URI leader() {
+    return leader.get();
+  }
+
+  /** The live nodes {@code /discovery/nodes} reported; the seeds always stay in the rotation. */
+  void discovered(List<URI> live, URI newLeader) {
+    Set<URI> merged = new LinkedHashSet<>(seeds);
+    merged.addAll(live);
+    all = List.copyOf(merged);
+    if (newLeader != null) {
+      leaderIs(newLeader);
+    }
+  }
+
+  List<URI> all() {
+    return all;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.roster.client;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What to {@linkplain RosterClient#fetch(Query) fetch}: an application, the statuses wanted
+ * (default UP only) and optionally one zone (default all zones). Immutable.
+ *
+ * <pre>{@code client.fetch(Query.app("billing.api").status(Status.UP, Status.WAITING).zone("sh001"))}</pre>
+ */
+public final class Query {
+  private final String appid;
+  private final Set<Status> statuses;
+  private final String zone;
+
+  private Query(String appid, Set<Status> statuses, String zone) {
+    this.appid = appid;
+    this.statuses = statuses;
+    this.zone = zone;
+  }
+
+  /** The UP instances of {@code appid} in every zone. */
+  public static Query app(String appid) {
+    if (appid == null || appid.isBlank()) {
+      throw new IllegalArgumentException("appid: must not be empty");
+    }
+    return new Query(appid, EnumSet.of(Status.UP), null);
+  }
+
+  /** Only instances with one of these statuses. */
+  public Query status(Status first, Status... more) {
+    EnumSet<Status> s = EnumSet.of(Objects.requireNonNull(first, "status"), more);
+    return new Query(appid, s, zone);
+  }
+
+  /** Only instances in this zone; {@code null} for every zone. */
+  public Query zone(String zone) {
+    if (zone != null && zone.isBlank()) {
+      throw new IllegalArgumentException("zone: must not be blank (null = every zone)");
+    }
+    return new Query(appid, statuses, zone);
+  }
+
+  public String appid() {
+    return appid;
+  }
+
+  public Set<Status> statuses() {
+    return EnumSet.copyOf(statuses);
+  }
+
+  /** The zone filter, or {@code null} for every zone. */
+  public String zone() {
+    return zone;
+  }
+
+  /** The status bitmask of the wire protocol (1 up, 2 waiting, 3 both). */
+  int statusMask() {
+    int mask = 0;
+    for (Status s : statuses) {
+      mask |= s.code();
+    }
+    return mask;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Query q && appid.equals(q.appid) && statuses.equals(q.statuses)
+        && Objects.equals(zone, q.zone);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(appid, statuses, zone);
+  }
+
+  @Override
+  public String toString() {
+    return "Query{" + appid + ", status " + statuses + (zone == null ? "" : ", zone " + zone) + "}";
+  }
+}

@@ -1,0 +1,476 @@
+package dev.roster.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roster.client.Transport.Operation;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Roster client: register your instances, fetch and watch other applications. Build one per
+ * application with {@link #builder()} and share it; it is immutable, thread-safe and
+ * {@link AutoCloseable}.
+ *
+ * <pre>{@code
+ * try (RosterClient roster = RosterClient.builder()
+ *         .nodes("http://10.0.0.1:7171", "http://10.0.0.2:7171", "http://10.0.0.3:7171")
+ *         .env("prod").zone("sh001").build();
+ *     Registration me = roster.register(Instance.builder("billing.api", "billing-7f9c")
+ *         .addrs("http://10.0.1.7:8080").build());
+ *     Watch users = roster.watch("users.api", now -> balancer.update(now.instances()))) {
+ *   server.awaitShutdown();
+ * }
+ * }</pre>
+ *
+ * <p>Writes go to the leader (redirects are followed, the leader remembered); reads go
+ * round-robin to any node. Failed attempts are retried on the next node with backoff until the
+ * {@linkplain Builder#deadline deadline}; callers only ever see the outcome or a
+ * {@link RosterException}. Nothing blocks longer than the deadline plus one request timeout.
+ */
+public final class RosterClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RosterClient.class);
+  private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+  private final Settings settings;
+  private final Core core;
+  private final Poller poller;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final ThreadPoolExecutor io;
+  private final ThreadPoolExecutor events;
+  private final Set<Registration> registrations = ConcurrentHashMap.newKeySet();
+  private final Map<Query, AppInstances> lastFetched = new ConcurrentHashMap<>();
+  private final ScheduledFuture<?> nodeRefresh;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private RosterClient(Settings settings) {
+    this.settings = settings;
+    String name = "roster-client-" + CLIENTS.incrementAndGet();
+    this.scheduler = new ScheduledThreadPoolExecutor(1, threads(name + "-scheduler"));
+    scheduler.setRemoveOnCancelPolicy(true);
+    // unbounded like OkHttp's dispatcher: a caller blocking in a callback cannot starve the I/O
+    this.io = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        threads(name + "-io"));
+    // one thread: listeners see changes in order
+    this.events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        threads(name + "-events"));
+    ObjectMapper json = new ObjectMapper();
+    Nodes nodes = new Nodes(settings.nodes(), settings.backoffMax().toNanos());
+    Transport transport = new Transport(settings, nodes, scheduler, io, json);
+    this.core = new Core(settings, nodes, transport, scheduler, events, new Wire(json));
+    this.poller = new Poller(core);
+    this.nodeRefresh = scheduler.scheduleWithFixedDelay(this::refreshNodes, 0,
+        settings.nodeRefreshInterval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Registers {@code instance} in this client's env (and zone, unless the instance names one) and
+   * keeps it renewed until the returned handle or this client is closed.
+   *
+   * @throws RosterUnavailableException if no node accepted the registration within the deadline
+   * @throws RosterRequestException if the registry refused it (e.g. a malformed field)
+   * @throws IllegalStateException if this client already keeps that instance registered
+   */
+  public Registration register(Instance instance) {
+    return Transport.await(registerAsync(instance), core.syncBound());
+  }
+
+  /** {@link #register} without blocking. */
+  public CompletableFuture<Registration> registerAsync(Instance instance) {
+    Objects.requireNonNull(instance, "instance");
+    requireOpen();
+    if (instance.env() != null && !instance.env().equals(settings.env())) {
+      throw new IllegalArgumentException("env: the instance's env '" + instance.env()
+          + "' differs from the client's '" + settings.env() + "'");
+    }
+    Instance spec = new Instance(instance.appid(), instance.hostname(), instance.addrs(),
+        instance.zone() != null ? instance.zone() : settings.zone(), settings.env(), instance.version(),
+        instance.status(), instance.metadata(), 0, 0, 0, 0, 0);
+    for (Registration r : registrations) {
+      Instance other = r.instance();
+      if (other.appid().equals(spec.appid()) && other.hostname().equals(spec.hostname())) {
+        throw new IllegalStateException(spec.appid() + "/" + spec.hostname()
+            + " is already registered by this client; close that Registration first");
+      }
+    }
+    Registration registration = new Registration(core, spec, registrations::remove);
+    registrations.add(registration);
+    return registration.start();
+  }
+
+  /** The UP instances of {@code appid} in every zone. */
+  public AppInstances fetch(String appid) {
+    return fetch(Query.app(appid));
+  }
+
+  /**
+   * The instances {@code query} selects, read from any node. When no node answers, the last
+   * answer to the same query (or the watched state of the application, for UP-only queries)
+   * is returned instead — as soon as every node failed once — and a warning is logged.
+   *
+   * @throws RosterNotFoundException if the application does not exist in this env
+   * @throws RosterUnavailableException if no node answered within the deadline and nothing is cached
+   */
+  public AppInstances fetch(Query query) {
+    return Transport.await(fetchAsync(query), core.syncBound());
+  }
+
+  /** {@link #fetch(Query)} without blocking. */
+  public CompletableFuture<AppInstances> fetchAsync(Query query) {
+    Objects.requireNonNull(query, "query");
+    requireOpen();
+    Form form = new Form()
+        .add("env", settings.env())
+        .add("appid", query.appid())
+        .add("zone", query.zone())
+        .add("status", query.statusMask());
+    boolean cached = cached(query) != null;
+    Operation op = core.transport().start(core.call(false, "/discovery/fetch", form), settings.deadline(), cached);
+    return op.result().handle((reply, error) -> {
+      if (error == null) {
+        if (reply.ok()) {
+          AppInstances result = core.wire().appInstances(query.appid(), reply.data());
+          lastFetched.put(query, result);
+          return result;
+        }
+        if (reply.notFound()) {
+          lastFetched.remove(query);
+          throw new RosterNotFoundException("application " + query.appid() + " (env " + settings.env() + ") not found");
+        }
+        throw new RosterException(reply.code(), "fetch of " + query.appid() + ": unexpected answer " + reply.code(), null);
+      }
+      RuntimeException failure = Transport.unwrap(error);
+      AppInstances fallback = failure instanceof RosterUnavailableException ? cached(query) : null;
+      if (fallback == null) {
+        throw failure;
+      }
+      log.warn("registry unreachable, serving the last known instances of {}: {}", query.appid(), failure.getMessage());
+      return fallback;
+    });
+  }
+
+  /**
+   * Watches the UP instances of {@code appid}: {@code listener} is called with the current
+   * instances (empty if the application does not exist yet), then with every new version, once
+   * and in order, on the client's event thread. All watches of a client share one long poll.
+   */
+  public Watch watch(String appid, InstancesListener listener) {
+    Query.app(appid); // validates
+    Objects.requireNonNull(listener, "listener");
+    requireOpen();
+    return poller.watch(appid, listener);
+  }
+
+  /** The nodes this client currently uses (configured ones plus those the cluster reported). */
+  public List<String> nodes() {
+    List<String> urls = new ArrayList<>();
+    core.nodes().all().forEach(u -> urls.add(u.toString()));
+    return urls;
+  }
+
+  public String env() {
+    return settings.env();
+  }
+
+  public String zone() {
+    return settings.zone();
+  }
+
+  /**
+   * Cancels every registration of this client (waiting at most the deadline), stops its
+   * watches and every thread it started. Idempotent; never throws.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    nodeRefresh.cancel(false);
+    poller.close();
+    List<CompletableFuture<Void>> cancels = new ArrayList<>();
+    registrations.forEach(r -> cancels.add(r.closeAsync()));
+    try {
+      Transport.await(CompletableFuture.allOf(cancels.toArray(new CompletableFuture<?>[0])),
+          core.syncBound().plus(settings.requestTimeout()));
+    } catch (RosterException e) {
+      log.warn("closing: not every registration was cancelled: {}", e.getMessage());
+    }
+    scheduler.shutdownNow();
+    events.shutdownNow();
+    core.transport().close();
+    io.shutdownNow();
+    awaitTermination(scheduler);
+    awaitTermination(events);
+    awaitTermination(io);
+  }
+
+  private static void awaitTermination(ExecutorService executor) {
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("a client thread did not stop within 5 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the RosterClient is closed");
+    }
+  }
+
+  private AppInstances cached(Query query) {
+    AppInstances last = lastFetched.get(query);
+    if (last != null) {
+      return last;
+    }
+    if (query.statuses().equals(Set.of(Status.UP))) {
+      AppInstances watched = poller.current(query.appid());
+      if (watched != null) {
+        List<Instance> inZone = watched.instances().stream()
+            .filter(i -> query.zone() == null || query.zone().equals(i.zone()))
+            .toList();
+        return new AppInstances(watched.appid(), inZone, watched.latestTimestamp());
+      }
+    }
+    return null;
+  }
+
+  private void refreshNodes() {
+    Operation op = core.transport().start(core.call(false, "/discovery/nodes", new Form()), settings.requestTimeout());
+    op.result().whenComplete((reply, error) -> {
+      if (error != null || !reply.ok() || !reply.data().isArray()) {
+        log.debug("node list not refreshed: {}", error == null ? reply : error.toString());
+        return;
+      }
+      String scheme = settings.nodes().get(0).getScheme();
+      List<URI> live = new ArrayList<>();
+      URI leader = null;
+      for (JsonNode row : reply.data()) {
+        String addr = row.path("addr").asText("");
+        if (addr.isEmpty() || row.path("status").asInt(1) != 0) {
+          continue;
+        }
+        try {
+          URI url = Transport.baseUrl(scheme + "://" + addr);
+          live.add(url);
+          if ("leader".equals(row.path("role").asText())) {
+            leader = url;
+          }
+        } catch (IllegalArgumentException e) {
+          log.debug("ignoring node address {}: {}", addr, e.getMessage());
+        }
+      }
+      core.nodes().discovered(live, leader);
+    });
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Settings of a {@link RosterClient}. Only {@link #nodes} and {@link #env} are required; every
+   * other setting has the default named on its method. {@link #build()} checks them all.
+   */
+  public static final class Builder {
+    private List<String> nodes = List.of();
+    private String env;
+    private String zone = "default";
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration requestTimeout = Duration.ofSeconds(5);
+    private Duration deadline = Duration.ofSeconds(15);
+    private int maxRedirects = 3;
+    private Duration backoffMin = Duration.ofMillis(100);
+    private Duration backoffMax = Duration.ofSeconds(2);
+    private Duration renewInterval = Duration.ofSeconds(30);
+    private Duration pollHold = Duration.ofSeconds(30);
+    private Duration nodeRefreshInterval = Duration.ofSeconds(60);
+
+    private Builder() {}
+
+    /** Base URLs of some or all nodes, e.g. {@code http://10.0.0.1:7171}. Required. */
+    public Builder nodes(String... urls) {
+      this.nodes = Arrays.asList(urls.clone());
+      return this;
+    }
+
+    public Builder nodes(List<String> urls) {
+      this.nodes = new ArrayList<>(urls);
+      return this;
+    }
+
+    /** The environment everything of this client lives in, e.g. {@code prod}. Required. */
+    public Builder env(String env) {
+      this.env = env;
+      return this;
+    }
+
+    /** The zone instances are registered in unless they name one. Default {@code default}. */
+    public Builder zone(String zone) {
+      this.zone = zone;
+      return this;
+    }
+
+    /** TCP connect timeout per attempt. Default 2 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /** How long one attempt on one node may take (long polls: hold + this). Default 5 s. */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /**
+     * How long one operation (register, renew, fetch, ...) keeps retrying across nodes before it
+     * fails with {@link RosterUnavailableException}. At least the request timeout. Default 15 s.
+     */
+    public Builder deadline(Duration deadline) {
+      this.deadline = deadline;
+      return this;
+    }
+
+    /** Redirects to the leader followed in a row before backing off. 1 to 10; default 3. */
+    public Builder maxRedirects(int maxRedirects) {
+      this.maxRedirects = maxRedirects;
+      return this;
+    }
+
+    /** First wait after a failed attempt; doubles per failure up to backoffMax. Default 100 ms. */
+    public Builder backoffMin(Duration backoffMin) {
+      this.backoffMin = backoffMin;
+      return this;
+    }
+
+    /** Longest wait between attempts (actual waits are jittered to 50–100 %). Default 2 s. */
+    public Builder backoffMax(Duration backoffMax) {
+      this.backoffMax = backoffMax;
+      return this;
+    }
+
+    /** How often registrations renew; match the registry's renew-interval. Default 30 s. */
+    public Builder renewInterval(Duration renewInterval) {
+      this.renewInterval = renewInterval;
+      return this;
+    }
+
+    /** How long the registry holds a watch's long poll without news. At most 300 s; default 30 s. */
+    public Builder pollHold(Duration pollHold) {
+      this.pollHold = pollHold;
+      return this;
+    }
+
+    /** How often the node list is refreshed from {@code /discovery/nodes}. Default 60 s. */
+    public Builder nodeRefreshInterval(Duration nodeRefreshInterval) {
+      this.nodeRefreshInterval = nodeRefreshInterval;
+      return this;
+    }
+
+    /**
+     * Builds the client and starts its background work (node refresh).
+     *
+     * @throws IllegalArgumentException naming the first invalid setting
+     */
+    public RosterClient build() {
+      return new RosterClient(settings());
+    }
+
+    Settings settings() {
+      if (nodes == null || nodes.isEmpty()) {
+        throw new IllegalArgumentException("nodes: at least one node URL is required, e.g. http://127.0.0.1:7171");
+      }
+      List<URI> urls = new ArrayList<>();
+      for (String n : nodes) {
+        if (n == null) {
+          throw new IllegalArgumentException("nodes: contains null");
+        }
+        URI u;
+        try {
+          u = Transport.baseUrl(n);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("nodes: " + e.getMessage());
+        }
+        if (!urls.contains(u)) {
+          urls.add(u);
+        }
+      }
+      identifier("env", env);
+      identifier("zone", zone);
+      positive("connectTimeout", connectTimeout);
+      positive("requestTimeout", requestTimeout);
+      positive("deadline", deadline);
+      if (deadline.compareTo(requestTimeout) < 0) {
+        throw new IllegalArgumentException("deadline: must be at least requestTimeout (" + requestTimeout.toMillis()
+            + " ms), got " + deadline.toMillis() + " ms");
+      }
+      if (maxRedirects < 1 || maxRedirects > 10) {
+        throw new IllegalArgumentException("maxRedirects: must be between 1 and 10, got " + maxRedirects);
+      }
+      positive("backoffMin", backoffMin);
+      positive("backoffMax", backoffMax);
+      if (backoffMax.compareTo(backoffMin) < 0) {
+        throw new IllegalArgumentException("backoffMax: must be at least backoffMin (" + backoffMin.toMillis()
+            + " ms), got " + backoffMax.toMillis() + " ms");
+      }
+      positive("renewInterval", renewInterval);
+      positive("pollHold", pollHold);
+      if (pollHold.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("pollHold: must be at most 300 s (the registry's limit), got "
+            + pollHold.toMillis() + " ms");
+      }
+      positive("nodeRefreshInterval", nodeRefreshInterval);
+      return new Settings(List.copyOf(urls), env, zone, connectTimeout, requestTimeout, deadline, maxRedirects,
+          backoffMin, backoffMax, renewInterval, pollHold, nodeRefreshInterval);
+    }
+
+    private static void identifier(String name, String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(name + ": is required and must not be blank");
+      }
+      if (!value.equals(value.strip()) || value.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        throw new IllegalArgumentException(name + ": must not contain spaces or control characters, got '" + value + "'");
+      }
+    }
+
+    private static void positive(String name, Duration value) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + ": must not be null");
+      }
+      if (value.toMillis() < 1) {
+        throw new IllegalArgumentException(name + ": must be at least 1 ms, got " + value);
+      }
+    }
+  }
+}

@@ -1,0 +1,399 @@
+package dev.roster.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends calls to the cluster until one node answers for good or the deadline passes: follows
+ * 307 redirects to the leader (at most {@code maxRedirects} hops in a row), and on -503, 5xx,
+ * connection failures and timeouts waits an exponential, jittered backoff and tries the next node.
+ * Callers see only the final answer (code 0, -304 or -404) or a {@link RosterException}.
+ */
+final class Transport {
+  private static final Logger log = LoggerFactory.getLogger(Transport.class);
+  private static final long GUARD_MS = 1000;
+
+  private final Settings settings;
+  private final Nodes nodes;
+  private final ScheduledExecutorService scheduler;
+  private final ObjectMapper json;
+  private volatile HttpClient http;
+
+  Transport(Settings settings, Nodes nodes, ScheduledExecutorService scheduler, Executor io, ObjectMapper json) {
+    this.settings = settings;
+    this.nodes = nodes;
+    this.scheduler = scheduler;
+    this.json = json;
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(settings.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1)
+        .executor(io)
+        .build();
+  }
+
+  /** Starts {@code call}; it ends at the latest {@code deadline} from now. */
+  Operation start(Call call, Duration deadline) {
+    return start(call, deadline, false);
+  }
+
+  /**
+   * Like {@link #start(Call, Duration)}; with {@code failFast} it gives up as soon as every known
+   * node has failed once (the caller has a cached answer to fall back on).
+   */
+  Operation start(Call call, Duration deadline, boolean failFast) {
+    Operation op = new Operation(call, deadline, failFast);
+    op.attempt(nodes.pick(call.write(), null), 0);
+    return op;
+  }
+
+  /**
+   * Drops the JDK HttpClient. On Java 21+ it is closed at once; on Java 17 (which has no close)
+   * its selector thread ends by itself once the client is garbage-collected.
+   */
+  void close() {
+    HttpClient h = http;
+    http = null;
+    if (h instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.debug("closing the HTTP client failed", e);
+      }
+    }
+  }
+
+  /** Exponential from backoffMin, doubling per failure up to backoffMax, then "equal jitter". */
+  static long backoffMillis(int failures, Duration min, Duration max) {
+    long cap = max.toMillis();
+    long d = min.toMillis();
+    for (int i = 1; i < failures && d < cap; i++) {
+      d *= 2;
+    }
+    d = Math.min(d, cap);
+    long half = d / 2;
+    return half + ThreadLocalRandom.current().nextLong(d - half + 1);
+  }
+
+  /** The base URL of a node, {@code scheme://host[:port]}, or an exception naming what is wrong. */
+  static URI baseUrl(String url) {
+    URI u;
+    try {
+      u = new URI(url.trim());
+    } catch (Exception e) {
+      throw new IllegalArgumentException("'" + url + "' is not a URL");
+    }
+    String scheme = u.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+      throw new IllegalArgumentException("'" + url + "' must start with http:// or https://");
+    }
+    if (u.getHost() == null) {
+      throw new IllegalArgumentException("'" + url + "' has no host");
+    }
+    String path = u.getRawPath();
+    if ((path != null && !path.isEmpty() && !path.equals("/")) || u.getRawQuery() != null || u.getRawFragment() != null) {
+      throw new IllegalArgumentException("'" + url + "' must be a base URL like http://host:7171 (no path or query)");
+    }
+    return URI.create(scheme.toLowerCase() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()));
+  }
+
+  /** One call in progress: the attempts on successive nodes, backoffs and the deadline. */
+  final class Operation {
+    private final Call call;
+    private final Duration deadline;
+    private final long deadlineNanos;
+    private final boolean failFast;
+    private final CompletableFuture<Reply> result = new CompletableFuture<>();
+    private final Set<URI> failedNodes = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopRetrying;
+    private volatile CompletableFuture<HttpResponse<String>> exchange;
+    private volatile ScheduledFuture<?> retry;
+    // written by one attempt at a time; attempts are handed over through executors (happens-before)
+    private int failures;
+    private String lastProblem = "no attempt was made";
+    private Throwable lastCause;
+
+    private Operation(Call call, Duration deadline, boolean failFast) {
+      this.call = call;
+      this.deadline = deadline;
+      this.deadlineNanos = System.nanoTime() + deadline.toNanos();
+      this.failFast = failFast;
+    }
+
+    /** Completes with a reply of code 0, -304 or -404, or fails with a {@link RosterException}. */
+    CompletableFuture<Reply> result() {
+      return result;
+    }
+
+    /** Lets the attempt in flight finish but starts no other; if it fails, the result is cancelled. */
+    void stopRetrying() {
+      stopRetrying = true;
+      ScheduledFuture<?> r = retry;
+      if (r != null && r.cancel(false)) {
+        result.cancel(false);
+      }
+    }
+
+    /** Stops now, aborting the attempt in flight (for reads: nothing is left half-done). */
+    void abort() {
+      stopRetrying = true;
+      result.cancel(false);
+      ScheduledFuture<?> r = retry;
+      if (r != null) {
+        r.cancel(false);
+      }
+      CompletableFuture<HttpResponse<String>> ex = exchange;
+      if (ex != null) {
+        ex.cancel(true);
+      }
+    }
+
+    private void attempt(URI node, int hops) {
+      if (result.isDone()) {
+        return;
+      }
+      if (stopRetrying) {
+        result.cancel(false);
+        return;
+      }
+      HttpClient client = http;
+      if (client == null) {
+        result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
+        return;
+      }
+      long remaining = deadlineNanos - System.nanoTime();
+      if (remaining <= 0) {
+        giveUp();
+        return;
+      }
+      Duration timeout = call.attemptTimeout().compareTo(Duration.ofNanos(remaining)) < 0
+          ? call.attemptTimeout() : Duration.ofNanos(remaining);
+      CompletableFuture<HttpResponse<String>> ex;
+      try {
+        ex = client.sendAsync(request(node, timeout), HttpResponse.BodyHandlers.ofString());
+      } catch (RuntimeException e) {
+        transientFailure(node, e.toString(), e);
+        return;
+      }
+      exchange = ex;
+      // HttpRequest.timeout bounds the wait for the response headers; this bounds the rest too
+      ScheduledFuture<?> guard;
+      try {
+        guard = scheduler.schedule(() -> ex.cancel(true), timeout.toMillis() + GUARD_MS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        ex.cancel(true);
+        result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
+        return;
+      }
+      ex.whenComplete((response, error) -> {
+        guard.cancel(false);
+        try {
+          onResponse(node, hops, response, error);
+        } catch (RuntimeException e) {
+          result.completeExceptionally(new RosterException(call + ": " + e, e));
+        }
+      });
+    }
+
+    private HttpRequest request(URI node, Duration timeout) {
+      String form = call.params().encode();
+      HttpRequest.Builder b;
+      if (call.write()) {
+        b = HttpRequest.newBuilder(URI.create(node + call.path()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form));
+      } else {
+        b = HttpRequest.newBuilder(URI.create(node + call.path() + (form.isEmpty() ? "" : "?" + form))).GET();
+      }
+      return b.timeout(timeout).header("Accept", "application/json").build();
+    }
+
+    private void onResponse(URI node, int hops, HttpResponse<String> response, Throwable error) {
+      if (result.isDone()) {
+        return;
+      }
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        transientFailure(node, describe(cause), cause);
+        return;
+      }
+      int status = response.statusCode();
+      Reply reply = parse(response.body());
+      if (reply == null) {
+        if (status == 307 || status == 308) {
+          redirect(node, hops, response.headers().firstValue("Location").map(Transport::leaderBase).orElse(null));
+        } else {
+          transientFailure(node, "HTTP " + status + " without a registry answer", null);
+        }
+        return;
+      }
+      int code = reply.code();
+      if (code == Reply.OK || code == Reply.NOT_MODIFIED || code == Reply.NOT_FOUND) {
+        nodes.succeeded(node);
+        if (call.write()) {
+          nodes.leaderIs(node); // only the leader applies writes
+        }
+        result.complete(reply);
+      } else if (code == Reply.NOT_LEADER || status == 307 || status == 308) {
+        URI leader = leaderBase(reply.data().path("leader").asText(""));
+        if (leader == null) {
+          leader = response.headers().firstValue("Location").map(Transport::leaderBase).orElse(null);
+        }
+        redirect(node, hops, leader);
+      } else if (status >= 500 || code <= -500) {
+        transientFailure(node, code + " " + reply.message(), null);
+      } else if (status >= 400 || (code <= -400 && code > -500)) {
+        result.completeExceptionally(new RosterRequestException(code, call + " refused by " + node + ": " + reply.message()));
+      } else {
+        result.completeExceptionally(new RosterException(code, call + ": unexpected answer from " + node
+            + ": HTTP " + status + ", code " + code + " " + reply.message(), null));
+      }
+    }
+
+    private void redirect(URI from, int hops, URI leader) {
+      if (leader == null) {
+        transientFailure(from, "redirect without a leader address", null);
+        return;
+      }
+      nodes.leaderIs(leader);
+      if (hops >= settings.maxRedirects()) {
+        transientFailure(null, "more than " + settings.maxRedirects() + " redirects in a row (last to " + leader + ")", null);
+        return;
+      }
+      attempt(leader, hops + 1);
+    }
+
+    private void transientFailure(URI node, String problem, Throwable cause) {
+      failures++;
+      lastProblem = (node == null ? "" : node + ": ") + problem;
+      lastCause = cause;
+      if (node != null) {
+        nodes.failed(node);
+        failedNodes.add(node);
+      }
+      log.debug("{} attempt {} failed: {}", call, failures, lastProblem);
+      if (stopRetrying) {
+        result.cancel(false);
+        return;
+      }
+      if (failFast && failedNodes.containsAll(nodes.all())) {
+        giveUp();
+        return;
+      }
+      long delay = backoffMillis(failures, settings.backoffMin(), settings.backoffMax());
+      if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= deadlineNanos) {
+        giveUp();
+        return;
+      }
+      try {
+        retry = scheduler.schedule(() -> attempt(nodes.pick(call.write(), node), 0), delay, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
+      }
+    }
+
+    private void giveUp() {
+      result.completeExceptionally(new RosterUnavailableException(
+          call + " failed on every node within " + deadline.toMillis() + " ms (" + failures
+              + (failures == 1 ? " attempt" : " attempts") + "); last problem: " + lastProblem, lastCause));
+    }
+  }
+
+  private Reply parse(String body) {
+    if (body == null || body.isEmpty()) {
+      return null;
+    }
+    try {
+      JsonNode n = json.readTree(body);
+      if (n == null || !n.isObject() || !n.path("code").isIntegralNumber()) {
+        return null;
+      }
+      return new Reply(n.get("code").asInt(), n.path("message").asText(""), n.path("data"));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The base URL of the node a redirect names ({@code data.leader} or the Location header). */
+  private static URI leaderBase(String url) {
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    try {
+      URI u = URI.create(url);
+      if (u.getScheme() == null || u.getHost() == null) {
+        return null;
+      }
+      return URI.create(u.getScheme().toLowerCase() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof HttpTimeoutException) {
+      return "timed out (" + t.getMessage() + ")";
+    }
+    if (t instanceof CancellationException) {
+      return "no answer in time";
+    }
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  /** Waits for an operation's outcome at most {@code bound}, rethrowing its failure unwrapped. */
+  static <T> T await(CompletableFuture<T> future, Duration bound) {
+    try {
+      return future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw unwrap(e.getCause());
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      throw new RosterUnavailableException("no outcome within " + bound.toMillis() + " ms", e);
+    } catch (CancellationException e) {
+      throw new RosterException("the operation was cancelled (client or handle closed)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(false);
+      throw new RosterException("interrupted while waiting for the registry", e);
+    }
+  }
+
+  static RuntimeException unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof RosterException r) {
+      return r;
+    }
+    if (t instanceof CancellationException c) {
+      return new RosterException("the operation was cancelled (client or handle closed)", c);
+    }
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    return new RosterException(String.valueOf(t), t);
+  }
+}

@@ -1,0 +1,243 @@
+package dev.roster.client;
+
+import static dev.roster.client.Clients.fast;
+import static dev.roster.client.Clients.instance;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.roster.client.StubNode.Answer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Redirects, retries, backoff and deadlines against scripted nodes. */
+class FailoverTest {
+  private final List<AutoCloseable> closeLater = new ArrayList<>();
+
+  private StubNode node() {
+    StubNode n = StubNode.start();
+    closeLater.add(n);
+    return n;
+  }
+
+  private RosterClient client(RosterClient.Builder b) {
+    RosterClient c = b.build();
+    closeLater.add(0, c);
+    return c;
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : closeLater) {
+      c.close();
+    }
+  }
+
+  @Test
+  void writeToAFollowerFollowsTheRedirectAndRemembersTheLeader() {
+    StubNode leader = node().actingAsLeader();
+    StubNode follower = node().redirectingWritesTo(leader.url());
+    RosterClient client = client(fast(follower.url()).renewInterval(Duration.ofMillis(50)));
+
+    Registration r = client.register(instance("billing", "h1"));
+
+    assertThat(r.instance().hostname()).isEqualTo("h1");
+    assertThat(follower.count("/discovery/register")).isEqualTo(1);
+    assertThat(leader.count("/discovery/register")).isEqualTo(1);
+    assertThat(leader.requests("/discovery/register").get(0).params("addrs")).containsExactly("http://10.0.0.7:8080");
+    await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/renew") >= 3);
+    assertThat(follower.count("/discovery/renew")).as("renews go straight to the remembered leader").isZero();
+  }
+
+  @Test
+  void redirectChainWithinTheHopLimitSucceeds() {
+    StubNode d = node().actingAsLeader();
+    StubNode c = node().redirectingWritesTo(d.url());
+    StubNode b = node().redirectingWritesTo(c.url());
+    StubNode a = node().redirectingWritesTo(b.url());
+    RosterClient client = client(fast(a.url()).maxRedirects(3));
+
+    client.register(instance("billing", "h1"));
+
+    assertThat(d.count("/discovery/register")).isEqualTo(1);
+  }
+
+  @Test
+  void redirectChainBeyondTheHopLimitIsCutAndEndsUnavailableAtTheDeadline() {
+    StubNode a = node();
+    StubNode b = node();
+    a.redirectingWritesTo(b.url());
+    b.redirectingWritesTo(a.url()); // a leader that never settles
+    RosterClient client = client(fast(a.url()).maxRedirects(2).deadline(Duration.ofSeconds(1)));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.register(instance("billing", "h1")))
+        .isInstanceOf(RosterUnavailableException.class)
+        .hasMessageContaining("more than 2 redirects");
+    assertThat(elapsedMs(start)).isLessThan(1500);
+    int chains = a.count("/discovery/register") + b.count("/discovery/register");
+    assertThat(chains).isGreaterThanOrEqualTo(3).isLessThan(60);
+    assertThat(a.calls()).extracting(StubNode.Request::path).doesNotContain("/discovery/renew");
+  }
+
+  @Test
+  void unavailableNodeIsRetriedOnTheNextNode() {
+    StubNode busy = node().on("/discovery/fetch", r -> Answer.unavailable());
+    StubNode good = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    RosterClient client = client(fast(busy.url(), good.url()));
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(client.fetch("users").instances()).extracting(Instance::hostname).containsExactly("u1");
+    }
+    assertThat(good.count("/discovery/fetch")).isEqualTo(4);
+    assertThat(busy.count("/discovery/fetch")).as("a node that just failed is skipped for a while").isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void refusedConnectionFailsOverToTheNextNode() {
+    StubNode good = node().actingAsLeader();
+    RosterClient client = client(fast(StubNode.deadUrl(), good.url()));
+
+    client.register(instance("billing", "h1"));
+
+    assertThat(good.count("/discovery/register")).isEqualTo(1);
+  }
+
+  @Test
+  void slowNodeTimesOutAndTheNextAnswers() {
+    StubNode slow = node().on("/discovery/fetch", r -> {
+      Thread.sleep(3000);
+      return Answer.ok(StubNode.appData("users", 1));
+    });
+    StubNode good = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    RosterClient client = client(fast(slow.url(), good.url()).requestTimeout(Duration.ofMillis(300)));
+
+    long start = System.nanoTime();
+    for (int i = 0; i < 2; i++) {
+      assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
+    }
+    assertThat(elapsedMs(start)).isLessThan(2000);
+  }
+
+  @Test
+  void retriesBackOffExponentiallyUntilTheDeadlineThenFailTyped() {
+    StubNode a = node().on("/discovery/fetch", r -> Answer.unavailable());
+    StubNode b = node().on("/discovery/fetch", r -> Answer.unavailable());
+    RosterClient client = client(fast(a.url(), b.url())
+        .backoffMin(Duration.ofMillis(40)).backoffMax(Duration.ofMillis(320)).deadline(Duration.ofMillis(1500)));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.fetch("users"))
+        .isInstanceOf(RosterUnavailableException.class)
+        .hasMessageContaining("failed on every node within 1500 ms")
+        .hasMessageContaining("-503 no leader")
+        .satisfies(e -> assertThat(((RosterException) e).code()).isEqualTo(-503));
+    assertThat(elapsedMs(start)).isLessThan(1500 + 300);
+
+    List<Long> times = new ArrayList<>();
+    a.requests("/discovery/fetch").forEach(r -> times.add(r.nanos()));
+    b.requests("/discovery/fetch").forEach(r -> times.add(r.nanos()));
+    times.sort(null);
+    // waits are jittered to 50–100 % of 40, 80, 160, 320, 320... ms: never shorter than half of that
+    long expected = 40;
+    for (int i = 1; i < times.size(); i++) {
+      long gapMs = (times.get(i) - times.get(i - 1)) / 1_000_000;
+      assertThat(gapMs).as("wait before attempt %d", i + 1).isGreaterThanOrEqualTo(expected / 2 - 5);
+      expected = Math.min(expected * 2, 320);
+    }
+    assertThat(times.size()).isBetween(4, 12);
+  }
+
+  @Test
+  void everyNodeRefusingEndsUnavailableAtTheDeadline() {
+    RosterClient client = client(fast(StubNode.deadUrl(), StubNode.deadUrl()).deadline(Duration.ofMillis(800)));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.register(instance("billing", "h1")))
+        .isInstanceOf(RosterUnavailableException.class)
+        .hasMessageContaining("POST /discovery/register failed on every node within 800 ms")
+        .hasMessageContaining("ConnectException");
+    assertThat(elapsedMs(start)).isBetween(300L, 1300L);
+  }
+
+  @Test
+  void badRequestIsNotRetried() {
+    StubNode a = node().on("/discovery/register", r -> Answer.code(-400, 400, "parameter 'hostname' is required"));
+    RosterClient client = client(fast(a.url()));
+
+    assertThatThrownBy(() -> client.register(instance("billing", "h1")))
+        .isInstanceOf(RosterRequestException.class)
+        .hasMessageContaining("'hostname' is required")
+        .satisfies(e -> assertThat(((RosterException) e).code()).isEqualTo(-400));
+    assertThat(a.count("/discovery/register")).isEqualTo(1);
+  }
+
+  @Test
+  void fetchOfAnUnknownApplicationIsNotFound() {
+    StubNode a = node();
+    RosterClient client = client(fast(a.url()));
+
+    assertThatThrownBy(() -> client.fetch("nobody"))
+        .isInstanceOf(RosterNotFoundException.class)
+        .hasMessageContaining("nobody");
+    assertThat(a.count("/discovery/fetch")).isEqualTo(1);
+  }
+
+  @Test
+  void fetchSendsTheQueryAndSortsInstances() {
+    StubNode a = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 9, "u2", "u1")));
+    RosterClient client = client(fast(a.url()));
+
+    AppInstances got = client.fetch(Query.app("users").status(Status.UP, Status.WAITING).zone("z1"));
+
+    assertThat(got.instances()).extracting(Instance::hostname).containsExactly("u1", "u2");
+    assertThat(got.instances().get(0).addrs()).containsExactly("http://u1:80");
+    StubNode.Request sent = a.requests("/discovery/fetch").get(0);
+    assertThat(sent.method()).isEqualTo("GET");
+    assertThat(sent.param("env")).isEqualTo("test");
+    assertThat(sent.param("zone")).isEqualTo("z1");
+    assertThat(sent.param("status")).isEqualTo("3");
+  }
+
+  @Test
+  void fetchServesTheLastAnswerWhenNoNodeAnswers() {
+    AtomicInteger mode = new AtomicInteger();
+    StubNode a = node().on("/discovery/fetch",
+        r -> mode.get() == 0 ? Answer.ok(StubNode.appData("users", 5, "u1")) : Answer.unavailable());
+    RosterClient client = client(fast(a.url()).deadline(Duration.ofMillis(1500)));
+    client.fetch("users");
+    mode.set(1);
+
+    long start = System.nanoTime();
+    AppInstances cached = client.fetch("users");
+
+    assertThat(cached.instances()).extracting(Instance::hostname).containsExactly("u1");
+    assertThat(elapsedMs(start)).as("gives up once every node failed, not at the deadline").isLessThan(700);
+    assertThatThrownBy(() -> client.fetch(Query.app("users").zone("z9")))
+        .as("no cached answer for another query")
+        .isInstanceOf(RosterUnavailableException.class);
+  }
+
+  @Test
+  void nodeListIsRefreshedFromTheCluster() {
+    StubNode other = node().actingAsLeader();
+    String otherAddr = other.url().substring("http://".length());
+    StubNode seed = node().on("/discovery/nodes", r -> Answer.ok(List.of(
+        java.util.Map.of("addr", otherAddr, "zone", "z1", "status", 0, "role", "leader"))));
+    RosterClient client = client(fast(seed.url()));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.nodes().contains(other.url()));
+    client.register(instance("billing", "h1"));
+
+    assertThat(other.count("/discovery/register")).as("the reported leader takes the write").isEqualTo(1);
+    assertThat(seed.count("/discovery/register")).isZero();
+  }
+
+  private static long elapsedMs(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+}

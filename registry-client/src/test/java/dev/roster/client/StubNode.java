@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A scripted registry node on a free loopback port (JDK HttpServer): each path answers what the
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class StubNode implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicInteger THREADS = new AtomicInteger();
 
   /** One request as the node saw it. */
   record Request(String method, String path, Map<String, List<String>> params, long nanos) {
@@ -86,7 +88,11 @@ final class StubNode implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "stub-node-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    return t;
+  });
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
 

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code /discovery/polls} request, with the version last seen of each. When the set of watched
  * applications changes the poll in flight is abandoned and a new one started.
  *
- * <p>The loop: applications not seen yet are fetched once ({@code /discovery/fetchs}) so their
- * listeners start from the current state; then poll; a change is handed to the listeners and
+ * <p>The loop: applications not seen yet are fetched once (a linearizable {@code /discovery/fetchs})
+ * so their listeners start from the current state; then poll; a change is handed to the listeners and
  * the next poll starts at once. The registry's polls does not report an application that
  * disappeared (its last instance cancelled or evicted) while others exist, and answers -404
  * when none exists, so after a hold that ended with nothing new, and after a -404, the
@@ -111,7 +111,7 @@ final class Poller implements AutoCloseable {
       }
     });
     if (!unseen.isEmpty()) {
-      fetch(gen, unseen, false);
+      fetch(gen, unseen);
     } else {
       poll(gen);
     }
@@ -155,7 +155,7 @@ final class Poller implements AutoCloseable {
     } else if (reply.notModified()) {
       boolean anySeenPresent = apps.values().stream().anyMatch(a -> a.known() > 0);
       if (apps.size() > 1 && anySeenPresent) {
-        fetch(gen, new ArrayList<>(apps.keySet()), true);
+        fetch(gen, new ArrayList<>(apps.keySet()));
       } else {
         next(gen);
       }
@@ -171,26 +171,24 @@ final class Poller implements AutoCloseable {
       if (seenPresent.isEmpty()) {
         pause(gen);
       } else {
-        fetch(gen, seenPresent, true);
+        fetch(gen, seenPresent);
       }
     }
   }
 
   /**
-   * Reads {@code appids} with one fetchs. {@code confirm}: linearizable, so an application
-   * missing from the answer is really gone (not just absent on a lagging node).
+   * Reads {@code appids} with one linearizable fetchs: a lagging node could otherwise start a
+   * listener with an empty list for an application that exists, or report one gone that is not.
    */
-  private void fetch(int gen, List<String> appids, boolean confirm) {
-    Form form = new Form().add("env", core.settings().env()).addAll("appid", appids).add("status", Status.UP.code());
-    if (confirm) {
-      form.add("consistent", "true");
-    }
+  private void fetch(int gen, List<String> appids) {
+    Form form = new Form().add("env", core.settings().env()).addAll("appid", appids)
+        .add("status", Status.UP.code()).add("consistent", "true");
     Operation op = core.transport().start(core.call(false, "/discovery/fetchs", form), core.settings().deadline());
     inFlight = op;
-    op.result().whenComplete((reply, e) -> onFetch(gen, appids, confirm, reply, e));
+    op.result().whenComplete((reply, e) -> onFetch(gen, appids, reply, e));
   }
 
-  private synchronized void onFetch(int gen, List<String> appids, boolean confirm, Reply reply, Throwable error) {
+  private synchronized void onFetch(int gen, List<String> appids, Reply reply, Throwable error) {
     if (gen != generation || closed) {
       return;
     }
@@ -213,7 +211,7 @@ final class Poller implements AutoCloseable {
         app.offer(data == null ? AppInstances.absent(appid) : core.wire().appInstances(appid, data));
       }
     }
-    if (confirm && !anyPresent && apps.values().stream().allMatch(a -> a.known() == 0)) {
+    if (!anyPresent && apps.values().stream().allMatch(a -> a.known() == 0)) {
       pause(gen); // nothing exists: the next poll would answer -404 at once
     } else {
       next(gen);

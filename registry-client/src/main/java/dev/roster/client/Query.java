@@ -14,11 +14,13 @@ public final class Query {
   private final String appid;
   private final Set<Status> statuses;
   private final String zone;
+  private final boolean consistent;
 
-  private Query(String appid, Set<Status> statuses, String zone) {
+  private Query(String appid, Set<Status> statuses, String zone, boolean consistent) {
     this.appid = appid;
     this.statuses = statuses;
     this.zone = zone;
+    this.consistent = consistent;
   }
 
   /** The UP instances of {@code appid} in every zone. */
@@ -26,13 +28,13 @@ public final class Query {
     if (appid == null || appid.isBlank()) {
       throw new IllegalArgumentException("appid: must not be empty");
     }
-    return new Query(appid, EnumSet.of(Status.UP), null);
+    return new Query(appid, EnumSet.of(Status.UP), null, false);
   }
 
   /** Only instances with one of these statuses. */
   public Query status(Status first, Status... more) {
     EnumSet<Status> s = EnumSet.of(Objects.requireNonNull(first, "status"), more);
-    return new Query(appid, s, zone);
+    return new Query(appid, s, zone, consistent);
   }
 
   /** Only instances in this zone; {@code null} for every zone. */
@@ -40,7 +42,21 @@ public final class Query {
     if (zone != null && zone.isBlank()) {
       throw new IllegalArgumentException("zone: must not be blank (null = every zone)");
     }
-    return new Query(appid, statuses, zone);
+    return new Query(appid, statuses, zone, consistent);
+  }
+
+  /**
+   * A linearizable read: the node answers only after applying everything the leader had
+   * committed when the read arrived (it asks the leader), so a write acknowledged to anyone is
+   * visible. Costs a round trip to the leader and fails while there is none. Default: off, the
+   * node answers from its own state, which may lag the leader by the commit delay.
+   */
+  public Query consistent() {
+    return new Query(appid, statuses, zone, true);
+  }
+
+  public boolean isConsistent() {
+    return consistent;
   }
 
   public String appid() {
@@ -68,16 +84,17 @@ public final class Query {
   @Override
   public boolean equals(Object o) {
     return o instanceof Query q && appid.equals(q.appid) && statuses.equals(q.statuses)
-        && Objects.equals(zone, q.zone);
+        && Objects.equals(zone, q.zone) && consistent == q.consistent;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(appid, statuses, zone);
+    return Objects.hash(appid, statuses, zone, consistent);
   }
 
   @Override
   public String toString() {
-    return "Query{" + appid + ", status " + statuses + (zone == null ? "" : ", zone " + zone) + "}";
+    return "Query{" + appid + ", status " + statuses + (zone == null ? "" : ", zone " + zone)
+        + (consistent ? ", consistent" : "") + "}";
   }
 }

@@ -147,6 +147,9 @@ public final class RosterClient implements AutoCloseable {
         .add("appid", query.appid())
         .add("zone", query.zone())
         .add("status", query.statusMask());
+    if (query.isConsistent()) {
+      form.add("consistent", "true");
+    }
     boolean cached = cached(query) != null;
     Operation op = core.transport().start(core.call(false, "/discovery/fetch", form), settings.deadline(), cached);
     return op.result().handle((reply, error) -> {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.roster.client.Transport.Operation;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,8 +143,7 @@ final class Poller implements AutoCloseable {
     reachable();
     if (reply.ok()) {
       pauses = 0;
-      for (Iterator<Map.Entry<String, JsonNode>> it = reply.data().fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : reply.data().properties()) {
         AppWatch app = apps.get(e.getKey());
         if (app != null) {
           app.offer(core.wire().appInstances(e.getKey(), e.getValue()));

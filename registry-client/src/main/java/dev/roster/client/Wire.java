@@ -38,8 +38,7 @@ final class Wire {
     List<String> addrs = new ArrayList<>();
     n.path("addrs").forEach(a -> addrs.add(a.asText()));
     Map<String, String> metadata = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.path("metadata").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.path("metadata").properties()) {
       metadata.put(e.getKey(), e.getValue().asText());
     }
     return new Instance(

@@ -79,6 +79,7 @@ class ClientRegistrationIT {
               org.assertj.core.groups.Tuple.tuple("o2", Status.WAITING));
       assertThat(both.instances().get(0).addrs()).containsExactly("http://10.9.0.1:8080");
       assertThat(both.instances().get(0).env()).isEqualTo(ENV);
+      assertThat(a.instance().status()).isEqualTo(Status.UP);
       assertThat(client.fetch(Query.app("orders").zone("elsewhere")).instances()).isEmpty();
     }
   }

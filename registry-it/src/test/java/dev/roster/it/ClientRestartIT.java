@@ -75,7 +75,8 @@ class ClientRestartIT {
       assertThat(h1.isClosed()).isFalse();
       await("the watcher sees the new registry's version").atMost(WAIT).until(() -> billing.calls.size() >= 2
           && billing.lastHostnames().equals(List.of("h1")));
-      assertThat(billing.versions()).isSorted();
+      // the rebuilt registry may briefly have had no billing at all (an empty call, version 0)
+      assertThat(billing.versions().stream().filter(v -> v > 0).toList()).isSorted().doesNotHaveDuplicates();
     }
   }
 

@@ -78,7 +78,7 @@ class FailoverTest {
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
         .isInstanceOf(RosterUnavailableException.class)
         .hasMessageContaining("more than 2 redirects");
-    assertThat(elapsedMs(start)).isLessThan(1500);
+    assertThat(elapsedMs(start)).as("bounded by the deadline (1 s), with slack for a busy machine").isLessThan(2000);
     int chains = a.count("/discovery/register") + b.count("/discovery/register");
     assertThat(chains).isGreaterThanOrEqualTo(3).isLessThan(60);
     assertThat(a.calls()).extracting(StubNode.Request::path).doesNotContain("/discovery/renew");
@@ -136,7 +136,7 @@ class FailoverTest {
         .hasMessageContaining("failed on every node within 1500 ms")
         .hasMessageContaining("-503 no leader")
         .satisfies(e -> assertThat(((RosterException) e).code()).isEqualTo(-503));
-    assertThat(elapsedMs(start)).isLessThan(1500 + 300);
+    assertThat(elapsedMs(start)).as("bounded by the deadline, with slack for a busy machine").isLessThan(1500 + 1000);
 
     List<Long> times = new ArrayList<>();
     a.requests("/discovery/fetch").forEach(r -> times.add(r.nanos()));
@@ -161,7 +161,7 @@ class FailoverTest {
         .isInstanceOf(RosterUnavailableException.class)
         .hasMessageContaining("POST /discovery/register failed on every node within 800 ms")
         .hasMessageContaining("ConnectException");
-    assertThat(elapsedMs(start)).isBetween(300L, 1300L);
+    assertThat(elapsedMs(start)).isBetween(300L, 800L + 1000);
   }
 
   @Test
@@ -216,7 +216,7 @@ class FailoverTest {
     AppInstances cached = client.fetch("users");
 
     assertThat(cached.instances()).extracting(Instance::hostname).containsExactly("u1");
-    assertThat(elapsedMs(start)).as("gives up once every node failed, not at the deadline").isLessThan(700);
+    assertThat(elapsedMs(start)).as("gives up once every node failed, not at the deadline (1.5 s)").isLessThan(1000);
     assertThatThrownBy(() -> client.fetch(Query.app("users").zone("z9")))
         .as("no cached answer for another query")
         .isInstanceOf(RosterUnavailableException.class);

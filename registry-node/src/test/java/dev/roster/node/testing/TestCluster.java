@@ -120,8 +120,9 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Stops node {@code i} without a grace period: no leadership hand-over, so the others notice
-   * only by missing heartbeats, as after a crash (real crashes: {@link ProcessCluster}).
+   * Stops node {@code i} without a grace period: Roster hands nothing over and waits for
+   * nothing. It is not a crash: JRaft's own shutdown of a leader still lets a follower start an
+   * election at once. For real crashes (SIGKILL) use {@link ProcessCluster}.
    */
   public void killNode(int i) {
     RosterNode node = nodes[i];

@@ -28,17 +28,23 @@ public record Instance(
     metadata = Map.copyOf(metadata);
   }
 
-  static Instance fresh(InstanceSpec spec, long ts) {
+  static Instance fresh(InstanceSpec spec, AppKey key, String zone, long ts) {
     return new Instance(
-        spec.zone(), spec.env(), spec.appid(), spec.hostname(), spec.addrs(), spec.version(),
+        zone, key.env(), key.appid(), spec.hostname(), spec.addrs(), spec.version(),
         spec.status(), spec.metadata(), ts, ts, ts, ts, ts);
   }
 
+  /** The same instance holding the given (shared) copies of its zone, env and appid strings. */
+  Instance sharing(AppKey key, String zone) {
+    return new Instance(zone, key.env(), key.appid(), hostname, addrs, version, status, metadata,
+        regTimestamp, upTimestamp, renewTimestamp, dirtyTimestamp, latestTimestamp);
+  }
+
   /** A repeated register: new payload, original registration time kept. */
-  Instance reregistered(InstanceSpec spec, long ts) {
+  Instance reregistered(InstanceSpec spec, String zone, long ts) {
     long up = becomesUp(spec.status()) ? ts : upTimestamp;
     return new Instance(
-        spec.zone(), env, appid, hostname, spec.addrs(), spec.version(), spec.status(),
+        zone, env, appid, hostname, spec.addrs(), spec.version(), spec.status(),
         spec.metadata(), regTimestamp, up, ts, ts, ts);
   }
 

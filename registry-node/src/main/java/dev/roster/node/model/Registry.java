@@ -18,6 +18,7 @@ import java.util.function.Predicate;
  */
 public final class Registry {
   private final Map<AppKey, Application> apps = new HashMap<>();
+  private final Map<String, String> zones = new HashMap<>();
   private final Guard guard;
   private final Predicate<AppKey> guarded;
   private long instanceCount;
@@ -45,11 +46,14 @@ public final class Registry {
     Application app = apps.computeIfAbsent(spec.appKey(), Application::new);
     Instance existing = app.instance(spec.hostname());
     Instance stored;
+    // every instance of an application shares its env and appid strings, and zones are shared
+    // registry-wide: with a million instances that is a good part of the heap
+    String zone = zones.computeIfAbsent(spec.zone(), z -> z);
     if (existing == null) {
-      stored = Instance.fresh(spec, ts);
+      stored = Instance.fresh(spec, app.key(), zone, ts);
       counted(app.key(), 1);
     } else {
-      stored = existing.reregistered(spec, ts);
+      stored = existing.reregistered(spec, zone, ts);
     }
     app.put(stored);
     app.touch(ts);
@@ -225,7 +229,7 @@ public final class Registry {
     if (app.instance(instance.hostname()) == null) {
       counted(app.key(), 1);
     }
-    app.put(instance);
+    app.put(instance.sharing(app.key(), zones.computeIfAbsent(instance.zone(), z -> z)));
   }
 
   public void restoreLatestTimestamp(AppKey key, long latestTimestamp) {

@@ -234,9 +234,7 @@ public final class RegistryApi {
 
   /**
    * Several applications in one poll, one latest_timestamp each. Answers as soon as any of them
-   * is newer, with every application that is; an application the caller had seen (its
-   * latest_timestamp above 0) that no longer exists counts as changed, with no instances and
-   * latest_timestamp 0; -404 only when none of them exists and none disappeared.
+   * is newer, with every application that is; -404 only when none of them exists.
    */
   CompletableFuture<Reply> polls(ApiRequest req) {
     Params p = req.params();
@@ -263,10 +261,6 @@ public final class RegistryApi {
         Fetch f = r.fetch(env, appids.get(i), null, Status.UP, since[i]);
         if (f.outcome() == Fetch.Outcome.FOUND) {
           changed.put(appids.get(i), new FetchData(f.instances(), f.latestTimestamp()));
-        } else if (f.outcome() == Fetch.Outcome.NOT_FOUND && since[i] > 0) {
-          // the caller had seen this application and it is gone (its last instance left):
-          // that is a change, reported as no instances and latest_timestamp 0
-          changed.put(appids.get(i), new FetchData(Map.of(), 0));
         }
         anyExists |= f.outcome() != Fetch.Outcome.NOT_FOUND;
       }

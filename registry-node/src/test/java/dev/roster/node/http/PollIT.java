@@ -126,23 +126,6 @@ class PollIT {
   }
 
   @Test
-  void pollsReportsAnApplicationThatDisappearsAsEmpty() {
-    register("vanish-a", "h1");
-    register("vanish-b", "h1");
-    long a = latestOn(follower, "vanish-a");
-    long b = latestOn(follower, "vanish-b");
-    CompletableFuture<Http.Response> poll = CompletableFuture.supplyAsync(() -> Http.get(cluster.url(follower)
-        + "/discovery/polls?env=poll&appid=vanish-a&appid=vanish-b&latest_timestamp=" + a + "&latest_timestamp=" + b + "&hold=30000"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(follower).polls().parked() >= 1);
-    assertThat(Http.postForm(cluster.url(leader) + "/discovery/cancel", "env=poll&appid=vanish-a&hostname=h1").code()).isZero();
-    Http.Response r = poll.join();
-    assertThat(r.code()).isZero();
-    assertThat(r.data().has("vanish-b")).isFalse();
-    assertThat(r.data().path("vanish-a").path("latest_timestamp").asLong()).isZero();
-    assertThat(r.data().path("vanish-a").path("instances").size()).isZero();
-  }
-
-  @Test
   void pollOfAnUnknownApplicationIsNotFoundAtOnce() {
     Http.Response r = Http.get(cluster.url(follower) + "/discovery/poll?env=poll&appid=nobody&latest_timestamp=0&hold=20000");
     assertThat(r.status()).isEqualTo(404);

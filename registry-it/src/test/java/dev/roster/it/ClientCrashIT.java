@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.roster.client.Registration;
 import dev.roster.client.RosterClient;
+import dev.roster.node.testing.ProcessCluster;
+import dev.roster.node.testing.TestCluster;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -19,14 +22,17 @@ import org.junit.jupiter.api.Test;
  * election timeout and writes answer -503 meanwhile. The client must ride through that too.
  */
 class ClientCrashIT {
+  /** The node's shaded jar, built by registry-node's {@code package} before this module's tests. */
+  private static final Path NODE_JAR = Path.of("..", "registry-node", "target", "roster-node.jar");
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private ProcessNodes nodes;
+  private static final Duration READY = Duration.ofSeconds(60);
+  private ProcessCluster nodes;
   private int leader;
 
   @BeforeEach
   void start() {
-    nodes = ProcessNodes.start(3);
-    leader = nodes.awaitReady();
+    nodes = ProcessCluster.start(NODE_JAR, 3, TestCluster.SHORT_TIMINGS);
+    leader = nodes.awaitReady(READY);
   }
 
   @AfterEach
@@ -46,13 +52,13 @@ class ClientCrashIT {
 
       nodes.kill(leader);
       long killed = System.currentTimeMillis();
-      int newLeader = nodes.awaitReady();
+      int newLeader = nodes.awaitReady(READY);
 
       await("h1 stays registered past the new leader's first evictions")
           .during(Duration.ofSeconds(4))
           .atMost(Duration.ofSeconds(10))
           .until(() -> nodes.everyRunningNodeHas(ENV, "billing", "h1"));
-      assertThat(nodes.renewTimestamp(newLeader, ENV, "billing", "h1").orElseThrow() / 1_000_000)
+      assertThat(nodes.instance(newLeader, ENV, "billing", "h1").orElseThrow().path("renew_timestamp").asLong() / 1_000_000)
           .as("renewed through the new leader").isGreaterThan(killed);
 
       Registration h2 = app.register(instance("billing", "h2"));

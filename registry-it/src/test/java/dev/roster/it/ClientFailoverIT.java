@@ -9,6 +9,7 @@ import dev.roster.client.AppInstances;
 import dev.roster.client.Registration;
 import dev.roster.client.RosterClient;
 import dev.roster.client.Watch;
+import dev.roster.node.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -21,11 +22,13 @@ import org.junit.jupiter.api.Test;
  */
 class ClientFailoverIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private Cluster cluster;
+  private static final Duration READY = Duration.ofSeconds(30);
+  private TestCluster cluster;
 
   @BeforeEach
   void start() {
-    cluster = Cluster.start(3);
+    cluster = TestCluster.start(3, TestCluster.SHORT_TIMINGS);
+    cluster.awaitReady(READY);
   }
 
   @AfterEach
@@ -42,10 +45,10 @@ class ClientFailoverIT {
       Registration h1 = app.register(instance("billing", "h1"));
       Watch watch = watcher.watch("billing", billing);
       await().atMost(WAIT).until(() -> billing.lastHostnames().equals(List.of("h1")));
-      int oldLeader = cluster.awaitLeader();
+      int oldLeader = cluster.awaitLeader(READY);
 
-      cluster.kill(oldLeader); // no hand-over: the followers notice by missing heartbeats
-      int newLeader = cluster.awaitLeader();
+      cluster.killNode(oldLeader); // no grace, no hand-over by Roster (see TestCluster#killNode)
+      int newLeader = cluster.awaitLeader(READY);
       long elected = System.currentTimeMillis();
 
       // the new leader evicts after one expiry of grace (2 s) and checks every 500 ms: h1 would be

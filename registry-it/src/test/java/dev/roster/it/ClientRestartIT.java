@@ -9,6 +9,7 @@ import dev.roster.client.Instance;
 import dev.roster.client.Registration;
 import dev.roster.client.RosterClient;
 import dev.roster.client.Watch;
+import dev.roster.node.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -18,11 +19,13 @@ import org.junit.jupiter.api.Test;
 /** Every node goes down and comes back on the same ports: the client picks up where it was. */
 class ClientRestartIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private Cluster cluster;
+  private static final Duration READY = Duration.ofSeconds(30);
+  private TestCluster cluster;
 
   @BeforeEach
   void start() {
-    cluster = Cluster.start(3);
+    cluster = TestCluster.start(3, TestCluster.SHORT_TIMINGS);
+    cluster.awaitReady(READY);
   }
 
   @AfterEach
@@ -47,7 +50,7 @@ class ClientRestartIT {
       long restarted = System.currentTimeMillis();
 
       await("h1 renewed after the restart").atMost(WAIT).until(() -> cluster.everyRunningNodeHas(ENV, "billing", "h1")
-          && cluster.instance(cluster.awaitLeader(), ENV, "billing", "h1").orElseThrow().renewTimestamp() / 1_000_000 > restarted);
+          && cluster.instance(cluster.awaitLeader(READY), ENV, "billing", "h1").orElseThrow().renewTimestamp() / 1_000_000 > restarted);
       app.register(instance("billing", "h2"));
       await("the watch goes on").atMost(WAIT).until(() -> billing.lastHostnames().equals(List.of("h1", "h2")));
       assertThat(h1.isClosed()).isFalse();
@@ -82,7 +85,7 @@ class ClientRestartIT {
 
   private void stopAll() {
     for (int i = 0; i < cluster.size(); i++) {
-      cluster.kill(i);
+      cluster.killNode(i);
     }
   }
 
@@ -90,6 +93,6 @@ class ClientRestartIT {
     for (int i = 0; i < cluster.size(); i++) {
       cluster.startNode(i);
     }
-    cluster.awaitReady();
+    cluster.awaitReady(READY);
   }
 }

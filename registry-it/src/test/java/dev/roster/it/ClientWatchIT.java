@@ -8,6 +8,7 @@ import dev.roster.client.Registration;
 import dev.roster.client.RosterClient;
 import dev.roster.client.Status;
 import dev.roster.client.Watch;
+import dev.roster.node.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -17,11 +18,13 @@ import org.junit.jupiter.api.Test;
 /** Watches on a real 3-node cluster: woken by changes written through other clients. */
 class ClientWatchIT {
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static Cluster cluster;
+  private static final Duration READY = Duration.ofSeconds(30);
+  private static TestCluster cluster;
 
   @BeforeAll
   static void start() {
-    cluster = Cluster.start(3);
+    cluster = TestCluster.start(3, TestCluster.SHORT_TIMINGS);
+    cluster.awaitReady(READY);
   }
 
   @AfterAll

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Client settings matching {@link Cluster#SHORT_TIMINGS}, and a listener that records. */
+/**
+ * Client settings matching {@link dev.roster.node.testing.TestCluster#SHORT_TIMINGS}, and a
+ * listener that records.
+ */
 final class Clients {
   static final String ENV = "it";
 

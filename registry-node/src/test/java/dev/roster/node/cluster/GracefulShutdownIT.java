@@ -7,7 +7,6 @@ import dev.roster.node.testing.Http;
 import dev.roster.node.testing.ProcessCluster;
 import dev.roster.node.testing.RetryingWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +22,7 @@ class GracefulShutdownIT {
   void sigtermToTheLeaderMovesLeadershipAndLosesNoAcknowledgedWrite() throws Exception {
     try (ProcessCluster c = ProcessCluster.start(3, Map.of("shutdown-grace", "5s"))) {
       int leader = c.awaitLeader(Duration.ofSeconds(30));
-      List<String> urls = new ArrayList<>();
-      for (int i = 0; i < c.size(); i++) {
-        urls.add(c.url(i));
-      }
+      List<String> urls = c.urls();
       Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
       AtomicBoolean stop = new AtomicBoolean();
       int[] afterTerm = {0};

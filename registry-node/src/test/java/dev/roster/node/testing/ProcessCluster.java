@@ -1,5 +1,6 @@
 package dev.roster.node.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,20 +21,26 @@ import org.awaitility.Awaitility;
  * n Roster nodes as separate JVMs started from the shipped jar ({@code target/roster-node.jar},
  * built by {@code package} before failsafe runs), so crashes are real: SIGKILL, SIGTERM,
  * SIGSTOP. Only the processes started here are ever signalled, by their PID.
+ *
+ * <p>Published in registry-node's test-jar: a module with another base directory passes the jar's
+ * path to {@link #start(Path, int, Map)}.
  */
 public final class ProcessCluster implements AutoCloseable {
+  /** The shaded jar relative to registry-node's own directory (where its failsafe runs). */
   public static final Path JAR = Path.of("target", "roster-node.jar");
 
+  private final Path jar;
   private final Path root;
   private final List<List<String>> args = new ArrayList<>();
   private final List<String> urls = new ArrayList<>();
   private final List<String> rafts = new ArrayList<>();
   private final Process[] processes;
 
-  private ProcessCluster(int n, Map<String, String> extra) {
-    if (!Files.isRegularFile(JAR)) {
-      throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run `mvn package` first");
+  private ProcessCluster(Path jar, int n, Map<String, String> extra) {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run `mvn package` first");
     }
+    this.jar = jar;
     try {
       root = Files.createTempDirectory("roster-procs");
     } catch (IOException e) {
@@ -47,13 +55,16 @@ public final class ProcessCluster implements AutoCloseable {
       peers.add(raft);
     }
     for (int i = 0; i < n; i++) {
-      List<String> a = new ArrayList<>(List.of(
-          "--http", "127.0.0.1:" + http[i],
-          "--raft", rafts.get(i),
-          "--peers", String.join(",", peers),
-          "--data", root.resolve("node" + i).toString(),
-          "--election-timeout", "1000ms"));
-      extra.forEach((k, v) -> {
+      // as in TestCluster: extra settings override the defaults (each flag is given once)
+      Map<String, String> s = new LinkedHashMap<>();
+      s.put("http", "127.0.0.1:" + http[i]);
+      s.put("raft", rafts.get(i));
+      s.put("peers", String.join(",", peers));
+      s.put("data", root.resolve("node" + i).toString());
+      s.put("election-timeout", "1000ms");
+      s.putAll(extra);
+      List<String> a = new ArrayList<>();
+      s.forEach((k, v) -> {
         a.add("--" + k);
         a.add(v);
       });
@@ -63,8 +74,14 @@ public final class ProcessCluster implements AutoCloseable {
     processes = new Process[n];
   }
 
+  /** Starts {@code n} nodes from {@link #JAR} with test-friendly defaults plus {@code extra} settings. */
   public static ProcessCluster start(int n, Map<String, String> extra) {
-    ProcessCluster c = new ProcessCluster(n, extra);
+    return start(JAR, n, extra);
+  }
+
+  /** Starts {@code n} nodes from the shaded jar at {@code jar}, with defaults plus {@code extra}. */
+  public static ProcessCluster start(Path jar, int n, Map<String, String> extra) {
+    ProcessCluster c = new ProcessCluster(jar, n, extra);
     try {
       for (int i = 0; i < n; i++) {
         c.startNode(i);
@@ -78,6 +95,11 @@ public final class ProcessCluster implements AutoCloseable {
 
   public String url(int i) {
     return urls.get(i);
+  }
+
+  /** Base URLs of every node, running or not, in index order. */
+  public List<String> urls() {
+    return List.copyOf(urls);
   }
 
   public String raftAddress(int i) {
@@ -104,7 +126,7 @@ public final class ProcessCluster implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-jar");
-    cmd.add(JAR.toString());
+    cmd.add(jar.toString());
     cmd.addAll(args.get(i));
     File log = root.resolve("node" + i + ".log").toFile();
     try {
@@ -164,8 +186,17 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** Waits until the running nodes agree on a leader, and returns its index. */
   public int awaitLeader(Duration timeout) {
+    return awaitLeader("a leader every running node agrees on", timeout, false);
+  }
+
+  /** {@link #awaitLeader(Duration)}, and until then also every running node answers 200 to /ready. */
+  public int awaitReady(Duration timeout) {
+    return awaitLeader("every running node ready, with one leader", timeout, true);
+  }
+
+  private int awaitLeader(String alias, Duration timeout, boolean ready) {
     int[] found = {-1};
-    Awaitility.await("a leader every running node agrees on")
+    Awaitility.await(alias)
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(100))
         .ignoreExceptions()
@@ -175,6 +206,9 @@ public final class ProcessCluster implements AutoCloseable {
           for (int i = 0; i < processes.length; i++) {
             if (!isRunning(i)) {
               continue;
+            }
+            if (ready && Http.get(url(i) + "/ready").status() != 200) {
+              return false;
             }
             Http.Response s = Http.get(url(i) + "/cluster/status");
             String l = s.data().path("leader").asText(null);
@@ -194,6 +228,33 @@ public final class ProcessCluster implements AutoCloseable {
           return leader.isPresent();
         });
     return found[0];
+  }
+
+  /**
+   * The instance as node {@code i} serves it from its own state (a plain fetch of every status),
+   * or empty if that node has none.
+   */
+  public Optional<JsonNode> instance(int i, String env, String appid, String hostname) {
+    JsonNode zones = Http.get(url(i) + "/discovery/fetch?status=3&env=" + env + "&appid=" + appid)
+        .data().path("instances");
+    for (JsonNode zone : zones) {
+      for (JsonNode instance : zone) {
+        if (hostname.equals(instance.path("hostname").asText())) {
+          return Optional.of(instance);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** True if every running node serves the instance. */
+  public boolean everyRunningNodeHas(String env, String appid, String hostname) {
+    for (int i = 0; i < processes.length; i++) {
+      if (isRunning(i) && instance(i, env, appid, hostname).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void waitFor(Process p, Duration d) {

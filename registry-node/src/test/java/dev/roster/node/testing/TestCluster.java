@@ -2,6 +2,7 @@ package dev.roster.node.testing;
 
 import dev.roster.node.RosterNode;
 import dev.roster.node.config.NodeConfig;
+import dev.roster.node.model.Instance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,8 +21,21 @@ import org.awaitility.Awaitility;
 /**
  * n real Roster nodes in this JVM (real JRaft, real HTTP, fsync on), each on free loopback ports
  * with its own data directory. Nodes can be stopped and restarted on the same ports and data.
+ * Published in registry-node's test-jar, with the rest of this package, for registry-it.
  */
 public final class TestCluster implements AutoCloseable {
+  /**
+   * Registry timings short enough that eviction shows within seconds (renew every 200 ms, expire
+   * after 2 s): pass as the extra settings of {@link #start(int, Map)} or
+   * {@link ProcessCluster#start(Path, int, Map)}.
+   */
+  public static final Map<String, String> SHORT_TIMINGS = Map.of(
+      "renew-interval", "200ms",
+      "evict-interval", "500ms",
+      "expire", "2s",
+      "election-timeout", "1000ms",
+      "shutdown-grace", "2s");
+
   private final Path root;
   private final List<Map<String, String>> settings = new ArrayList<>();
   private final RosterNode[] nodes;
@@ -90,6 +104,15 @@ public final class TestCluster implements AutoCloseable {
     return "http://" + settings.get(i).get("http");
   }
 
+  /** Base URLs of every node, running or not, in index order. */
+  public List<String> urls() {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < nodes.length; i++) {
+      urls.add(url(i));
+    }
+    return urls;
+  }
+
   public String raftAddress(int i) {
     return settings.get(i).get("raft");
   }
@@ -132,6 +155,14 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
+  /** Deletes the data of stopped node {@code i}: started again, it comes back as a brand-new node. */
+  public void wipe(int i) {
+    if (nodes[i] != null) {
+      throw new IllegalStateException("node " + i + " is running");
+    }
+    delete(dataDir(i));
+  }
+
   /** Waits until the running nodes agree on one running leader, and returns its index. */
   public int awaitLeader() {
     return awaitLeader(Duration.ofSeconds(20));
@@ -162,9 +193,14 @@ public final class TestCluster implements AutoCloseable {
 
   /** Waits until every running node has announced itself, so followers can redirect to the leader. */
   public int awaitReady() {
-    int leader = awaitLeader();
+    return awaitReady(Duration.ofSeconds(20));
+  }
+
+  /** {@link #awaitReady()}, allowing {@code timeout} for the leader and as much again for the rest. */
+  public int awaitReady(Duration timeout) {
+    int leader = awaitLeader(timeout);
     Awaitility.await("every running node ready and announced")
-        .atMost(Duration.ofSeconds(20))
+        .atMost(timeout)
         .pollInterval(Duration.ofMillis(50))
         .until(() -> {
           for (int i = 0; i < nodes.length; i++) {
@@ -198,6 +234,31 @@ public final class TestCluster implements AutoCloseable {
     return Optional.empty();
   }
 
+  /** The instance as running node {@code i} has applied it (empty if it has none). */
+  public Optional<Instance> instance(int i, String env, String appid, String hostname) {
+    return node(i).raft().stateMachine().read(r -> r.application(env, appid).map(a -> a.instance(hostname)));
+  }
+
+  /** True if every running node has applied the instance. */
+  public boolean everyRunningNodeHas(String env, String appid, String hostname) {
+    for (int i = 0; i < nodes.length; i++) {
+      if (nodes[i] != null && instance(i, env, appid, hostname).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True if no running node has the instance (any more). */
+  public boolean noRunningNodeHas(String env, String appid, String hostname) {
+    for (int i = 0; i < nodes.length; i++) {
+      if (nodes[i] != null && instance(i, env, appid, hostname).isPresent()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Indexes of running nodes other than {@code leader}. */
   public List<Integer> followers(int leader) {
     List<Integer> f = new ArrayList<>();
@@ -218,7 +279,14 @@ public final class TestCluster implements AutoCloseable {
         // keep closing the others
       }
     }
-    try (Stream<Path> files = Files.walk(root)) {
+    delete(root);
+  }
+
+  private static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // temp dir; best effort

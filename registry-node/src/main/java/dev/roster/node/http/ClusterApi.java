@@ -5,6 +5,7 @@ import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.metrics.Metrics;
 import dev.roster.node.raft.ClusterStatus;
 import dev.roster.node.raft.RaftRegistry;
+import dev.roster.node.raft.RegistryDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ final class ClusterApi {
     router.get("/health", req -> done(Reply.ok(Map.of("status", "up"))))
         .get("/ready", this::ready)
         .get("/cluster/status", this::status)
+        .get("/cluster/digest", this::digest)
         .get("/discovery/nodes", req -> done(Reply.ok(directory.nodes(RaftRegistry.wallClockNanos()))))
         .get("/metrics", req -> done(Reply.ok(RawBody.text("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()))))
         .post("/cluster/peers/add", this::addPeer)
@@ -135,6 +137,17 @@ final class ClusterApi {
         : s.leader() == null ? "no leader known"
         : "applied index " + s.appliedIndex() + " behind committed " + s.committedIndex();
     return done(new Reply(Code.UNAVAILABLE, "not ready: " + why, Map.of("ready", false), Map.of()));
+  }
+
+  /** A fingerprint of this node's registry at its applied index: equal on replicas that agree. */
+  private CompletableFuture<Reply> digest(ApiRequest req) {
+    RegistryDigest d = raft.stateMachine().digest();
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("applied_index", d.appliedIndex());
+    data.put("digest", d.sha256());
+    data.put("applications", d.applications());
+    data.put("instances", d.instances());
+    return done(Reply.ok(data));
   }
 
   private CompletableFuture<Reply> status(ApiRequest req) {

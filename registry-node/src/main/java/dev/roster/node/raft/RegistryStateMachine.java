@@ -103,6 +103,19 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     return appliedIndex;
   }
 
+  /**
+   * The digest of the whole registry and the index it was applied up to, read together under the
+   * read lock (so the pair is consistent). Costs one pass over the registry.
+   */
+  public RegistryDigest digest() {
+    lock.readLock().lock();
+    try {
+      return RegistryDigest.of(registry, appliedIndex, lastAppliedTs);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** The largest command timestamp applied: a new leader never stamps below it. */
   public long lastAppliedTs() {
     return lastAppliedTs;

@@ -1,0 +1,81 @@
+package dev.roster.node.raft;
+
+import static dev.roster.node.model.Specs.APPID;
+import static dev.roster.node.model.Specs.ENV;
+import static dev.roster.node.model.Specs.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roster.node.model.GuardPolicy;
+import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Registry;
+import dev.roster.node.model.SetChange;
+import dev.roster.node.model.Status;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RegistryDigestTest {
+  private static final GuardPolicy POLICY = new GuardPolicy(2, 0.85);
+
+  private static Registry registry(boolean reversedOrder) {
+    Registry r = new Registry(POLICY);
+    List<String> hosts = reversedOrder ? List.of("h3", "h2", "h1") : List.of("h1", "h2", "h3");
+    long ts = 100;
+    for (String h : hosts) {
+      r.register(spec("sh001", APPID, h, Status.UP), ts);
+      r.register(spec("sh001", "other." + h, h, Status.WAITING), ts);
+    }
+    return r;
+  }
+
+  @Test
+  void sameStateBuiltInAnotherOrderHasTheSameDigest() {
+    assertThat(RegistryDigest.of(registry(false), 7, 100))
+        .isEqualTo(RegistryDigest.of(registry(true), 7, 100));
+  }
+
+  @Test
+  void digestCountsApplicationsAndInstancesAndKeepsTheIndex() {
+    RegistryDigest d = RegistryDigest.of(registry(false), 42, 100);
+    assertThat(d.appliedIndex()).isEqualTo(42);
+    assertThat(d.applications()).isEqualTo(4);
+    assertThat(d.instances()).isEqualTo(6);
+    assertThat(d.sha256()).hasSize(64);
+  }
+
+  @Test
+  void metadataInsertionOrderDoesNotMatter() {
+    Map<String, String> ab = new LinkedHashMap<>();
+    ab.put("a", "1");
+    ab.put("b", "2");
+    Map<String, String> ba = new LinkedHashMap<>();
+    ba.put("b", "2");
+    ba.put("a", "1");
+    Registry a = new Registry(POLICY);
+    Registry b = new Registry(POLICY);
+    a.register(withMetadata(ab), 200);
+    b.register(withMetadata(ba), 200);
+    assertThat(RegistryDigest.of(a, 1, 200)).isEqualTo(RegistryDigest.of(b, 1, 200));
+  }
+
+  @Test
+  void anyVisibleOrReplicatedChangeChangesTheDigest() {
+    Registry r = registry(false);
+    String before = RegistryDigest.of(r, 1, 100).sha256();
+    r.renew(ENV, APPID, "h1", 150);
+    String renewed = RegistryDigest.of(r, 1, 150).sha256();
+    assertThat(renewed).isNotEqualTo(before);
+    r.set(ENV, APPID, List.of(new SetChange("h2", Status.WAITING, null)), 160);
+    String set = RegistryDigest.of(r, 1, 160).sha256();
+    assertThat(set).isNotEqualTo(renewed);
+    r.rollGuardWindow();
+    assertThat(RegistryDigest.of(r, 1, 160).sha256()).isNotEqualTo(set);
+    assertThat(RegistryDigest.of(r, 1, 161).sha256()).as("last applied ts is replicated state too")
+        .isNotEqualTo(RegistryDigest.of(r, 1, 160).sha256());
+  }
+
+  private static InstanceSpec withMetadata(Map<String, String> metadata) {
+    return new InstanceSpec("sh001", ENV, APPID, "h1", List.of("http://h1:8080"), "v1", Status.UP, metadata);
+  }
+}

@@ -1,0 +1,321 @@
+package dev.roster.node.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The three node processes of a chaos run, started and signalled by the runner (only the PIDs it
+ * started), and — inside a network namespace — the iptables rules that cut the links between
+ * them. In a namespace every node has its own loopback address and runs under its own uid, so
+ * that its outgoing connections carry its address as source (see {@link NetworkNamespace}).
+ */
+final class ChaosCluster implements AutoCloseable {
+  /** One node: the address it listens on, its ports, and the uid it runs as (null: as us). */
+  record NodeSpec(String host, int httpPort, int raftPort, Integer uid) {
+    String url() {
+      return "http://" + host + ":" + httpPort;
+    }
+
+    String raft() {
+      return host + ":" + raftPort;
+    }
+  }
+
+  private final List<NodeSpec> nodes;
+  private final Path jar;
+  private final Path dataRoot;
+  private final Path logDir;
+  private final List<String> nodeFlags;
+  private final boolean partitions;
+  private final Process[] processes;
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofMillis(1000))
+      .build();
+
+  ChaosCluster(List<NodeSpec> nodes, Path jar, Path dataRoot, Path logDir, List<String> nodeFlags,
+      boolean partitions) {
+    this.nodes = List.copyOf(nodes);
+    this.jar = jar;
+    this.dataRoot = dataRoot;
+    this.logDir = logDir;
+    this.nodeFlags = List.copyOf(nodeFlags);
+    this.partitions = partitions;
+    this.processes = new Process[nodes.size()];
+  }
+
+  int size() {
+    return nodes.size();
+  }
+
+  List<String> urls() {
+    return nodes.stream().map(NodeSpec::url).toList();
+  }
+
+  String url(int i) {
+    return nodes.get(i).url();
+  }
+
+  NodeSpec node(int i) {
+    return nodes.get(i);
+  }
+
+  boolean running(int i) {
+    return processes[i] != null && processes[i].isAlive();
+  }
+
+  Path log(int i) {
+    return logDir.resolve("node" + i + ".log");
+  }
+
+  void start(int i) {
+    if (running(i)) {
+      throw new IllegalStateException("node " + i + " is running");
+    }
+    NodeSpec n = nodes.get(i);
+    Path data = dataRoot.resolve("node" + i);
+    List<String> cmd = new ArrayList<>();
+    try {
+      Files.createDirectories(data);
+      if (n.uid() != null) {
+        chownTree(data, n.uid());
+        cmd.addAll(List.of("setpriv", "--reuid", n.uid().toString(), "--regid", n.uid().toString(),
+            "--clear-groups", "--"));
+      }
+      Files.writeString(log(i), "=== chaos runner: start at " + Instant.now() + "\n", StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // small heaps and C1 only: three nodes, the runner and a build share two cores
+    cmd.addAll(List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+        "-Djava.io.tmpdir=" + data.resolve("tmp")));
+    cmd.addAll(List.of("-jar", jar.toString(),
+        "--http", n.host() + ":" + n.httpPort(),
+        "--raft", n.raft(),
+        "--peers", String.join(",", nodes.stream().map(NodeSpec::raft).toList()),
+        "--data", data.resolve("raft").toString()));
+    cmd.addAll(nodeFlags);
+    try {
+      Files.createDirectories(data.resolve("tmp"));
+      if (n.uid() != null) {
+        chownTree(data, n.uid());
+      }
+      processes[i] = new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void chownTree(Path dir, int uid) throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.toList()) {
+        Files.setAttribute(p, "unix:uid", uid);
+        Files.setAttribute(p, "unix:gid", uid);
+      }
+    }
+  }
+
+  /** SIGKILL, as in a crash; waits for the process to be gone. */
+  void kill(int i) {
+    Process p = processes[i];
+    if (p != null && p.isAlive()) {
+      if (isStopped(p)) {
+        signal(i, "CONT");
+      }
+      p.destroyForcibly();
+      waitFor(p, Duration.ofSeconds(15));
+    }
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
+  void terminate(int i, Duration grace) {
+    Process p = processes[i];
+    if (p != null && p.isAlive()) {
+      p.destroy();
+      if (!waitFor(p, grace)) {
+        p.destroyForcibly();
+        waitFor(p, Duration.ofSeconds(15));
+      }
+    }
+  }
+
+  /** Sends STOP or CONT to node {@code i}'s own PID. */
+  void signal(int i, String signal) {
+    Process p = processes[i];
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    run(List.of("kill", "-" + signal, Long.toString(p.pid())));
+  }
+
+  private static boolean isStopped(Process p) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Drops every packet from node {@code from} to node {@code to} (one direction only). */
+  void drop(int from, int to) {
+    requirePartitions();
+    run(List.of("iptables", "-w", "-A", "INPUT", "-s", nodes.get(from).host(), "-d", nodes.get(to).host(),
+        "-j", "DROP"));
+  }
+
+  /** Removes every rule this runner added (the namespace's INPUT chain only). */
+  void healNetwork() {
+    if (partitions) {
+      run(List.of("iptables", "-w", "-F", "INPUT"));
+    }
+  }
+
+  boolean partitionsAvailable() {
+    return partitions;
+  }
+
+  private void requirePartitions() {
+    if (!partitions) {
+      throw new IllegalStateException("network partitions need the network namespace");
+    }
+  }
+
+  private static void run(List<String> cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException(cmd + " failed: " + new String(p.getInputStream().readAllBytes()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** GET on one node with a short timeout; empty when it does not answer in time. */
+  Optional<JsonNode> get(int i, String path) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(i) + path))
+          .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      return Optional.of(History.JSON.readTree(r.body()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** The index of the node every running node names as leader, if they agree and it says so. */
+  Optional<Integer> leader() {
+    String agreed = null;
+    Integer leader = null;
+    for (int i = 0; i < nodes.size(); i++) {
+      if (!running(i)) {
+        continue;
+      }
+      Optional<JsonNode> s = get(i, "/cluster/status");
+      if (s.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode d = s.get().path("data");
+      String l = d.path("leader").isNull() ? null : d.path("leader").asText(null);
+      if (l == null || (agreed != null && !agreed.equals(l))) {
+        return Optional.empty();
+      }
+      agreed = l;
+      if ("leader".equals(d.path("role").asText())) {
+        leader = i;
+      }
+    }
+    return Optional.ofNullable(leader);
+  }
+
+  /** True when every node runs, answers /ready with 200, and all agree on one leader. */
+  boolean healthy() {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (!running(i)) {
+        return false;
+      }
+      Optional<JsonNode> r = get(i, "/ready");
+      if (r.isEmpty() || r.get().path("code").asInt(-1) != 0) {
+        return false;
+      }
+    }
+    return leader().isPresent();
+  }
+
+  /** Waits until {@link #healthy()}; false if it did not happen in time. */
+  boolean awaitHealthy(Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (healthy()) {
+        return true;
+      }
+      NodeClient.pause(200);
+    }
+    return false;
+  }
+
+  /** Why node {@code i} is not ready (for the report). */
+  String readiness(int i) {
+    if (!running(i)) {
+      return "not running" + (processes[i] == null ? "" : " (exit " + processes[i].exitValue() + ")");
+    }
+    return get(i, "/ready").map(JsonNode::toString).orElse("no answer");
+  }
+
+  private static boolean waitFor(Process p, Duration d) {
+    try {
+      return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** PIDs of the node processes now running (for the report). */
+  Map<Integer, Long> pids() {
+    Map<Integer, Long> pids = new java.util.TreeMap<>();
+    for (int i = 0; i < processes.length; i++) {
+      if (running(i)) {
+        pids.put(i, processes[i].pid());
+      }
+    }
+    return pids;
+  }
+
+  @Override
+  public void close() {
+    healNetwork();
+    for (int i = 0; i < processes.length; i++) {
+      kill(i);
+    }
+  }
+}

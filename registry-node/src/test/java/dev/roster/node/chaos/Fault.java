@@ -1,0 +1,104 @@
+package dev.roster.node.chaos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The faults a round can inject. Each is bounded: {@link #inject} breaks something and returns
+ * how to heal it; the runner heals after {@link #hold}. Process faults signal only the node PIDs
+ * the runner started; partitions add iptables rules inside the run's own network namespace.
+ */
+enum Fault {
+  KILL_LEADER("kill-leader", false, Duration.ofSeconds(4)),
+  KILL_FOLLOWER("kill-follower", false, Duration.ofSeconds(4)),
+  KILL_TWO("kill-two", false, Duration.ofSeconds(4)),
+  RESTART_ALL("restart-all", false, Duration.ofSeconds(1)),
+  PAUSE_LEADER("pause-leader", false, Duration.ofSeconds(5)),
+  TERMINATE_LEADER("terminate-leader", false, Duration.ofSeconds(2)),
+  ISOLATE_LEADER("isolate-leader", true, Duration.ofSeconds(6)),
+  ONE_WAY("one-way-partition", true, Duration.ofSeconds(6));
+
+  final String label;
+  final boolean needsNetwork;
+  final Duration hold;
+
+  Fault(String label, boolean needsNetwork, Duration hold) {
+    this.label = label;
+    this.needsNetwork = needsNetwork;
+    this.hold = hold;
+  }
+
+  static Fault byLabel(String label) {
+    for (Fault f : values()) {
+      if (f.label.equals(label)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException("unknown fault '" + label + "'");
+  }
+
+  /** What was done, and how to undo it. */
+  record Injected(String detail, Runnable heal) {}
+
+  Injected inject(ChaosCluster c, int leader, Random random) {
+    int n = c.size();
+    List<Integer> followers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (i != leader) {
+        followers.add(i);
+      }
+    }
+    int follower = followers.get(random.nextInt(followers.size()));
+    switch (this) {
+      case KILL_LEADER -> {
+        c.kill(leader);
+        return new Injected("SIGKILL leader n" + leader, () -> c.start(leader));
+      }
+      case KILL_FOLLOWER -> {
+        c.kill(follower);
+        return new Injected("SIGKILL follower n" + follower, () -> c.start(follower));
+      }
+      case KILL_TWO -> {
+        c.kill(leader);
+        c.kill(follower);
+        return new Injected("SIGKILL leader n" + leader + " and follower n" + follower + " (no quorum)", () -> {
+          c.start(leader);
+          c.start(follower);
+        });
+      }
+      case RESTART_ALL -> {
+        for (int i = 0; i < n; i++) {
+          c.kill(i);
+        }
+        return new Injected("SIGKILL all nodes", () -> {
+          for (int i = 0; i < n; i++) {
+            c.start(i);
+          }
+        });
+      }
+      case PAUSE_LEADER -> {
+        c.signal(leader, "STOP");
+        return new Injected("SIGSTOP leader n" + leader, () -> c.signal(leader, "CONT"));
+      }
+      case TERMINATE_LEADER -> {
+        c.terminate(leader, Duration.ofSeconds(15));
+        return new Injected("SIGTERM leader n" + leader + " (graceful hand-over)", () -> c.start(leader));
+      }
+      case ISOLATE_LEADER -> {
+        for (int f : followers) {
+          c.drop(leader, f);
+          c.drop(f, leader);
+        }
+        return new Injected("leader n" + leader + " cut from " + followers + " both ways", c::healNetwork);
+      }
+      case ONE_WAY -> {
+        c.drop(leader, follower);
+        return new Injected("packets from leader n" + leader + " to follower n" + follower + " dropped (one way)",
+            c::healNetwork);
+      }
+      default -> throw new IllegalStateException(this.toString());
+    }
+  }
+}

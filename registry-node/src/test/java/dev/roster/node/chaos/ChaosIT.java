@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestFactory;
  * are skipped (assumption) when no network namespace can be made here.
  */
 class ChaosIT {
+  private static final String NS_PREFIX = "roster-chaos-";
 
   @TestFactory
   List<DynamicTest> chaosRounds() throws Exception {
@@ -44,11 +45,13 @@ class ChaosIT {
     String rounds = System.getProperty("chaos.rounds");
     String seed = System.getProperty("chaos.seed", Long.toString(System.currentTimeMillis() % 100_000));
 
-    Optional<String> why = NetworkNamespace.unavailable();
+    Optional<String> why = Boolean.parseBoolean(System.getProperty("chaos.netns", "true"))
+        ? NetworkNamespace.unavailable() : Optional.of("disabled by -Dchaos.netns=false");
     NetworkNamespace ns = null;
     if (why.isEmpty()) {
       try {
-        ns = NetworkNamespace.create("roster-chaos-" + ProcessHandle.current().pid());
+        NetworkNamespace.removeLeftovers(NS_PREFIX);
+        ns = NetworkNamespace.create(NS_PREFIX + ProcessHandle.current().pid());
       } catch (IOException e) {
         why = Optional.of(e.getMessage());
       }
@@ -70,13 +73,18 @@ class ChaosIT {
     if (rounds != null) {
       cmd.addAll(List.of("--rounds", rounds));
     }
+    String faults = System.getProperty("chaos.faults");
+    if (faults != null) {
+      cmd.addAll(List.of("--faults", faults));
+    }
     if (ns != null) {
       cmd.addAll(List.of("--netns", ns.name(), "--host-netns", NetworkNamespace.currentNamespace(),
           "--hosts", String.join(",", NetworkNamespace.HOSTS),
           "--uids", String.join(",", NetworkNamespace.UIDS.stream().map(String::valueOf).toList())));
       cmd = ns.inside(cmd);
     }
-    int planned = rounds == null ? Fault.values().length : Integer.parseInt(rounds);
+    int planned = rounds != null ? Integer.parseInt(rounds)
+        : faults != null ? faults.split(",").length : Fault.values().length;
     long limitSeconds = 180 + 150L * planned;
     System.out.println("chaos: " + planned + " rounds, seed " + seed + ", results in " + results);
     int exit;

@@ -178,7 +178,7 @@ public final class ChaosRunner {
     Fault.Injected injected = fault.inject(cluster, leader, random);
     history.event(r, "fault", injected.detail());
     long faultAt = System.nanoTime();
-    NodeClient.pause(fault.hold.toMillis());
+    NodeClient.pause(fault.holdFor(random).toMillis());
     injected.heal().run();
     history.event(r, "heal", fault.label);
     long healAt = System.nanoTime();

@@ -39,6 +39,11 @@ enum Fault {
     throw new IllegalArgumentException("unknown fault '" + label + "'");
   }
 
+  /** How long to keep this fault: its nominal hold, scaled by a random factor in [0.5, 1.5). */
+  Duration holdFor(Random random) {
+    return Duration.ofMillis((long) (hold.toMillis() * (0.5 + random.nextDouble())));
+  }
+
   /** What was done, and how to undo it. */
   record Injected(String detail, Runnable heal) {}
 
@@ -94,9 +99,12 @@ enum Fault {
         return new Injected("leader n" + leader + " cut from " + followers + " both ways", c::healNetwork);
       }
       case ONE_WAY -> {
-        c.drop(leader, follower);
-        return new Injected("packets from leader n" + leader + " to follower n" + follower + " dropped (one way)",
-            c::healNetwork);
+        boolean fromLeader = random.nextBoolean();
+        int from = fromLeader ? leader : follower;
+        int to = fromLeader ? follower : leader;
+        c.drop(from, to);
+        return new Injected("packets from " + (fromLeader ? "leader" : "follower") + " n" + from + " to "
+            + (fromLeader ? "follower" : "leader") + " n" + to + " dropped (one way)", c::healNetwork);
       }
       default -> throw new IllegalStateException(this.toString());
     }

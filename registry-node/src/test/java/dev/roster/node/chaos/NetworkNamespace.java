@@ -79,6 +79,34 @@ final class NetworkNamespace implements AutoCloseable {
     return ns;
   }
 
+  /**
+   * Removes namespaces left by earlier runs of this suite whose test JVM is gone (killed before
+   * its cleanup ran): they are named {@code <prefix><pid of that JVM>}. A namespace whose JVM
+   * still runs belongs to a run in progress and is left alone.
+   */
+  static void removeLeftovers(String prefix) {
+    try {
+      for (String line : run(List.of("ip", "netns", "list")).split("\n")) {
+        String name = line.trim().split("\\s+")[0];
+        if (!name.startsWith(prefix)) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (ProcessHandle.of(pid).isEmpty()) {
+          System.out.println("chaos: removing leftover network namespace " + name);
+          new NetworkNamespace(name).close();
+        }
+      }
+    } catch (IOException e) {
+      // nothing to clean, or no ip: create() will report what matters
+    }
+  }
+
   /** {@code cmd} prefixed so that it runs inside the namespace. */
   List<String> inside(List<String> cmd) {
     List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));

@@ -149,20 +149,22 @@ final class Workload {
         }
         int k = random.nextInt(keysPerClient);
         int dice = random.nextInt(100);
-        if (!believedPresent[k] && dice < 40) {
+        if (!believedPresent[k] && random.nextBoolean()) {
           write(Op.REGISTER, k);
-        } else if (dice < 52) {
+        } else if (dice < 10) {
           write(Op.REGISTER, k);
-        } else if (dice < 64) {
+        } else if (dice < 28) {
           write(Op.SET, k);
-        } else if (dice < 70) {
+        } else if (dice < 38) {
           write(Op.CANCEL, k);
-        } else if (dice < 85) {
+        } else if (dice < 62) {
           consistentRead(http, id, random.nextInt(urls.size()));
-        } else if (dice < 93) {
+        } else if (dice < 76) {
           read(http, id, random.nextInt(urls.size()), Op.SREAD, "&status=3");
-        } else {
+        } else if (dice < 88) {
           poll();
+        } else {
+          write(Op.RENEW, k);
         }
         ops++;
         NodeClient.pause(10 + random.nextInt(30));

@@ -232,6 +232,29 @@ final class ChaosCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks the current leader to hand leadership to another node (POST /cluster/transfer-leader);
+   * true when it answered that another node now leads.
+   */
+  boolean transferLeadership() {
+    Optional<Integer> leader = leader();
+    if (leader.isEmpty()) {
+      return false;
+    }
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(leader.get()) + "/cluster/transfer-leader"))
+          .timeout(Duration.ofSeconds(5))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("")).build(), HttpResponse.BodyHandlers.ofString());
+      return History.JSON.readTree(r.body()).path("code").asInt(-1) == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** The index of the node every running node names as leader, if they agree and it says so. */
   Optional<Integer> leader() {
     String agreed = null;

@@ -179,8 +179,8 @@ public final class ChaosRunner {
     history.event(r, "fault", injected.detail());
     long faultAt = System.nanoTime();
     NodeClient.pause(fault.holdFor(random).toMillis());
-    injected.heal().run();
-    history.event(r, "heal", fault.label);
+    String healed = injected.heal().get();
+    history.event(r, "heal", healed);
     long healAt = System.nanoTime();
     NodeClient.pause(after.toMillis());
     workload.stopAndJoin();
@@ -208,7 +208,7 @@ public final class ChaosRunner {
       writeFailure(r, f.getKey(), f.getValue(), ops);
     }
 
-    result.put("detail", injected.detail());
+    result.put("detail", injected.detail() + "; healed: " + healed);
     result.put("operations", ops.size());
     Map<String, Integer> outcomes = new TreeMap<>();
     Map<String, Integer> kinds = new TreeMap<>();

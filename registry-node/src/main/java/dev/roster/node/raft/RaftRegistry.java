@@ -77,6 +77,7 @@ public final class RaftRegistry implements AutoCloseable {
 
     NodeOptions options = new NodeOptions();
     options.setFsm(fsm);
+    options.setServiceFactory(SafeRocksDBLogStorage.serviceFactory());
     options.setInitialConf(conf);
     options.setElectionTimeoutMs(settings.electionTimeoutMs());
     options.setSnapshotIntervalSecs(settings.snapshotIntervalSecs());

@@ -288,9 +288,17 @@ public final class RaftRegistry implements AutoCloseable {
       return new ClusterStatus(self.toString(), "stopped", fsm.term(), null, 0, 0, 0,
           settings.peers(), List.of(), fsm.error());
     }
+    State state = n.getNodeState();
+    if (!state.isActive()) {
+      // JRaft refuses index queries once it stopped (error state after a storage failure, or
+      // shutting down): report what the state machine applied, and the error
+      long applied = fsm.appliedIndex();
+      return new ClusterStatus(self.toString(), role(state), fsm.term(), null, applied, applied, applied,
+          fsm.peers().isEmpty() ? settings.peers() : fsm.peers(), fsm.learners(), fsm.error());
+    }
     return new ClusterStatus(
         self.toString(),
-        role(n.getNodeState()),
+        role(state),
         fsm.term(),
         leader().map(PeerId::toString).orElse(null),
         n.getLastLogIndex(),
@@ -301,6 +309,11 @@ public final class RaftRegistry implements AutoCloseable {
             : fsm.peers().isEmpty() ? settings.peers() : fsm.peers(),
         n.isLeader() ? n.listLearners().stream().map(PeerId::toString).toList() : fsm.learners(),
         fsm.error());
+  }
+
+  /** The JRaft node (tests that need to drive JRaft directly). */
+  Node jraftNode() {
+    return node;
   }
 
   private static String role(State state) {

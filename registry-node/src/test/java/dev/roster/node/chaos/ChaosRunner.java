@@ -39,7 +39,7 @@ public final class ChaosRunner {
       "--evict-ceiling", "40s",
       "--poll-hold", "5s",
       "--shutdown-grace", "3s",
-      "--snapshot-interval", "10s");
+      "--snapshot-interval", "5s");
   static final long EXPIRE_NANOS = TimeUnit.SECONDS.toNanos(20);
 
   private final Map<String, String> args;

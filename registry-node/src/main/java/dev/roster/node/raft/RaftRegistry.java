@@ -201,28 +201,71 @@ public final class RaftRegistry implements AutoCloseable {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  /** Completes when this node has applied everything committed before the call (linearizable). */
+  /**
+   * Completes when this node has applied everything committed before the call (linearizable).
+   *
+   * <p>Concurrent reads share readIndex rounds: a read joins the next round that starts after it
+   * arrived (never one already in flight, whose read point may predate a write the caller saw
+   * complete), and at most {@value #READ_ROUNDS_IN_FLIGHT} rounds run at once. Under load this
+   * turns thousands of readIndex RPCs to the leader into a few per round trip — without it the
+   * leader's RPC pool overflows ("Server thread pool busy") and reads fail.
+   */
   public CompletableFuture<Void> readIndex(long timeoutMs) {
-    Node n = node;
     CompletableFuture<Void> future = new CompletableFuture<>();
-    if (n == null) {
-      future.completeExceptionally(new UnavailableException("node not started"));
-      return future;
+    synchronized (readRounds) {
+      readersWaiting.add(future);
     }
-    n.readIndex(NO_CONTEXT, new ReadIndexClosure() {
-      @Override
-      public void run(Status status, long index, byte[] reqCtx) {
-        if (status.isOk()) {
-          future.complete(null);
-        } else {
-          future.completeExceptionally(
-              new UnavailableException("consistent read failed: " + status.getErrorMsg()));
-        }
-      }
-    });
+    startReadRounds();
     return future
         .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, timeoutMs)));
+  }
+
+  private static final int READ_ROUNDS_IN_FLIGHT = 2;
+  private final Object readRounds = new Object();
+  private List<CompletableFuture<Void>> readersWaiting = new java.util.ArrayList<>();
+  private int readRoundsInFlight;
+
+  private void startReadRounds() {
+    List<CompletableFuture<Void>> round;
+    synchronized (readRounds) {
+      if (readersWaiting.isEmpty() || readRoundsInFlight >= READ_ROUNDS_IN_FLIGHT) {
+        return; // the round in flight starts the next one when it ends
+      }
+      round = readersWaiting;
+      readersWaiting = new java.util.ArrayList<>();
+      readRoundsInFlight++;
+    }
+    Node n = node;
+    if (n == null) {
+      endReadRound(round, new UnavailableException("node not started"));
+      return;
+    }
+    try {
+      n.readIndex(NO_CONTEXT, new ReadIndexClosure() {
+        @Override
+        public void run(Status status, long index, byte[] reqCtx) {
+          endReadRound(round, status.isOk() ? null
+              : new UnavailableException("consistent read failed: " + status.getErrorMsg()));
+        }
+      });
+    } catch (RuntimeException e) {
+      endReadRound(round, new UnavailableException("consistent read failed: " + e.getMessage()));
+    }
+  }
+
+  private void endReadRound(List<CompletableFuture<Void>> round, RuntimeException failure) {
+    synchronized (readRounds) {
+      readRoundsInFlight--;
+    }
+    for (CompletableFuture<Void> reader : round) {
+      if (failure == null) {
+        reader.complete(null);
+      } else {
+        reader.completeExceptionally(failure);
+      }
+    }
+    startReadRounds();
   }
 
   /**

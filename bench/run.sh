@@ -23,6 +23,7 @@
 #      NOISY_FRAC (0.10) RERUNS (2): a run during which other processes used more than NOISY_FRAC
 #        of the machine's CPU is kept but marked "discarded" and run again, at most RERUNS times
 #      OUT (bench/results/<utc-stamp>) KEEP_CLUSTER (0) FRESH (1: wipe roster-data before starting)
+#      WARMUP (5s: an unrecorded wrk run at the highest connection count before each scenario)
 #      ROSTER_JAR JAVA_OPTS EXTRA_ARGS (default "--expire 1h": nothing expires while fetch runs
 #        without renews) are passed to deploy/local-cluster.sh.
 # Output in $OUT: <name>-r<rep>.txt (raw wrk), results.jsonl (one JSON per run), summary.md
@@ -39,6 +40,7 @@ THREADS=${THREADS:-2}
 CONNS=${CONNS:-"16 128"}
 SWEEP_CONNS=${SWEEP_CONNS:-"8 16 32 64 128 256"}
 REPEAT=${REPEAT:-3}
+WARMUP=${WARMUP:-5s}
 export INSTANCES=${INSTANCES:-1000} APPS=${APPS:-100}
 REG_INSTANCES=${REG_INSTANCES:-1000}
 ETCD_GIVEN=${ETCD:+1}
@@ -53,7 +55,7 @@ export BENCH_ENV=${BENCH_ENV:-bench}
 CLK_TCK=$(getconf CLK_TCK)
 NPROC=$(nproc)
 
-usage() { sed -n '2,29p' "$BENCH/run.sh" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,30p' "$BENCH/run.sh" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 need() { command -v "$1" > /dev/null || die "$1 is not installed ($2)"; }
 
@@ -168,6 +170,16 @@ run_wrk() {
   done
 }
 
+# warmup <url> <conns> <script> [VAR=val ...]: an unrecorded wrk run before a scenario's
+# measurements (JIT compilation, connection pools, caches), WARMUP long (0 = none)
+warmup() {
+  local url=$1 c=$2 script=$3; shift 3
+  [[ $WARMUP == 0 || $WARMUP == 0s ]] && return 0
+  echo "   warm-up: wrk -c$c -d$WARMUP $(basename "$script") $url"
+  env "$@" wrk -t"$THREADS" -c"$c" -d"$WARMUP" -s "$script" "$url" > /dev/null 2>&1 || true
+}
+max_conns() { printf '%s\n' "$@" | sort -n | tail -1; }
+
 # ---- setup of the data the scenarios read ------------------------------------------------------
 # registers INSTANCES over APPS (bench.app.*) until every application has INSTANCES/APPS instances
 roster_populate() {
@@ -211,6 +223,8 @@ do_renew() { # [suffix] [conns]
   local sfx=${1:-} cs=${2:-$CONNS} c
   roster_populate
   if (( etcd_on )); then etcd_leases; fi
+  warmup "$(roster_leader)" "$(max_conns $cs)" "$WRK_DIR/roster-renew.lua" APP_PREFIX=bench.app.
+  if (( etcd_on )); then warmup "$(etcd_leader)" "$(max_conns $cs)" "$ETCD_HARNESS/wrk/etcd-lease-keepalive.lua" LEASE_FILE="$LEASE_FILE"; fi
   for c in $cs; do
     run_wrk roster "roster-renew$sfx-c$c" leader "$(roster_leader)" "$c" "$WRK_DIR/roster-renew.lua" APP_PREFIX=bench.app.
     if (( etcd_on )); then run_wrk etcd "etcd-keepalive$sfx-c$c" leader "$(etcd_leader)" "$c" "$ETCD_HARNESS/wrk/etcd-lease-keepalive.lua" LEASE_FILE="$LEASE_FILE"; fi
@@ -219,6 +233,10 @@ do_renew() { # [suffix] [conns]
 }
 do_register() {
   local c
+  # shellcheck disable=SC2086
+  warmup "$(roster_leader)" "$(max_conns $CONNS)" "$WRK_DIR/roster-register.lua" APP_PREFIX=bench.reg. INSTANCES="$REG_INSTANCES"
+  # shellcheck disable=SC2086
+  if (( etcd_on )); then warmup "$(etcd_leader)" "$(max_conns $CONNS)" "$ETCD_HARNESS/wrk/etcd-put.lua"; fi
   for c in $CONNS; do
     run_wrk roster "roster-register-c$c" leader "$(roster_leader)" "$c" "$WRK_DIR/roster-register.lua" APP_PREFIX=bench.reg. INSTANCES="$REG_INSTANCES"
     if (( etcd_on )); then run_wrk etcd "etcd-put-c$c" leader "$(etcd_leader)" "$c" "$ETCD_HARNESS/wrk/etcd-put.lua"; fi
@@ -229,6 +247,10 @@ do_fetch() { # consistent 0|1
   [[ $cons == 1 ]] && { n=roster-fetch-consistent; e=etcd-range-linearizable-follower; ser=0; }
   roster_populate
   if (( etcd_on )); then etcd_keys; fi
+  # shellcheck disable=SC2086
+  warmup "$(roster_follower)" "$(max_conns $CONNS)" "$WRK_DIR/roster-fetch.lua" APP_PREFIX=bench.app. CONSISTENT="$cons"
+  # shellcheck disable=SC2086
+  if (( etcd_on )); then warmup "$(etcd_follower)" "$(max_conns $CONNS)" "$ETCD_HARNESS/wrk/etcd-range.lua" SERIALIZABLE=$ser; fi
   for c in $CONNS; do
     run_wrk roster "$n-c$c" follower "$(roster_follower)" "$c" "$WRK_DIR/roster-fetch.lua" APP_PREFIX=bench.app. CONSISTENT="$cons"
     if (( etcd_on )); then run_wrk etcd "$e-c$c" follower "$(etcd_follower)" "$c" "$ETCD_HARNESS/wrk/etcd-range.lua" SERIALIZABLE=$ser; fi
@@ -237,6 +259,8 @@ do_fetch() { # consistent 0|1
 do_poll() {
   local c
   roster_populate
+  # shellcheck disable=SC2086
+  warmup "$(roster_follower)" "$(max_conns $CONNS)" "$WRK_DIR/roster-poll.lua" APP_PREFIX=bench.app. LATEST_TIMESTAMP=0
   for c in $CONNS; do
     run_wrk roster "roster-poll-c$c" follower "$(roster_follower)" "$c" "$WRK_DIR/roster-poll.lua" APP_PREFIX=bench.app. LATEST_TIMESTAMP=0
   done
@@ -331,9 +355,9 @@ meta() {
     --arg java "$(java -version 2>&1 | head -1)" --arg wrk "$(wrk -v 2>&1 | head -1)" \
     --arg etcd "$( (( etcd_on )) && etcd --version 2> /dev/null | head -1 || echo none)" \
     --arg java_opts "${JAVA_OPTS:-(local-cluster.sh default)}" --arg extra "$EXTRA_ARGS" \
-    --arg duration "$DURATION" --arg threads "$THREADS" --arg conns "$CONNS" --arg repeat "$REPEAT" \
+    --arg duration "$DURATION" --arg threads "$THREADS" --arg conns "$CONNS" --arg repeat "$REPEAT" --arg warmup "$WARMUP" \
     '{date:$date, commit:$commit, uncommitted_files:($dirty|tonumber), jar:$jar, jar_sha256_16:$jar_sha, cpu:$cpu, nproc:$nproc, mem:$mem, kernel:$kernel,
-      java:$java, wrk:$wrk, etcd:$etcd, java_opts:$java_opts, extra_args:$extra, duration:$duration, threads:$threads, conns:$conns, repeat:$repeat}' > "$OUT/meta.json"
+      java:$java, wrk:$wrk, etcd:$etcd, java_opts:$java_opts, extra_args:$extra, duration:$duration, warmup:$warmup, threads:$threads, conns:$conns, repeat:$repeat}' > "$OUT/meta.json"
 }
 
 # smoke: every scenario for 2 s at 4 connections, one run; fails on errors or a missing output,
@@ -366,7 +390,7 @@ JSONL=$OUT/results.jsonl
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 if [[ " $* " == *" smoke "* ]]; then
-  DURATION=2s REPEAT=1 CONNS=4 SWEEP_CONNS="4 8" QUIET_WAIT=0 RERUNS=0
+  DURATION=2s REPEAT=1 CONNS=4 SWEEP_CONNS="4 8" QUIET_WAIT=0 RERUNS=0 WARMUP=1s
   [[ -n $ETCD_GIVEN ]] || ETCD=auto
 fi
 roster_start

@@ -364,7 +364,7 @@ meta() {
     --arg cpu "$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)" --argjson nproc "$NPROC" \
     --arg mem "$(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)" --arg kernel "$(uname -r)" \
     --arg java "$(java -version 2>&1 | head -1)" --arg wrk "$(wrk -v 2>&1 | head -1)" \
-    --arg etcd "$( (( etcd_on )) && etcd --version 2> /dev/null | head -1 || echo none)" \
+    --arg etcd "$( (( etcd_on )) && etcd --version 2> /dev/null | awk 'NR==1' || echo none)" \
     --arg java_opts "${JAVA_OPTS:-(local-cluster.sh default)}" --arg extra "$EXTRA_ARGS" \
     --arg duration "$DURATION" --arg threads "$THREADS" --arg conns "$CONNS" --arg repeat "$REPEAT" --arg warmup "$WARMUP" \
     '{date:$date, commit:$commit, uncommitted_files:($dirty|tonumber), jar:$jar, jar_sha256_16:$jar_sha, cpu:$cpu, nproc:$nproc, mem:$mem, kernel:$kernel,

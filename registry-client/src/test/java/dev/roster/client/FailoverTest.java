@@ -75,9 +75,11 @@ class FailoverTest {
     RosterClient client = client(fast(a.url()).maxRedirects(2).deadline(Duration.ofSeconds(1)));
 
     long start = System.nanoTime();
+    // the last attempt is either a chain cut at the hop limit or, on a busy machine, one the
+    // deadline cut short; that chains were cut is shown by their count below
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
         .isInstanceOf(RosterUnavailableException.class)
-        .hasMessageContaining("more than 2 redirects");
+        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("more than 2 redirects", "timed out"));
     assertThat(elapsedMs(start)).as("bounded by the deadline (1 s), with slack for a busy machine").isLessThan(2000);
     int chains = a.count("/discovery/register") + b.count("/discovery/register");
     assertThat(chains).isGreaterThanOrEqualTo(3).isLessThan(60);

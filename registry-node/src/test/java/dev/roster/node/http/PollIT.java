@@ -42,11 +42,14 @@ class PollIT {
     cluster.close();
   }
 
+  /** Registers like a client would (following a leader that moved on a busy machine). */
   private static long register(String appid, String host) {
-    Http.Response r = Http.postForm(cluster.url(leader) + "/discovery/register",
-        "zone=z&env=poll&appid=" + appid + "&hostname=" + host + "&addrs=http://10.1.1.1:80");
+    Http.Response r = new dev.roster.node.testing.RetryingWriter(cluster.urls()).post("/discovery/register",
+        "zone=z&env=poll&appid=" + appid + "&hostname=" + host + "&addrs=http://10.1.1.1:80",
+        System.nanoTime() + 20_000_000_000L);
+    assertThat(r).isNotNull();
     assertThat(r.code()).as(r.body().toString()).isZero();
-    return latestOn(leader, appid);
+    return latestOn(follower, appid);
   }
 
   /** The application's latest_timestamp as seen on {@code node} once it has caught up. */
@@ -104,7 +107,9 @@ class PollIT {
     CompletableFuture<Http.Response> poll = CompletableFuture.supplyAsync(() -> Http.get(
         cluster.url(follower) + "/discovery/poll?env=poll&appid=renewed&latest_timestamp=" + latest + "&hold=1500"));
     await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(follower).polls().parked() >= 1);
-    assertThat(Http.postForm(cluster.url(leader) + "/discovery/renew", "env=poll&appid=renewed&hostname=h1").code()).isZero();
+    Http.Response renewed = new dev.roster.node.testing.RetryingWriter(cluster.urls()).post("/discovery/renew",
+        "env=poll&appid=renewed&hostname=h1", System.nanoTime() + 20_000_000_000L);
+    assertThat(renewed.code()).isZero();
     assertThat(poll.join().code()).isEqualTo(-304);
   }
 

@@ -102,6 +102,15 @@ public final class Bench implements Runnable {
     @Option(names = "--log-file", paramLabel = "FILE", description = "External cluster: node {n}'s log.")
     String logFile;
 
+    @Option(names = "--quiet-wait", paramLabel = "SECONDS",
+        description = "Before each measurement wait up to this long for the machine to be >= 85%% idle (default ${DEFAULT-VALUE}; 0 = no wait).")
+    long quietWait = 120;
+
+    /** Waits for a quiet machine (see --quiet-wait); returns the idle fraction seen. */
+    double quiet() throws InterruptedException {
+      return quietWait <= 0 ? -1 : Proc.waitQuiet(quietWait, 0.85);
+    }
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default bench/results/<utc-stamp>-<command>).")
     Path out;
 

@@ -81,6 +81,7 @@ final class Failover implements Callable<Integer> {
           .put("attempt_timeout_ms", attemptTimeout.toMillis()).put("retry_pause_ms", retryPause.toMillis()));
       for (int t = 1; t <= trials; t++) {
         Control.awaitAllReady(c, 60_000);
+        double idle = co.quiet();
         int leader = Control.awaitLeader(c, 10_000);
         String st = Control.status(c.url(leader));
         long term0 = st == null ? -1 : Json.longField(st, "term");
@@ -102,6 +103,7 @@ final class Failover implements Callable<Integer> {
 
         long tKill = System.nanoTime();
         c.kill9(leader);
+        double busy0 = Proc.machineBusySeconds();
         log.append(String.format("%8.1f ms  SIGKILL node %d%n", (System.nanoTime() - tKill) / 1e6, leader + 1));
         long tOk = -1;
         long tOkSent = -1;
@@ -127,6 +129,7 @@ final class Failover implements Callable<Integer> {
           Files.writeString(out.resolve("trial-" + t + ".log"), log);
           throw new IllegalStateException("trial " + t + ": no acknowledged write within " + giveUp.toSeconds() + " s");
         }
+        double machineCpu = Proc.machineBusySeconds() - busy0;
         ms[t - 1] = (tOk - tKill) / 1_000_000;
         done = t;
         int newLeader = Control.leader(c);
@@ -139,7 +142,8 @@ final class Failover implements Callable<Integer> {
         Bench.say("%s", line);
         trialReports.add(new Report().put("trial", t).put("killed_node", leader + 1).put("failover_ms", ms[t - 1])
             .put("successful_write_sent_ms", (tOkSent - tKill) / 1_000_000).put("attempts", attempts)
-            .put("new_leader_node", newLeader + 1).put("term_before", term0).put("term_after", term1));
+            .put("new_leader_node", newLeader + 1).put("term_before", term0).put("term_after", term1)
+            .put("idle_before", idle).put("machine_cpu_s_during", machineCpu));
 
         c.start(leader);
         long back = Control.awaitReady(c, leader, 60_000);

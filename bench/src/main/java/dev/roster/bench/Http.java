@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -128,12 +129,16 @@ final class Http implements AutoCloseable {
         }
       });
       if (timeoutMs > 0) {
-        ch.eventLoop().schedule(() -> {
+        ScheduledFuture<?> timeout = ch.eventLoop().schedule(() -> {
           if (!f.isDone()) {
             ch.close(); // first, so that the pool does not take the connection back
             f.completeExceptionally(new TimeoutException("no answer within " + timeoutMs + " ms"));
           }
         }, timeoutMs, TimeUnit.MILLISECONDS);
+        // an uncancelled timer would keep the answer (tens of KB for a poll) reachable until it
+        // fires: with thousands of polls that is hundreds of MB and long GC pauses in the driver,
+        // which the wake-up latencies would then include
+        f.whenComplete((r, e) -> timeout.cancel(false));
       }
       return f;
     }

@@ -57,6 +57,7 @@ final class Memory implements Callable<Integer> {
     try (Cluster c = co.open("memory", DEFAULT_OPTS); Http http = new Http(2)) {
       rep.put("cluster", c.describe()).put("java_opts", co.launches() ? (co.javaOpts != null ? co.javaOpts : DEFAULT_OPTS) : "(external)");
       int leader = Control.awaitLeader(c, 10_000);
+      co.quiet();
       Bench.say("memory: registering %d instances over %d applications on %s", instances, apps, c.url(leader));
       try (Writer w = new Writer(http, c.url(leader), concurrency, 15_000)) {
         rep.put("register", load.registerAll(w, concurrency, 0, maxSeconds));
@@ -81,6 +82,7 @@ final class Memory implements Callable<Integer> {
       rep.put("heap", heaps);
 
       int follower = (leader + 1) % c.size();
+      rep.put("idle_before_restarts", co.quiet());
       if (restartBeforeSnapshot) {
         rep.put("restart_follower_no_snapshot", restart(c, follower, false, total, "follower, no snapshot (replays the log)"));
         leader = Control.awaitLeader(c, 10_000);

@@ -32,6 +32,48 @@ final class Proc {
     }
   }
 
+  /** Busy CPU seconds of the whole machine so far (user+nice+system+irq+softirq+steal). */
+  static double machineBusySeconds() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+        if (line.startsWith("cpu ")) {
+          String[] f = line.trim().split("\\s+");
+          long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3])
+              + Long.parseLong(f[6]) + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+          return busy / TICKS_PER_S;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    return -1;
+  }
+
+  /**
+   * Waits (at most maxSeconds) until the machine is at least {@code idle} idle over a 2 s sample,
+   * as bench/run.sh does: other developers' builds skew the numbers. Returns the last idle
+   * fraction seen.
+   */
+  static double waitQuiet(long maxSeconds, double idle) throws InterruptedException {
+    int cores = Runtime.getRuntime().availableProcessors();
+    long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+    double seen;
+    do {
+      double b0 = machineBusySeconds();
+      Thread.sleep(2000);
+      double b1 = machineBusySeconds();
+      if (b0 < 0) {
+        return -1;
+      }
+      seen = 1 - (b1 - b0) / (2.0 * cores);
+      if (seen >= idle) {
+        return seen;
+      }
+    } while (System.nanoTime() < deadline);
+    Bench.say("(machine not quiet: idle %.2f after %d s, running anyway)", seen, maxSeconds);
+    return seen;
+  }
+
   /** Resident set size in MiB, or -1. */
   static double rssMiB(long pid) {
     try {

@@ -50,6 +50,9 @@ final class Scenario implements Callable<Integer> {
   @Option(names = "--duration", description = "Length of the steady phase (default ${DEFAULT-VALUE}).")
   Duration duration = Duration.ofSeconds(60);
 
+  @Option(names = "--warmup", description = "Unrecorded phase with the same load before the measured one (default ${DEFAULT-VALUE}).")
+  Duration warmup = Duration.ofSeconds(20);
+
   @Option(names = "--hold", description = "Poll hold; a poll not woken within it answers -304 and polls again (default ${DEFAULT-VALUE}).")
   Duration hold = Duration.ofSeconds(30);
 
@@ -78,6 +81,7 @@ final class Scenario implements Callable<Integer> {
   private final Latency wakeSinceStamp = new Latency();
   private final Latency wakeSinceSend = new Latency();
   private AtomicLongArray changeSent;
+  private int[] pollersOnApp;
   private Http http;
   private String pollUrl;
   private Load load;
@@ -161,7 +165,7 @@ final class Scenario implements Callable<Integer> {
     Report rep = new Report().put("command", "scenario").put("date", Instant.now().toString());
     rep.put("params", new Report().put("instances", instances).put("apps", apps).put("renew_interval_s", renewInterval.toMillis() / 1000.0)
         .put("polls", polls).put("poll_node", pollNode).put("change_rate_per_s", changeRate).put("duration_s", duration.toSeconds())
-        .put("hold_ms", hold.toMillis()).put("concurrency", concurrency).put("ramp_rate", rampRate));
+        .put("warmup_s", warmup.toSeconds()).put("hold_ms", hold.toMillis()).put("concurrency", concurrency).put("ramp_rate", rampRate));
     List<Poller> pollers = new ArrayList<>();
     try (Cluster c = co.open("scenario", "-Xmx512m"); Http h = new Http(2)) {
       http = h;
@@ -200,93 +204,14 @@ final class Scenario implements Callable<Integer> {
         Bench.say("%d of %d polls parked in %.1f s", parked.get(), polls, parkSecs);
         rep.put("polls", new Report().put("node", pollIdx + 1).put("node_role", pollIdx == leader ? "leader" : "follower")
             .put("parked", parked.get()).put("park_seconds", parkSecs));
-        int[] pollersOnApp = new int[apps];
+        pollersOnApp = new int[apps];
         pollers.forEach(p -> pollersOnApp[p.app]++);
 
-        // 3. steady phase
-        double renewRate = instances / (renewInterval.toMillis() / 1000.0);
-        Bench.say("steady for %d s: %.0f renews/s, %.1f changes/s, %d parked polls", duration.toSeconds(), renewRate, changeRate, polls);
-        double[] cpu0 = cpu(c);
-        double driver0 = Proc.cpuSeconds(ProcessHandle.current().pid());
-        Latency renewLat = new Latency();
-        Latency changeLat = new Latency();
-        AtomicLong renewErr = new AtomicLong();
-        AtomicLong renewSent = new AtomicLong();
-        AtomicLong changeErr = new AtomicLong();
-        AtomicLong changeSentCount = new AtomicLong();
-        AtomicLong inFlight = new AtomicLong();
-        String[] renewErrSample = new String[1];
-        int perApp = instances / apps;
-        measuring = true;
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        Thread renews = Load.pacer("renews", renewRate, start, end, (k, intended) -> {
-          int i = (int) (k % instances);
-          renewSent.incrementAndGet();
-          inFlight.incrementAndGet();
-          w.post("/discovery/renew", load.renewBody(i), 10_000).whenComplete((r, e) -> {
-            renewLat.recordNanos(System.nanoTime() - intended); // from the intended send time (open loop)
-            if (e != null || r.code() != 0) {
-              renewErr.incrementAndGet();
-              renewErrSample[0] = e != null ? e.toString() : r.body();
-            }
-            inFlight.decrementAndGet();
-          });
-        });
-        Thread changes = Load.pacer("changes", changeRate, start, end, (k, intended) -> {
-          int app = (int) (k % apps);
-          int i = app + apps * (int) ((k / apps) % perApp);
-          changeSentCount.incrementAndGet();
-          inFlight.incrementAndGet();
-          changeSent.set(app, System.nanoTime());
-          w.post("/discovery/register", load.registerBody(i, "v" + (k + 2)), 10_000).whenComplete((r, e) -> {
-            changeLat.recordNanos(System.nanoTime() - intended);
-            if (e != null || r.code() != 0) {
-              changeErr.incrementAndGet();
-            } else {
-              expectedWakes.addAndGet(pollersOnApp[app]);
-            }
-            inFlight.decrementAndGet();
-          });
-        });
-        renews.join();
-        changes.join();
-        long drain = System.nanoTime() + 10_000_000_000L;
-        while (inFlight.get() > 0 && System.nanoTime() < drain) {
-          Thread.sleep(10);
+        // 3. warm-up, then the measured steady phase
+        if (!warmup.isZero()) {
+          steady(c, w, leader, warmup, false);
         }
-        Thread.sleep(Math.min(1000, 2 * (long) wakeSinceStamp.ms(99) + 100)); // late wakes of the last changes
-        measuring = false;
-        double secs = (System.nanoTime() - start) / 1e9;
-        double[] cpu1 = cpu(c);
-        double driver1 = Proc.cpuSeconds(ProcessHandle.current().pid());
-
-        Report steady = new Report().put("seconds", secs);
-        steady.put("renews", new Report().put("target_rate_per_s", renewRate).put("sent", renewSent.get())
-            .put("errors", renewErr.get()).put("rate_per_s", renewSent.get() / secs)
-            .put("latency_from_intended_send", renewLat.summary()));
-        if (renewErrSample[0] != null) {
-          steady.put("renew_error_sample", renewErrSample[0]);
-        }
-        steady.put("changes", new Report().put("sent", changeSentCount.get()).put("errors", changeErr.get())
-            .put("ack_latency", changeLat.summary()));
-        steady.put("wakes", new Report().put("count", wakes.get()).put("expected", expectedWakes.get())
-            .put("since_commit_stamp", wakeSinceStamp.summary()).put("since_change_sent", wakeSinceSend.summary()));
-        steady.put("poll_answers", pollAnswers.get()).put("poll_not_modified", pollTimeouts.get()).put("poll_errors", pollErrors.get());
-        List<Object> nodes = new ArrayList<>();
-        for (int i = 0; i < c.size(); i++) {
-          nodes.add(new Report().put("node", i + 1).put("role", i == leader ? "leader" : "follower")
-              .put("cpu_s", cpu0[i] < 0 ? null : cpu1[i] - cpu0[i]));
-        }
-        steady.put("node_cpu", nodes).put("driver_cpu_s", driver1 - driver0);
-        rep.put("steady", steady);
-
-        Bench.say("renews:  %d sent (%.0f/s), %d errors; latency %s", renewSent.get(), renewSent.get() / secs, renewErr.get(), renewLat.line());
-        Bench.say("changes: %d sent, %d errors; ack %s", changeSentCount.get(), changeErr.get(), changeLat.line());
-        Bench.say("wakes:   %d of %d expected; since commit stamp %s", wakes.get(), expectedWakes.get(), wakeSinceStamp.line());
-        Bench.say("         since change sent %s", wakeSinceSend.line());
-        Bench.say("polls:   %d answers, %d not-modified, %d errors; node CPU-s %s, driver %.1f",
-            pollAnswers.get(), pollTimeouts.get(), pollErrors.get(), nodes, driver1 - driver0);
+        rep.put("steady", steady(c, w, leader, duration, true));
       } finally {
         running = false;
         pollers.forEach(p -> p.conn.close());
@@ -296,6 +221,116 @@ final class Scenario implements Callable<Integer> {
     rep.writeTo(file);
     Bench.say("wrote %s", file);
     return 0;
+  }
+
+  /**
+   * One steady phase: renews at N / renew-interval and changes at --change-rate for {@code length}.
+   * A warm-up phase ({@code measure} false) runs the same load and records nothing: the nodes' and
+   * the driver's JIT compile the wake-up path there, not in the measurement.
+   */
+  private Report steady(Cluster c, Writer w, int leader, Duration length, boolean measure) throws Exception {
+    double renewRate = instances / (renewInterval.toMillis() / 1000.0);
+    Bench.say("%s for %d s: %.0f renews/s, %.1f changes/s, %d parked polls", measure ? "steady" : "warm-up",
+    length.toSeconds(), renewRate, changeRate, polls);
+    double idleBefore = co.quiet();
+    double[] cpu0 = cpu(c);
+    double driver0 = Proc.cpuSeconds(ProcessHandle.current().pid());
+    double busy0 = Proc.machineBusySeconds();
+    Latency renewLat = new Latency();
+    Latency changeLat = new Latency();
+    AtomicLong renewErr = new AtomicLong();
+    AtomicLong renewSent = new AtomicLong();
+    AtomicLong changeErr = new AtomicLong();
+    AtomicLong changeSentCount = new AtomicLong();
+    AtomicLong inFlight = new AtomicLong();
+    String[] renewErrSample = new String[1];
+    int perApp = instances / apps;
+    wakes.set(0);
+    expectedWakes.set(0);
+    pollAnswers.set(0);
+    pollTimeouts.set(0);
+    pollErrors.set(0);
+    measuring = measure;
+    long start = System.nanoTime();
+    long end = start + length.toNanos();
+    Thread renews = Load.pacer("renews", renewRate, start, end, (k, intended) -> {
+      int i = (int) (k % instances);
+      renewSent.incrementAndGet();
+      inFlight.incrementAndGet();
+      w.post("/discovery/renew", load.renewBody(i), 10_000).whenComplete((r, e) -> {
+        renewLat.recordNanos(System.nanoTime() - intended); // from the intended send time (open loop)
+        if (e != null || r.code() != 0) {
+          renewErr.incrementAndGet();
+          renewErrSample[0] = e != null ? e.toString() : r.body();
+        }
+        inFlight.decrementAndGet();
+      });
+    });
+    Thread changes = Load.pacer("changes", changeRate, start, end, (k, intended) -> {
+      int app = (int) (k % apps);
+      int i = app + apps * (int) ((k / apps) % perApp);
+      changeSentCount.incrementAndGet();
+      inFlight.incrementAndGet();
+      changeSent.set(app, System.nanoTime());
+      w.post("/discovery/register", load.registerBody(i, "v" + (k + 2)), 10_000).whenComplete((r, e) -> {
+        changeLat.recordNanos(System.nanoTime() - intended);
+        if (e != null || r.code() != 0) {
+          changeErr.incrementAndGet();
+        } else {
+          expectedWakes.addAndGet(pollersOnApp[app]);
+        }
+        inFlight.decrementAndGet();
+      });
+    });
+    renews.join();
+    changes.join();
+    long drain = System.nanoTime() + 10_000_000_000L;
+    while (inFlight.get() > 0 && System.nanoTime() < drain) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(Math.min(1000, 2 * (long) wakeSinceStamp.ms(99) + 100)); // late wakes of the last changes
+    measuring = false;
+    double secs = (System.nanoTime() - start) / 1e9;
+    double[] cpu1 = cpu(c);
+    double driver1 = Proc.cpuSeconds(ProcessHandle.current().pid());
+    double busy1 = Proc.machineBusySeconds();
+    double nodesCpu = 0;
+    for (int i = 0; i < cpu0.length; i++) {
+      nodesCpu += cpu0[i] < 0 ? 0 : cpu1[i] - cpu0[i];
+    }
+    double otherCpu = Math.max(0, (busy1 - busy0) - nodesCpu - (driver1 - driver0));
+
+    Report steady = new Report().put("seconds", secs);
+    steady.put("renews", new Report().put("target_rate_per_s", renewRate).put("sent", renewSent.get())
+        .put("errors", renewErr.get()).put("rate_per_s", renewSent.get() / secs)
+        .put("latency_from_intended_send", renewLat.summary()));
+    if (renewErrSample[0] != null) {
+      steady.put("renew_error_sample", renewErrSample[0]);
+    }
+    steady.put("changes", new Report().put("sent", changeSentCount.get()).put("errors", changeErr.get())
+        .put("ack_latency", changeLat.summary()));
+    steady.put("wakes", new Report().put("count", wakes.get()).put("expected", expectedWakes.get())
+        .put("since_commit_stamp", wakeSinceStamp.summary()).put("since_change_sent", wakeSinceSend.summary()));
+    steady.put("poll_answers", pollAnswers.get()).put("poll_not_modified", pollTimeouts.get()).put("poll_errors", pollErrors.get());
+    List<Object> nodes = new ArrayList<>();
+    for (int i = 0; i < c.size(); i++) {
+      nodes.add(new Report().put("node", i + 1).put("role", i == leader ? "leader" : "follower")
+          .put("cpu_s", cpu0[i] < 0 ? null : cpu1[i] - cpu0[i]));
+    }
+    steady.put("node_cpu", nodes).put("driver_cpu_s", driver1 - driver0)
+        .put("other_cpu_s", otherCpu).put("idle_before", idleBefore);
+    if (!measure) {
+      Bench.say("warm-up done: %d renews, %d changes, %d wakes (not recorded)", renewSent.get(), changeSentCount.get(), wakes.get());
+      return steady;
+    }
+
+    Bench.say("renews:  %d sent (%.0f/s), %d errors; latency %s", renewSent.get(), renewSent.get() / secs, renewErr.get(), renewLat.line());
+    Bench.say("changes: %d sent, %d errors; ack %s", changeSentCount.get(), changeErr.get(), changeLat.line());
+    Bench.say("wakes:   %d of %d expected; since commit stamp %s", wakes.get(), expectedWakes.get(), wakeSinceStamp.line());
+    Bench.say("         since change sent %s", wakeSinceSend.line());
+    Bench.say("polls:   %d answers, %d not-modified, %d errors", pollAnswers.get(), pollTimeouts.get(), pollErrors.get());
+    Bench.say("CPU-s:   nodes %s, driver %.1f, other processes %.1f (idle before %.2f)", nodes, driver1 - driver0, otherCpu, idleBefore);
+    return steady;
   }
 
   private static double[] cpu(Cluster c) {

@@ -23,7 +23,7 @@ class BenchSmokeIT {
   @Test
   void scenarioRegistersRenewsAndWakesParkedPolls() throws Exception {
     Path out = OUT.resolve("scenario");
-    int rc = Bench.run("scenario", "--jar", JAR, "--out", out.toString(), "--instances", "200", "--apps", "10",
+    int rc = Bench.run("scenario", "--jar", JAR, "--quiet-wait", "0", "--warmup", "0s", "--out", out.toString(), "--instances", "200", "--apps", "10",
         "--polls", "50", "--duration", "3s", "--renew-interval", "1s", "--change-rate", "5", "--concurrency", "8");
     assertThat(rc).isZero();
     String json = report(out.resolve("scenario.json"));
@@ -36,7 +36,7 @@ class BenchSmokeIT {
   @Test
   void failoverKillsTheLeaderAndTimesTheFirstWrite() throws Exception {
     Path out = OUT.resolve("failover");
-    int rc = Bench.run("failover", "--jar", JAR, "--out", out.toString(), "--trials", "1", "--settle", "0s");
+    int rc = Bench.run("failover", "--jar", JAR, "--quiet-wait", "0", "--out", out.toString(), "--trials", "1", "--settle", "0s");
     assertThat(rc).isZero();
     String json = report(out.resolve("failover.json"));
     assertThat(json).contains("\"trials\":[{\"trial\":1,").contains("\"median_ms\":");
@@ -46,7 +46,7 @@ class BenchSmokeIT {
   @Test
   void memoryMeasuresHeapSnapshotAndRestarts() throws Exception {
     Path out = OUT.resolve("memory");
-    int rc = Bench.run("memory", "--jar", JAR, "--out", out.toString(), "--instances", "2000", "--apps", "20",
+    int rc = Bench.run("memory", "--jar", JAR, "--quiet-wait", "0", "--out", out.toString(), "--instances", "2000", "--apps", "20",
         "--concurrency", "16", "--java-opts", "-Xmx256m");
     assertThat(rc).isZero();
     String json = report(out.resolve("memory.json"));

@@ -15,11 +15,13 @@ import com.alipay.sofa.jraft.option.RaftOptions;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.CommandCodec;
 import dev.roster.node.command.RegistryCommand;
+import dev.roster.node.model.AppKey;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +56,27 @@ public final class RaftRegistry implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    fsm.addApplyListener(this::announceCommit);
+  }
+
+  /**
+   * A follower learns that an entry is committed only from the leader's next append or heartbeat,
+   * and heartbeats go out every election timeout / 10: in a quiet moment a change could sit
+   * unapplied on the followers for 100 ms (with the default 1 s timeout), and so would the long
+   * polls parked there. After the leader applies a change that pollers see, it runs a readIndex
+   * round: JRaft confirms leadership with a heartbeat to every follower, and heartbeats carry the
+   * commit index, so followers apply the change one RPC later. Renews do not announce (they wake
+   * no poll); rounds are shared with consistent reads and at most two are in flight, so a burst
+   * of changes costs a few heartbeats, not two per change.
+   */
+  private void announceCommit(Set<AppKey> changed) {
+    if (changed != null && fsm.isLeader()) {
+      // a heartbeat carries the commit index only up to what that follower has acknowledged:
+      // the follower that was not needed for the majority may not have answered the append yet,
+      // and the second round (one round trip later) reaches it once it has
+      long timeout = settings.electionTimeoutMs();
+      readIndex(timeout).thenCompose(x -> readIndex(timeout)).exceptionally(e -> null);
+    }
   }
 
   public static PeerId parsePeer(String address) {

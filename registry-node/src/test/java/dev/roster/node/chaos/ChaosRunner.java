@@ -3,8 +3,8 @@ package dev.roster.node.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roster.node.testing.TestCluster;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +92,7 @@ public final class ChaosRunner {
       }
     } else {
       for (int i = 0; i < 3; i++) {
-        specs.add(new ChaosCluster.NodeSpec("127.0.0.1", freePort(), freePort(), null));
+        specs.add(new ChaosCluster.NodeSpec("127.0.0.1", TestCluster.freePort(), TestCluster.freePort(), null));
       }
     }
     List<Fault> plan = plan();
@@ -329,12 +329,5 @@ public final class ChaosRunner {
         round.path("round").asInt(), round.path("fault").asText(), round.path("operations").asInt(),
         round.path("outcomes"), round.path("anomalies").size(), round.path("round_ms").asLong() / 1000.0,
         round.path("check_ms").asLong());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
   }
 }

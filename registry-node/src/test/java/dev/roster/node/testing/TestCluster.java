@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
@@ -293,12 +294,36 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A port nothing listens on, from below the kernel's ephemeral range: a port the kernel handed
+   * out with {@code new ServerSocket(0)} may be taken again by an outgoing connection (JRaft
+   * connects to its peers all the time) before the node binds it — "Address already in use" on a
+   * busy machine. Ports below that range are never given to outgoing connections.
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int tries = 0; tries < PORT_SPAN; tries++) {
+      int port = PORT_BASE + Math.floorMod(nextPort.getAndIncrement(), PORT_SPAN);
+      try (ServerSocket s = new ServerSocket(port)) {
+        return port;
+      } catch (IOException e) {
+        // in use: the next one
+      }
+    }
+    throw new IllegalStateException("no free port in " + PORT_BASE + ".." + (PORT_BASE + PORT_SPAN - 1));
+  }
+
+  private static final int PORT_SPAN = 10_000;
+  private static final int PORT_BASE = ephemeralPortsStart() - PORT_SPAN;
+  // each JVM starts elsewhere in the span: test JVMs running side by side rarely meet
+  private static final AtomicInteger nextPort =
+      new AtomicInteger((int) (ProcessHandle.current().pid() * 7919 % PORT_SPAN));
+
+  private static int ephemeralPortsStart() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      return Math.max(PORT_SPAN + 1024, Integer.parseInt(range.split("\\s+")[0]));
+    } catch (IOException | RuntimeException e) {
+      return 32_768; // Linux's default
     }
   }
 }

@@ -24,7 +24,8 @@
 #      NOISY_FRAC (0.10) RERUNS (2): a run during which other processes used more than NOISY_FRAC
 #        of the machine's CPU is kept but marked "discarded" and run again, at most RERUNS times
 #      OUT (bench/results/<utc-stamp>) KEEP_CLUSTER (0) FRESH (1: wipe roster-data before starting)
-#      WARMUP (5s: an unrecorded wrk run at the highest connection count before each scenario)
+#      WARMUP (60s: an unrecorded wrk run at the highest connection count before each scenario; the
+#        JVMs need tens of seconds of load before renew at 16 connections stops improving)
 #      ROSTER_JAR JAVA_OPTS EXTRA_ARGS (default "--expire 1h": nothing expires while fetch runs
 #        without renews) are passed to deploy/local-cluster.sh.
 # Output in $OUT: <name>-r<rep>.txt (raw wrk), results.jsonl (one JSON per run), summary.md
@@ -42,7 +43,7 @@ THREADS=${THREADS:-2}
 CONNS=${CONNS:-"16 128"}
 SWEEP_CONNS=${SWEEP_CONNS:-"8 16 32 64 128 256"}
 REPEAT=${REPEAT:-3}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-60s}
 export INSTANCES=${INSTANCES:-1000} APPS=${APPS:-100}
 REG_INSTANCES=${REG_INSTANCES:-1000}
 ETCD_GIVEN=${ETCD:+1}

@@ -6,8 +6,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Roster nodes started here as separate JVMs from the shipped jar, on free loopback ports, with
@@ -36,6 +38,12 @@ final class LaunchedCluster implements Cluster {
       urls.add("http://127.0.0.1:" + freePort());
       rafts.add("127.0.0.1:" + freePort());
     }
+    // a cluster launched into the same directory before used other ports: its Raft metadata
+    // would make these nodes wait for peers that are gone
+    for (int i = 1; i <= n; i++) {
+      deleteTree(dir.resolve("node" + i));
+      deleteTree(dir.resolve("node" + i + ".log"));
+    }
     processes = new Process[n];
     hook = new Thread(() -> {
       for (Process p : processes) {
@@ -45,6 +53,17 @@ final class LaunchedCluster implements Cluster {
       }
     }, "bench-cluster-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  private static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(p)) {
+      all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear " + p + " from an earlier run", e);
+    }
   }
 
   static int freePort() {

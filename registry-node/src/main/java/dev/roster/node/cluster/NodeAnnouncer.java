@@ -69,7 +69,11 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
 
   @Override
   public void onLeaderStart(long term) {
-    timer.execute(this::tick);
+    try {
+      timer.execute(this::tick);
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // the node is shutting down (JRaft can still elect it while it stops): nothing to announce
+    }
   }
 
   @Override

@@ -46,6 +46,8 @@ public final class RaftRegistry implements AutoCloseable {
   private RaftGroupService group;
   private volatile Node node;
   private volatile CrashDetector crashDetector;
+  // a change was applied on this leader and not yet announced to the followers (state-machine thread only)
+  private boolean announcePending;
 
   public RaftRegistry(RaftSettings settings, RegistryStateMachine fsm) {
     this.settings = settings;
@@ -63,19 +65,63 @@ public final class RaftRegistry implements AutoCloseable {
    * A follower learns that an entry is committed only from the leader's next append or heartbeat,
    * and heartbeats go out every election timeout / 10: in a quiet moment a change could sit
    * unapplied on the followers for 100 ms (with the default 1 s timeout), and so would the long
-   * polls parked there. After the leader applies a change that pollers see, it runs a readIndex
-   * round: JRaft confirms leadership with a heartbeat to every follower, and heartbeats carry the
-   * commit index, so followers apply the change one RPC later. Renews do not announce (they wake
-   * no poll); rounds are shared with consistent reads and at most two are in flight, so a burst
-   * of changes costs a few heartbeats, not two per change.
+   * polls parked there. So once the leader has applied a change that pollers see (not a renew)
+   * and has nothing more in its log, it runs a readIndex round: JRaft confirms leadership with a
+   * heartbeat to every follower, and heartbeats carry the commit index, so followers apply the
+   * change one RPC later. While more entries are in flight it waits: they are sent after the
+   * commit, carry the commit index themselves, and their own apply checks again — a stream of
+   * registers costs no extra heartbeats.
    */
   private void announceCommit(Set<AppKey> changed) {
-    if (changed != null && fsm.isLeader()) {
-      // a heartbeat carries the commit index only up to what that follower has acknowledged:
-      // the follower that was not needed for the majority may not have answered the append yet,
-      // and the second round (one round trip later) reaches it once it has
-      long timeout = settings.electionTimeoutMs();
-      readIndex(timeout).thenCompose(x -> readIndex(timeout)).exceptionally(e -> null);
+    if (changed == null || !fsm.isLeader()) {
+      return;
+    }
+    if (!changed.isEmpty()) {
+      announcePending = true;
+    }
+    Node n = node;
+    if (!announcePending || n == null || n.getLastLogIndex() > fsm.appliedIndex()) {
+      return;
+    }
+    announcePending = false;
+    // a heartbeat carries the commit index only up to what that follower has acknowledged: the
+    // follower that was not needed for the majority may not have answered the append yet, and
+    // the second round (one round trip later) reaches it once it has
+    long timeout = settings.electionTimeoutMs();
+    readIndex(timeout).thenCompose(x -> readIndex(timeout)).exceptionally(e -> null);
+  }
+
+  private static final long CATCH_UP_CHECK_MS = 10;
+  private long lastSeenCommitted = -1;
+  private boolean catchUpAsked;
+
+  /**
+   * The follower's side of {@link #announceCommit}: a heartbeat can only advance a follower's
+   * commit index up to what that follower had acknowledged when the heartbeat was built, so the
+   * follower that was not needed for a majority can miss the leader's announcement. Every 10 ms
+   * a follower that holds entries it has not seen committed, and whose commit index did not move
+   * since the last check, asks the leader once for a readIndex: the leader answers by sending
+   * every follower a heartbeat, which now covers what this follower holds. Under steady traffic
+   * the commit index moves between checks and nothing is sent.
+   */
+  private void catchUpCommit() {
+    Node n = node;
+    if (n == null || fsm.isLeader()) {
+      return;
+    }
+    try {
+      long committed = n.getLastCommittedIndex();
+      boolean stuck = committed == lastSeenCommitted && n.getLastLogIndex() > committed;
+      if (committed != lastSeenCommitted) {
+        catchUpAsked = false;
+      }
+      lastSeenCommitted = committed;
+      if (stuck && !catchUpAsked && n.getLeaderId() != null && !n.getLeaderId().isEmpty()) {
+        catchUpAsked = true; // once per stall: a follower cut off from the leader does not keep asking
+        readIndex(settings.electionTimeoutMs()).exceptionally(e -> null);
+      }
+    } catch (RuntimeException e) {
+      log.debug("commit catch-up check failed", e);
     }
   }
 
@@ -118,6 +164,9 @@ public final class RaftRegistry implements AutoCloseable {
     // JRaft adds up to 1 s of random delay to every election timeout; half the timeout is
     // enough to break split votes on a LAN and keeps failover (timeout + delay) short
     raftOptions.setMaxElectionDelayMs(Math.max(100, settings.electionTimeoutMs() / 2));
+    // RocksDB statistics (JRaft turns them on by default) cost CPU on every log write and are
+    // read only by JRaft's SIGUSR2 dump; Roster exports its own metrics
+    raftOptions.setOpenStatistics(false);
     options.setRaftOptions(raftOptions);
 
     group = new RaftGroupService(settings.groupId(), self, options);
@@ -135,6 +184,7 @@ public final class RaftRegistry implements AutoCloseable {
     }
     crashDetector = new CrashDetector(this, settings.electionTimeoutMs());
     crashDetector.start();
+    timer.scheduleWithFixedDelay(this::catchUpCommit, CATCH_UP_CHECK_MS, CATCH_UP_CHECK_MS, TimeUnit.MILLISECONDS);
   }
 
   /** Changes the election timeout of this node (liveness only; see {@link CrashDetector}). */

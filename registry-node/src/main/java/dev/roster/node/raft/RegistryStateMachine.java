@@ -176,9 +176,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
       lock.writeLock().unlock();
     }
     completed.forEach(p -> p.run(Status.OK()));
-    if (!changed.isEmpty()) {
-      applyListeners.forEach(l -> l.onApplied(changed));
-    }
+    applyListeners.forEach(l -> l.onApplied(changed));
   }
 
   private static void collectChanged(RegistryCommand c, ApplyResult r, Set<AppKey> changed) {

@@ -109,12 +109,13 @@ class RegistryStateMachineTest {
   }
 
   @Test
-  void listenersHearWhichApplicationsChangedButNotAboutRenews() {
+  void listenersHearWhichApplicationsChangedAndNoApplicationForRenews() {
     List<Set<AppKey>> heard = new CopyOnWriteArrayList<>();
     fsm.addApplyListener(heard::add);
     fsm.onApply(new Entries().add(new RegisterCommand(40, spec("h1"))));
     fsm.onApply(new Entries().add(new RenewCommand(41, "dev", "app", "h1")));
 
-    assertThat(heard).containsExactly(Set.of(new AppKey("app", "dev")));
+    // a renew changes nothing pollers see: the listener is told of the batch with no application
+    assertThat(heard).containsExactly(Set.of(new AppKey("app", "dev")), Set.of());
   }
 }

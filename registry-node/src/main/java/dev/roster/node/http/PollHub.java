@@ -41,7 +41,14 @@ public final class PollHub implements ApplyListener, AutoCloseable {
     }
     Parked p = new Parked(keys, evaluate);
     for (AppKey k : keys) {
-      byApp.computeIfAbsent(k, x -> ConcurrentHashMap.newKeySet()).add(p);
+      // added inside compute: with computeIfAbsent(...).add(p) the set could be dropped from the
+      // map (its last poll leaving, in unpark) between the lookup and the add, and this poll
+      // would sit in a set no change ever visits until its hold ran out
+      byApp.compute(k, (key, set) -> {
+        Set<Parked> polls = set != null ? set : ConcurrentHashMap.newKeySet();
+        polls.add(p);
+        return polls;
+      });
     }
     all.add(p);
     // a change applied between the caller's first look and the registration above is not lost:

@@ -236,18 +236,23 @@ final class Http implements AutoCloseable {
       if (c != null) {
         run(c, t);
       } else if (connect) {
-        connect(baseUrl).whenComplete((conn, e) -> {
-          if (e != null) {
-            synchronized (this) {
-              open--;
-            }
-            t.result.completeExceptionally(e);
-          } else {
-            run(conn, t);
-          }
-        });
+        connectAndRun(t);
       }
       return t.result;
+    }
+
+    /** Opens a new connection (already counted in {@code open}) and runs {@code t} on it. */
+    private void connectAndRun(Task t) {
+      connect(baseUrl).whenComplete((conn, e) -> {
+        if (e != null) {
+          synchronized (this) {
+            open--;
+          }
+          t.result.completeExceptionally(e);
+        } else {
+          run(conn, t);
+        }
+      });
     }
 
     private void run(Conn c, Task t) {
@@ -286,17 +291,7 @@ final class Http implements AutoCloseable {
       if (c != null) {
         run(c, next);
       } else {
-        Task t = next;
-        connect(baseUrl).whenComplete((conn, e) -> {
-          if (e != null) {
-            synchronized (this) {
-              open--;
-            }
-            t.result.completeExceptionally(e);
-          } else {
-            run(conn, t);
-          }
-        });
+        connectAndRun(next);
       }
     }
 

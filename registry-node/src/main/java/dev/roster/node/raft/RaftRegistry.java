@@ -116,7 +116,7 @@ public final class RaftRegistry implements AutoCloseable {
         catchUpAsked = false;
       }
       lastSeenCommitted = committed;
-      if (stuck && !catchUpAsked && n.getLeaderId() != null && !n.getLeaderId().isEmpty()) {
+      if (stuck && !catchUpAsked && raftLeader().isPresent()) {
         catchUpAsked = true; // once per stall: a follower cut off from the leader does not keep asking
         readIndex(settings.electionTimeoutMs()).exceptionally(e -> null);
       }

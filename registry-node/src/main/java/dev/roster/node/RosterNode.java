@@ -1,5 +1,6 @@
 package dev.roster.node;
 
+import com.alipay.sofa.jraft.JRaftServiceFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.cluster.NodeAnnouncer;
 import dev.roster.node.cluster.PeerDirectory;
@@ -48,6 +49,11 @@ public final class RosterNode implements AutoCloseable {
   private volatile boolean closed;
 
   public RosterNode(NodeConfig config) {
+    this(config, RaftRegistry.defaultServices());
+  }
+
+  /** A node whose Raft log and metadata are kept by {@code raftServices} (tests: a slow disk). */
+  public RosterNode(NodeConfig config, JRaftServiceFactory raftServices) {
     this.config = config;
     // the nodes' own entries renew every few seconds: self-protection must not count them
     this.fsm = new RegistryStateMachine(GuardPolicy.of(
@@ -60,7 +66,7 @@ public final class RosterNode implements AutoCloseable {
         config.dataDir(),
         (int) config.electionTimeout().toMillis(),
         (int) Math.max(1, config.snapshotInterval().toSeconds()),
-        config.join()), fsm);
+        config.join()), fsm, raftServices);
     // Nodes announce themselves more often than clients renew, so /discovery/nodes notices a lost
     // node within seconds; each announcement is one small Raft entry.
     Duration announceInterval = config.renewInterval().compareTo(MAX_ANNOUNCE_INTERVAL) < 0

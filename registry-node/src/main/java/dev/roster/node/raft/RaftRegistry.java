@@ -1,5 +1,6 @@
 package dev.roster.node.raft;
 
+import com.alipay.sofa.jraft.JRaftServiceFactory;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.NodeManager;
 import com.alipay.sofa.jraft.RaftGroupService;
@@ -43,6 +44,7 @@ public final class RaftRegistry implements AutoCloseable {
   private final RegistryStateMachine fsm;
   private final PeerId self;
   private final ScheduledExecutorService timer;
+  private final JRaftServiceFactory services;
   private RaftGroupService group;
   private volatile Node node;
   private volatile CrashDetector crashDetector;
@@ -50,8 +52,17 @@ public final class RaftRegistry implements AutoCloseable {
   private boolean announcePending;
 
   public RaftRegistry(RaftSettings settings, RegistryStateMachine fsm) {
+    this(settings, fsm, defaultServices());
+  }
+
+  /**
+   * A registry whose JRaft storage comes from {@code services} (tests use it to give one node a
+   * slow disk); {@link #defaultServices()} is what a node normally runs on.
+   */
+  public RaftRegistry(RaftSettings settings, RegistryStateMachine fsm, JRaftServiceFactory services) {
     this.settings = settings;
     this.fsm = fsm;
+    this.services = services;
     this.self = parsePeer(settings.self());
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "roster-raft-timer");
@@ -92,17 +103,23 @@ public final class RaftRegistry implements AutoCloseable {
   }
 
   private static final long CATCH_UP_CHECK_MS = 10;
+  // state of the follower's catch-up check (timer thread only)
   private long lastSeenCommitted = -1;
-  private boolean catchUpAsked;
+  private long catchUpGapMs;
+  private long nextCatchUpAskNanos;
 
   /**
    * The follower's side of {@link #announceCommit}: a heartbeat can only advance a follower's
-   * commit index up to what that follower had acknowledged when the heartbeat was built, so the
-   * follower that was not needed for a majority can miss the leader's announcement. Every 10 ms
-   * a follower that holds entries it has not seen committed, and whose commit index did not move
-   * since the last check, asks the leader once for a readIndex: the leader answers by sending
-   * every follower a heartbeat, which now covers what this follower holds. Under steady traffic
-   * the commit index moves between checks and nothing is sent.
+   * commit index up to what that follower had acknowledged when the leader built it, so a
+   * follower whose own log write finished after the leader's announcement (a slower disk, a busy
+   * core) misses it and would wait for the next heartbeat. Every 10 ms a follower that holds
+   * entries it has not seen committed, and whose commit index did not move since the last check,
+   * asks the leader for a readIndex: the leader answers by sending every follower a heartbeat,
+   * which covers what this follower has acknowledged by then. An ask can come too early (the
+   * leader has not committed yet, or has not yet heard this follower's acknowledgement), so while
+   * the stall lasts the follower asks again, 10, 20, 40 ms … apart, never less often than the
+   * leader's own heartbeats. Under steady traffic the commit index moves between checks and
+   * nothing is sent.
    */
   private void catchUpCommit() {
     Node n = node;
@@ -111,18 +128,39 @@ public final class RaftRegistry implements AutoCloseable {
     }
     try {
       long committed = n.getLastCommittedIndex();
-      boolean stuck = committed == lastSeenCommitted && n.getLastLogIndex() > committed;
-      if (committed != lastSeenCommitted) {
-        catchUpAsked = false;
+      long now = System.nanoTime();
+      if (committed != lastSeenCommitted || n.getLastLogIndex() <= committed) {
+        lastSeenCommitted = committed; // moving, or nothing to wait for: ask at the next stalled check
+        catchUpGapMs = CATCH_UP_CHECK_MS;
+        nextCatchUpAskNanos = now;
+        return;
       }
-      lastSeenCommitted = committed;
-      if (stuck && !catchUpAsked && raftLeader().isPresent()) {
-        catchUpAsked = true; // once per stall: a follower cut off from the leader does not keep asking
-        readIndex(settings.electionTimeoutMs()).exceptionally(e -> null);
+      if (now - nextCatchUpAskNanos >= 0 && raftLeader().isPresent()) {
+        askLeaderForCommitIndex(n);
+        nextCatchUpAskNanos = now + TimeUnit.MILLISECONDS.toNanos(catchUpGapMs);
+        catchUpGapMs = Math.min(catchUpGapMs * 2, Math.max(CATCH_UP_CHECK_MS, settings.electionTimeoutMs() / 10));
       }
     } catch (RuntimeException e) {
       log.debug("commit catch-up check failed", e);
     }
+  }
+
+  /**
+   * One readIndex straight to JRaft, not through {@link #readIndex}: reads on a stalled follower
+   * wait for the very apply this ask is meant to unblock, and would hold the shared rounds.
+   */
+  private static void askLeaderForCommitIndex(Node n) {
+    n.readIndex(NO_CONTEXT, new ReadIndexClosure() {
+      @Override
+      public void run(Status status, long index, byte[] reqCtx) {
+        // nothing to do: the leader's heartbeat has already carried the commit index here
+      }
+    });
+  }
+
+  /** JRaft's storage with its RocksDB log's truncation fixed ({@link SafeRocksDBLogStorage}). */
+  public static JRaftServiceFactory defaultServices() {
+    return SafeRocksDBLogStorage.serviceFactory();
   }
 
   public static PeerId parsePeer(String address) {
@@ -146,7 +184,7 @@ public final class RaftRegistry implements AutoCloseable {
 
     NodeOptions options = new NodeOptions();
     options.setFsm(fsm);
-    options.setServiceFactory(SafeRocksDBLogStorage.serviceFactory());
+    options.setServiceFactory(services);
     options.setInitialConf(conf);
     options.setElectionTimeoutMs(settings.electionTimeoutMs());
     options.setSnapshotIntervalSecs(settings.snapshotIntervalSecs());

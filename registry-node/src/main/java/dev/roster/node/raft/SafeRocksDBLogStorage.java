@@ -17,7 +17,7 @@ import com.alipay.sofa.jraft.storage.impl.RocksDBLogStorage;
  * state for good (sofa-jraft issue 1187; found by the chaos suite's isolate-leader round).
  * Here the last index is read once, before anything is deleted, and both calls use it.
  */
-final class SafeRocksDBLogStorage extends RocksDBLogStorage {
+class SafeRocksDBLogStorage extends RocksDBLogStorage {
   /** The last index as it was when the current truncation started, on the truncating thread. */
   private final ThreadLocal<Long> truncating = new ThreadLocal<>();
 

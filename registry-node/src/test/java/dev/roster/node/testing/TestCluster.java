@@ -1,8 +1,10 @@
 package dev.roster.node.testing;
 
+import com.alipay.sofa.jraft.JRaftServiceFactory;
 import dev.roster.node.RosterNode;
 import dev.roster.node.config.NodeConfig;
 import dev.roster.node.model.Instance;
+import dev.roster.node.raft.RaftRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
@@ -40,8 +43,10 @@ public final class TestCluster implements AutoCloseable {
   private final Path root;
   private final List<Map<String, String>> settings = new ArrayList<>();
   private final RosterNode[] nodes;
+  private final IntFunction<JRaftServiceFactory> raftServices;
 
-  private TestCluster(int n, Map<String, String> extra) {
+  private TestCluster(int n, Map<String, String> extra, IntFunction<JRaftServiceFactory> raftServices) {
+    this.raftServices = raftServices;
     try {
       root = Files.createTempDirectory("roster-cluster");
     } catch (IOException e) {
@@ -72,7 +77,12 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts {@code n} nodes with test-friendly defaults plus {@code extra} settings. */
   public static TestCluster start(int n, Map<String, String> extra) {
-    TestCluster c = new TestCluster(n, extra);
+    return start(n, extra, i -> RaftRegistry.defaultServices());
+  }
+
+  /** As {@link #start(int, Map)}, node {@code i} keeping its Raft storage with {@code raftServices.apply(i)}. */
+  public static TestCluster start(int n, Map<String, String> extra, IntFunction<JRaftServiceFactory> raftServices) {
+    TestCluster c = new TestCluster(n, extra, raftServices);
     try {
       for (int i = 0; i < n; i++) {
         c.startNode(i);
@@ -130,7 +140,7 @@ public final class TestCluster implements AutoCloseable {
     if (nodes[i] != null) {
       throw new IllegalStateException("node " + i + " is already running");
     }
-    nodes[i] = new RosterNode(NodeConfig.fromSettings(settings.get(i))).start();
+    nodes[i] = new RosterNode(NodeConfig.fromSettings(settings.get(i)), raftServices.apply(i)).start();
     return nodes[i];
   }
 

@@ -1,31 +1,39 @@
 package dev.roster.node.command;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads what {@link BinaryWriter} wrote; any malformed input is a {@link CodecException}. */
+/**
+ * Reads what {@link BinaryWriter} wrote (big-endian, as {@code DataOutputStream}); any malformed
+ * input is a {@link CodecException}. Reads straight from a buffer — a command's bytes or a
+ * memory-mapped snapshot — without a stream per byte.
+ */
 public final class BinaryReader {
   /** No single string, list or map in a command or snapshot is larger than this. */
   private static final int MAX_LENGTH = 64 * 1024 * 1024;
 
-  private final DataInputStream in;
+  private final ByteBuffer in;
 
-  public BinaryReader(InputStream in) {
-    this.in = new DataInputStream(in);
+  /** Reads {@code in} from its position to its limit (a view: {@code in} itself does not move). */
+  public BinaryReader(ByteBuffer in) {
+    this.in = in.slice().order(ByteOrder.BIG_ENDIAN);
+  }
+
+  public BinaryReader(byte[] bytes) {
+    this(ByteBuffer.wrap(bytes));
   }
 
   public int readByte() {
     try {
-      return in.readByte();
-    } catch (IOException e) {
-      throw truncated(e);
+      return in.get();
+    } catch (BufferUnderflowException e) {
+      throw truncated();
     }
   }
 
@@ -39,17 +47,17 @@ public final class BinaryReader {
 
   public int readInt() {
     try {
-      return in.readInt();
-    } catch (IOException e) {
-      throw truncated(e);
+      return in.getInt();
+    } catch (BufferUnderflowException e) {
+      throw truncated();
     }
   }
 
   public long readLong() {
     try {
-      return in.readLong();
-    } catch (IOException e) {
-      throw truncated(e);
+      return in.getLong();
+    } catch (BufferUnderflowException e) {
+      throw truncated();
     }
   }
 
@@ -59,13 +67,19 @@ public final class BinaryReader {
       return null;
     }
     checkLength(len);
-    byte[] bytes = new byte[len];
-    try {
-      in.readFully(bytes);
-    } catch (IOException e) {
-      throw truncated(e);
+    if (len > in.remaining()) {
+      throw truncated();
     }
-    return new String(bytes, StandardCharsets.UTF_8);
+    String s;
+    if (in.hasArray()) {
+      s = new String(in.array(), in.arrayOffset() + in.position(), len, StandardCharsets.UTF_8);
+    } else {
+      byte[] bytes = new byte[len];
+      in.get(in.position(), bytes);
+      s = new String(bytes, StandardCharsets.UTF_8);
+    }
+    in.position(in.position() + len);
+    return s;
   }
 
   public String readRequiredString() {
@@ -101,11 +115,7 @@ public final class BinaryReader {
 
   /** True when every byte has been read. */
   public boolean atEnd() {
-    try {
-      return in.available() == 0 && in.read() == -1;
-    } catch (IOException e) {
-      throw truncated(e);
-    }
+    return !in.hasRemaining();
   }
 
   private static void checkLength(int len) {
@@ -114,7 +124,7 @@ public final class BinaryReader {
     }
   }
 
-  private static CodecException truncated(IOException e) {
-    return new CodecException(e instanceof EOFException ? "truncated input" : e.toString(), e);
+  private static CodecException truncated() {
+    return new CodecException("truncated input");
   }
 }

@@ -2,7 +2,6 @@ package dev.roster.node.command;
 
 import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.SetChange;
-import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +37,16 @@ public final class CommandCodec {
     return w.toByteArray();
   }
 
-  public static RegistryCommand decode(ByteBuffer data) {
-    byte[] bytes = new byte[data.remaining()];
-    data.duplicate().get(bytes);
-    return decode(bytes);
+  public static RegistryCommand decode(byte[] bytes) {
+    return decode(ByteBuffer.wrap(bytes));
   }
 
-  /** Decodes one command; anything else — wrong version, unknown type, trailing bytes — throws. */
-  public static RegistryCommand decode(byte[] bytes) {
-    BinaryReader r = new BinaryReader(new ByteArrayInputStream(bytes));
+  /**
+   * Decodes one command from {@code data}'s position to its limit (without moving it); anything
+   * else — wrong version, unknown type, trailing bytes — throws.
+   */
+  public static RegistryCommand decode(ByteBuffer data) {
+    BinaryReader r = new BinaryReader(data);
     int version = r.readByte();
     if (version != FORMAT_VERSION) {
       throw new CodecException("unsupported command format version " + version);

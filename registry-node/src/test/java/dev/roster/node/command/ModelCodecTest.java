@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Status;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +19,7 @@ class ModelCodecTest {
           Status.WAITING, Map.of("k1", "v1", "k2", ""), 1, 2, 3, 4, Long.MAX_VALUE);
 
   private static BinaryReader reader(byte[] bytes) {
-    return new BinaryReader(new ByteArrayInputStream(bytes));
+    return new BinaryReader(bytes);
   }
 
   @Test

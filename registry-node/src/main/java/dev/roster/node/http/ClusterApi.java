@@ -135,6 +135,7 @@ final class ClusterApi {
     ClusterStatus s = raft.status();
     String why = s.error() != null ? "state machine failed: " + s.error()
         : s.leader() == null ? "no leader known"
+        : !raft.caughtUp() ? "not yet caught up with the leader since start"
         : "applied index " + s.appliedIndex() + " behind committed " + s.committedIndex();
     return done(new Reply(Code.UNAVAILABLE, "not ready: " + why, Map.of("ready", false), Map.of()));
   }

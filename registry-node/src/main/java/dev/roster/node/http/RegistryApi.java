@@ -229,7 +229,7 @@ public final class RegistryApi {
     long latest = requiredTimestamp(p);
     long hold = hold(p);
     Supplier<Reply> evaluate = () -> fetchLocal(env, appid, null, Status.UP, latest);
-    return park(Set.of(new AppKey(appid, env)), evaluate, hold);
+    return onceCaughtUp(() -> park(Set.of(new AppKey(appid, env)), evaluate, hold));
   }
 
   /**
@@ -271,7 +271,7 @@ public final class RegistryApi {
     });
     Set<AppKey> keys = new HashSet<>();
     appids.forEach(a -> keys.add(new AppKey(a, env)));
-    return park(keys, evaluate, hold);
+    return onceCaughtUp(() -> park(keys, evaluate, hold));
   }
 
   private CompletableFuture<Reply> park(
@@ -327,12 +327,50 @@ public final class RegistryApi {
     })));
   }
 
-  /** Runs a read locally, after a readIndex round when the caller asked for {@code consistent}. */
+  /**
+   * Runs a read locally, after a readIndex round when the caller asked for {@code consistent};
+   * on a node that has not caught up since it started, after it has (see {@link RaftRegistry#caughtUp()}).
+   */
   private CompletableFuture<Reply> readAfter(Params p, Supplier<Reply> read) {
     if (p.bool("consistent", false)) {
       return raft.readIndex(writes.budgetMs()).thenApply(v -> read.get());
     }
-    return CompletableFuture.completedFuture(read.get());
+    return onceCaughtUp(() -> CompletableFuture.completedFuture(read.get()));
+  }
+
+  /**
+   * Starts {@code read} at once on a node that has caught up since it started, and otherwise once
+   * it has (or fails with -503, see {@link RaftRegistry#awaitCaughtUp}). Cancelling the result —
+   * the client went away — cancels what {@code read} started, so a parked poll frees its slot.
+   */
+  private CompletableFuture<Reply> onceCaughtUp(Supplier<CompletableFuture<Reply>> read) {
+    if (raft.caughtUp()) {
+      return read.get();
+    }
+    CompletableFuture<Reply> result = new CompletableFuture<>();
+    raft.awaitCaughtUp(writes.budgetMs()).whenComplete((v, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e);
+        return;
+      }
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        CompletableFuture<Reply> started = read.get();
+        result.whenComplete((r, x) -> started.cancel(false));
+        started.whenComplete((r, x) -> {
+          if (x != null) {
+            result.completeExceptionally(x);
+          } else {
+            result.complete(r);
+          }
+        });
+      } catch (RuntimeException x) {
+        result.completeExceptionally(x);
+      }
+    });
+    return result;
   }
 
   private static int status(Params p) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +104,9 @@ public final class RaftRegistry implements AutoCloseable {
   }
 
   private static final long CATCH_UP_CHECK_MS = 10;
+  // set by the first readIndex round that succeeds after start (see caughtUp())
+  private volatile boolean caughtUp;
+  private volatile boolean startupReadPending;
   // state of the follower's catch-up check (timer thread only)
   private long lastSeenCommitted = -1;
   private long catchUpGapMs;
@@ -123,7 +127,11 @@ public final class RaftRegistry implements AutoCloseable {
    */
   private void catchUpCommit() {
     Node n = node;
-    if (n == null || fsm.isLeader()) {
+    if (n == null) {
+      return;
+    }
+    confirmCaughtUp();
+    if (fsm.isLeader()) {
       return;
     }
     try {
@@ -143,6 +151,51 @@ public final class RaftRegistry implements AutoCloseable {
     } catch (RuntimeException e) {
       log.debug("commit catch-up check failed", e);
     }
+  }
+
+  /**
+   * Until a readIndex round has succeeded since start, this node's state may be a snapshot plus a
+   * log it has not yet been told is committed (JRaft applies nothing past the snapshot before the
+   * leader's first message): run one as soon as a leader is known, and again until one succeeds.
+   */
+  private void confirmCaughtUp() {
+    if (caughtUp || startupReadPending || raftLeader().isEmpty()) {
+      return;
+    }
+    startupReadPending = true;
+    readIndex(settings.electionTimeoutMs()).whenComplete((v, e) -> startupReadPending = false);
+  }
+
+  /**
+   * True once this node, since it started, has applied everything the leader had committed when
+   * some readIndex round began. Before that it may hold an old snapshot, or nothing at all, while
+   * the rest of the registry is still to be replayed: {@code /ready} is false and reads wait.
+   */
+  public boolean caughtUp() {
+    return caughtUp;
+  }
+
+  /**
+   * Completes at once on a node that has {@linkplain #caughtUp() caught up}; on one that has not,
+   * when a readIndex round (run after a leader is known) has brought it up to date, or fails
+   * with {@link UnavailableException} after {@code timeoutMs}.
+   */
+  public CompletableFuture<Void> awaitCaughtUp(long timeoutMs) {
+    if (caughtUp) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    return awaitLeader(timeoutMs).thenCompose(leader -> {
+      if (leader.isEmpty()) {
+        throw new UnavailableException("no leader known");
+      }
+      return readIndex(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    }).exceptionallyCompose(e -> {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      return CompletableFuture.failedFuture(new UnavailableException(
+          "this node has not caught up with the cluster since it started (" + cause.getMessage()
+              + "); try another node"));
+    });
   }
 
   /**
@@ -369,6 +422,9 @@ public final class RaftRegistry implements AutoCloseable {
     synchronized (readRounds) {
       readRoundsInFlight--;
     }
+    if (failure == null) {
+      caughtUp = true;
+    }
     for (CompletableFuture<Void> reader : round) {
       if (failure == null) {
         reader.complete(null);
@@ -421,7 +477,7 @@ public final class RaftRegistry implements AutoCloseable {
   }
 
   private static Throwable translate(Throwable e, long timeoutMs) {
-    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+    Throwable cause = e instanceof CompletionException && e.getCause() != null
         ? e.getCause() : e;
     if (cause instanceof TimeoutException) {
       return new UnavailableException("no quorum within " + timeoutMs + " ms");
@@ -429,10 +485,13 @@ public final class RaftRegistry implements AutoCloseable {
     return cause;
   }
 
-  /** True when a leader is known and this node has applied everything it knows is committed. */
+  /**
+   * True when a leader is known, this node has {@linkplain #caughtUp() caught up} since it
+   * started, and it has applied everything it knows is committed.
+   */
   public boolean isReady() {
     Node n = node;
-    return n != null && fsm.error() == null && leader().isPresent()
+    return n != null && fsm.error() == null && caughtUp && leader().isPresent()
         && n.getLastAppliedLogIndex() >= n.getLastCommittedIndex();
   }
 

@@ -1,5 +1,6 @@
 package dev.roster.node.cluster;
 
+import static dev.roster.node.testing.Calls.ENV;
 import static dev.roster.node.testing.Calls.cancel;
 import static dev.roster.node.testing.Calls.fetch;
 import static dev.roster.node.testing.Calls.lists;
@@ -45,6 +46,52 @@ class CatchUpIT {
       awaitIdenticalState(c, follower, current);
       assertThat(snapshotsOf(c.dataDir(follower))).as("caught up from the log alone").isEmpty();
       assertSameFetches(c, follower, current);
+    }
+  }
+
+  /**
+   * A restarted node holds its log but applies none of it until the leader tells it what is
+   * committed (up to a heartbeat later, and then it replays). Until it has caught up it must not
+   * answer a fetch or a poll from that state (an empty registry: -404 for every application), and
+   * {@code /ready} must say no. It answers -503 (clients try another node) or waits, then answers
+   * with everything written before it came back.
+   */
+  @Test
+  void restartedFollowerAnswersNothingOlderThanWhatWasWrittenBeforeItCameBack() throws Exception {
+    // heartbeats every 500 ms: a restarted node waits up to that long for the leader's first word
+    try (TestCluster c = TestCluster.start(3, Map.of("election-timeout", "5s"))) {
+      int leader = c.awaitReady(Duration.ofSeconds(60));
+      int follower = c.followers(leader).get(0);
+      ok(register(c.url(leader), "restart.app", "before"));
+      await().atMost(CATCH_UP).until(() -> lists(fetch(c.url(follower), "restart.app", false), "before"));
+      c.stopNode(follower);
+      ok(register(c.url(leader), "restart.app", "while-down"));
+
+      c.startNode(follower);
+      String url = c.url(follower);
+      long deadline = System.nanoTime() + CATCH_UP.toNanos();
+      int unavailable = 0;
+      Http.Response answer;
+      while (true) {
+        boolean ready = Http.get(url + "/ready").status() == 200;
+        if (ready) {
+          RegistryState.App app = RegistryState.userApps(c.node(follower)).get(ENV + "/restart.app");
+          assertThat(app != null && app.instances().containsKey("while-down"))
+              .as("/ready said yes while the node's registry was %s", app).isTrue();
+        }
+        answer = fetch(url, "restart.app", false);
+        if (answer.code() != -503 || System.nanoTime() > deadline) {
+          break;
+        }
+        unavailable++;
+        Thread.sleep(20);
+      }
+      assertThat(answer.code()).as("first answer other than -503 (after %d of them): %s", unavailable, answer.body())
+          .isEqualTo(0);
+      assertThat(lists(answer, "before") && lists(answer, "while-down")).as("%s", answer.body()).isTrue();
+
+      Http.Response polled = Http.get(url + "/discovery/poll?env=" + ENV + "&appid=restart.app&latest_timestamp=0");
+      assertThat(lists(polled, "while-down")).as("%s", polled.body()).isTrue();
     }
   }
 

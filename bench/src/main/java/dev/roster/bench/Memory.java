@@ -39,9 +39,11 @@ final class Memory implements Callable<Integer> {
   @Option(names = "--max-seconds", description = "Stop registering after this many seconds (default ${DEFAULT-VALUE}).")
   long maxSeconds = 1800;
 
-  @Option(names = "--restart-before-snapshot", negatable = true,
+  // picocli: a negatable option that is true by default needs defaultValue = "true" (with only a
+  // field initializer, --no-restart-before-snapshot left it true)
+  @Option(names = "--restart-before-snapshot", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also restart a follower before any snapshot, replaying the whole log (default ${DEFAULT-VALUE}).")
-  boolean restartBeforeSnapshot = true;
+  boolean restartBeforeSnapshot;
 
   @Option(names = "--env", description = "env of the instances (default ${DEFAULT-VALUE}).")
   String env = "mem";

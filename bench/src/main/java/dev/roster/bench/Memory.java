@@ -49,6 +49,7 @@ final class Memory implements Callable<Integer> {
   String env = "mem";
 
   private static final Pattern SAVED = Pattern.compile("snapshot at index (\\d+) saved: (\\d+) instances in (\\d+) ms");
+  private static final Pattern LOADED = Pattern.compile("snapshot at index (\\d+) loaded: (\\d+) instances in (\\d+) ms \\(file read in (\\d+) ms\\)");
   private static final String DEFAULT_OPTS = "-Xmx1536m -Xlog:gc:file={dir}/gc-%p.log";
 
   @Override
@@ -99,7 +100,7 @@ final class Memory implements Callable<Integer> {
         long callMs = (System.nanoTime() - t0) / 1_000_000;
         Report s = new Report().put("node", i + 1).put("role", i == leader ? "leader" : "follower").put("call_ms", callMs)
             .put("code", r == null ? null : r.code());
-        Matcher m = lastSaved(c.log(i));
+        Matcher m = lastMatch(c.log(i), SAVED);
         if (m != null) {
           s.put("log_index", Long.parseLong(m.group(1))).put("log_instances", Long.parseLong(m.group(2)))
               .put("log_write_ms", Long.parseLong(m.group(3)));
@@ -131,8 +132,15 @@ final class Memory implements Callable<Integer> {
       Control.awaitAllReady(c, 120_000);
       long allReady = (System.nanoTime() - t1) / 1_000_000;
       long n = Control.instances(c.url(0));
-      rep.put("restart_cluster", new Report().put("stop_ms", stopped).put("start_to_all_ready_ms", allReady).put("instances", n));
-      Bench.say("whole cluster: stopped in %d ms, all ready %d ms after start, %d instances", stopped, allReady, n);
+      List<Object> loads = new ArrayList<>();
+      for (int i = 0; i < c.size(); i++) {
+        Matcher loaded = lastMatch(c.log(i), LOADED);
+        loads.add(loaded == null ? null : Long.parseLong(loaded.group(3)));
+      }
+      rep.put("restart_cluster", new Report().put("stop_ms", stopped).put("start_to_all_ready_ms", allReady).put("instances", n)
+          .put("log_snapshot_load_ms", loads));
+      Bench.say("whole cluster: stopped in %d ms, all ready %d ms after start, %d instances; node logs: snapshots loaded in %s ms",
+          stopped, allReady, n, loads);
     }
     Path file = out.resolve("memory.json");
     rep.writeTo(file);
@@ -169,19 +177,27 @@ final class Memory implements Callable<Integer> {
       Thread.sleep(50);
     }
     long full = (System.nanoTime() - t0) / 1_000_000;
-    Bench.say("restart %s (node %d): ready %d ms after start, %d instances readable after %d ms", what, i + 1, ready, n, full);
-    return new Report().put("node", i + 1).put("how", what).put("start_to_ready_ms", ready)
+    Report r = new Report().put("node", i + 1).put("how", what).put("start_to_ready_ms", ready)
         .put("start_to_all_instances_ms", full).put("instances", n);
+    Matcher loaded = lastMatch(c.log(i), LOADED);
+    String load = "";
+    if (loaded != null) {
+      r.put("log_snapshot_load_ms", Long.parseLong(loaded.group(3))).put("log_snapshot_read_ms", Long.parseLong(loaded.group(4)));
+      load = String.format("; node log: snapshot loaded in %s ms (file read %s ms)", loaded.group(3), loaded.group(4));
+    }
+    Bench.say("restart %s (node %d): ready %d ms after start, %d instances readable after %d ms%s", what, i + 1, ready, n, full, load);
+    return r;
   }
 
-  private static Matcher lastSaved(Path log) {
+  /** The last line of a node's log that matches {@code pattern}, or null. */
+  private static Matcher lastMatch(Path log, Pattern pattern) {
     if (log == null || !Files.isRegularFile(log)) {
       return null;
     }
     try (Stream<String> lines = Files.lines(log)) {
       Matcher last = null;
       for (String l : (Iterable<String>) lines::iterator) {
-        Matcher m = SAVED.matcher(l);
+        Matcher m = pattern.matcher(l);
         if (m.find()) {
           last = m;
         }

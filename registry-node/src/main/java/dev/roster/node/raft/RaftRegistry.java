@@ -127,11 +127,7 @@ public final class RaftRegistry implements AutoCloseable {
    */
   private void catchUpCommit() {
     Node n = node;
-    if (n == null) {
-      return;
-    }
-    confirmCaughtUp();
-    if (fsm.isLeader()) {
+    if (n == null || fsm.isLeader()) {
       return;
     }
     try {
@@ -159,7 +155,7 @@ public final class RaftRegistry implements AutoCloseable {
    * leader's first message): run one as soon as a leader is known, and again until one succeeds.
    */
   private void confirmCaughtUp() {
-    if (caughtUp || startupReadPending || raftLeader().isEmpty()) {
+    if (node == null || caughtUp || startupReadPending || raftLeader().isEmpty()) {
       return;
     }
     startupReadPending = true;
@@ -275,7 +271,10 @@ public final class RaftRegistry implements AutoCloseable {
     }
     crashDetector = new CrashDetector(this, settings.electionTimeoutMs());
     crashDetector.start();
-    timer.scheduleWithFixedDelay(this::catchUpCommit, CATCH_UP_CHECK_MS, CATCH_UP_CHECK_MS, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(() -> {
+      confirmCaughtUp();
+      catchUpCommit();
+    }, CATCH_UP_CHECK_MS, CATCH_UP_CHECK_MS, TimeUnit.MILLISECONDS);
   }
 
   /** Changes the election timeout of this node (liveness only; see {@link CrashDetector}). */

@@ -186,12 +186,24 @@ public final class RaftRegistry implements AutoCloseable {
         throw new UnavailableException("no leader known");
       }
       return readIndex(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-    }).exceptionallyCompose(e -> {
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      return CompletableFuture.failedFuture(new UnavailableException(
-          "this node has not caught up with the cluster since it started (" + cause.getMessage()
-              + "); try another node"));
-    });
+    }).exceptionallyCompose(e -> CompletableFuture.failedFuture(new UnavailableException(
+        "this node has not caught up with the cluster since it started (" + catchUpProgress(e)
+            + "); try another node")));
+  }
+
+  /** Why a node is not caught up yet: no leader, still replaying (how far), or what failed. */
+  private String catchUpProgress(Throwable failure) {
+    Node n = node;
+    if (n == null || raftLeader().isEmpty()) {
+      return "no leader known";
+    }
+    long applied = n.getLastAppliedLogIndex();
+    long committed = n.getLastCommittedIndex();
+    if (applied < committed) {
+      return "applied " + applied + " of " + committed + " committed entries";
+    }
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause.getMessage();
   }
 
   /**

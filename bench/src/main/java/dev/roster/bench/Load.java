@@ -3,6 +3,7 @@ package dev.roster.bench;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 import java.util.function.ObjLongConsumer;
 
 /** The simulated instances (hostname h-i of application prefix + i % apps) and load helpers. */
@@ -45,6 +46,16 @@ final class Load {
    * {@code rate} per second if positive. Gives up (and says so in the report) after maxSeconds.
    */
   Report registerAll(Writer w, int concurrency, double rate, long maxSeconds) throws InterruptedException {
+    return sendAll("register", "registered", "/discovery/register", i -> registerBody(i, "v1"), w, concurrency, rate, maxSeconds);
+  }
+
+  /** Renews every instance once, as {@link #registerAll} registers them. */
+  Report renewAll(Writer w, int concurrency, long maxSeconds) throws InterruptedException {
+    return sendAll("renew", "renewed", "/discovery/renew", this::renewBody, w, concurrency, 0, maxSeconds);
+  }
+
+  private Report sendAll(String what, String progress, String path, IntFunction<String> body, Writer w, int concurrency,
+      double rate, long maxSeconds) throws InterruptedException {
     Latency lat = new Latency();
     AtomicLong errors = new AtomicLong();
     AtomicLong done = new AtomicLong();
@@ -68,12 +79,12 @@ final class Load {
         break;
       }
       if (now > nextPrint) {
-        Bench.say("  registered %d of %d (%.0f/s)", done.get(), instances, done.get() / ((now - t0) / 1e9));
+        Bench.say("  %s %d of %d (%.0f/s)", progress, done.get(), instances, done.get() / ((now - t0) / 1e9));
         nextPrint += 10_000_000_000L;
       }
       long s = now;
       sent++;
-      w.post("/discovery/register", registerBody(i, "v1"), 10_000).whenComplete((r, e) -> {
+      w.post(path, body.apply(i), 10_000).whenComplete((r, e) -> {
         lat.recordNanos(System.nanoTime() - s);
         if (e != null || r.code() != 0) {
           errors.incrementAndGet();
@@ -97,8 +108,8 @@ final class Load {
     if (lastError != null) {
       rep.put("incomplete", lastError);
     }
-    Bench.say("register: %d instances over %d apps in %.1f s = %.0f/s, %d errors; latency %s",
-        sent, apps, secs, sent / secs, errors.get(), lat.line());
+    Bench.say("%s: %d instances over %d apps in %.1f s = %.0f/s, %d errors; latency %s",
+        what, sent, apps, secs, sent / secs, errors.get(), lat.line());
     return rep;
   }
 

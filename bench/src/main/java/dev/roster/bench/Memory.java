@@ -45,6 +45,10 @@ final class Memory implements Callable<Integer> {
       description = "Also restart a follower before any snapshot, replaying the whole log (default ${DEFAULT-VALUE}).")
   boolean restartBeforeSnapshot;
 
+  @Option(names = "--renew-rounds", description = "After registering, renew every instance this many times, "
+      + "so the restarts replay renews too (default ${DEFAULT-VALUE}).")
+  int renewRounds = 0;
+
   @Option(names = "--env", description = "env of the instances (default ${DEFAULT-VALUE}).")
   String env = "mem";
 
@@ -64,6 +68,11 @@ final class Memory implements Callable<Integer> {
       Bench.say("memory: registering %d instances over %d applications on %s", instances, apps, c.url(leader));
       try (Writer w = new Writer(http, c.url(leader), concurrency, 15_000)) {
         rep.put("register", load.registerAll(w, concurrency, 0, maxSeconds));
+        List<Object> rounds = new ArrayList<>();
+        for (int k = 0; k < renewRounds; k++) {
+          rounds.add(load.renewAll(w, concurrency, maxSeconds));
+        }
+        rep.put("renew_rounds", rounds);
       }
       long expected = -1;
       for (int i = 0; i < c.size(); i++) { // every node has applied them
@@ -87,7 +96,7 @@ final class Memory implements Callable<Integer> {
       int follower = (leader + 1) % c.size();
       rep.put("idle_before_restarts", co.quiet());
       if (restartBeforeSnapshot) {
-        rep.put("restart_follower_no_snapshot", restart(c, follower, false, total, "follower, no snapshot (replays the log)"));
+        rep.put("restart_follower_no_snapshot", restart(c, follower, false, total, "follower, before the benchmark's snapshots (replays the log since any automatic one)"));
         leader = Control.awaitLeader(c, 10_000);
         follower = (leader + 1) % c.size();
       }

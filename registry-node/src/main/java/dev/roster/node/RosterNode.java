@@ -66,6 +66,7 @@ public final class RosterNode implements AutoCloseable {
         config.dataDir(),
         (int) config.electionTimeout().toMillis(),
         (int) Math.max(1, config.snapshotInterval().toSeconds()),
+        config.snapshotOps(),
         config.join()), fsm, raftServices);
     // Nodes announce themselves more often than clients renew, so /discovery/nodes notices a lost
     // node within seconds; each announcement is one small Raft entry.

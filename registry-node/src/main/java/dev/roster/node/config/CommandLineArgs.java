@@ -63,6 +63,10 @@ public final class CommandLineArgs {
   @Option(names = "--snapshot-interval", paramLabel = "D", description = "Raft snapshot period (default 1h)")
   String snapshotInterval;
 
+  @Option(names = "--snapshot-ops", paramLabel = "N", description = "also snapshot once this many operations "
+      + "(and twice the instance count) were applied since the last snapshot (default 100000)")
+  String snapshotOps;
+
   @Option(names = "--shutdown-grace", paramLabel = "D", description = "longest a graceful shutdown takes (default 5s)")
   String shutdownGrace;
 
@@ -123,6 +127,7 @@ public final class CommandLineArgs {
     put(settings, "poll-hold", a.pollHold);
     put(settings, "election-timeout", a.electionTimeout);
     put(settings, "snapshot-interval", a.snapshotInterval);
+    put(settings, "snapshot-ops", a.snapshotOps);
     put(settings, "shutdown-grace", a.shutdownGrace);
     if (a.join) {
       settings.put("join", "true");

@@ -28,6 +28,7 @@ public record NodeConfig(
     Duration pollHold,
     Duration electionTimeout,
     Duration snapshotInterval,
+    long snapshotOps,
     Duration shutdownGrace,
     boolean join,
     String clusterUrl) {
@@ -52,6 +53,7 @@ public record NodeConfig(
     d.put("poll-hold", "30s");
     d.put("election-timeout", "1000ms");
     d.put("snapshot-interval", "1h");
+    d.put("snapshot-ops", "100000");
     d.put("shutdown-grace", "5s");
     d.put("join", "false");
     return java.util.Collections.unmodifiableMap(d);
@@ -140,8 +142,12 @@ public record NodeConfig(
     if (snapshot.toSeconds() > Integer.MAX_VALUE) {
       throw new ConfigException("snapshot-interval: must be at most " + Integer.MAX_VALUE + "s");
     }
+    long snapshotOps = get(s, "snapshot-ops", Long::parseLong);
+    if (snapshotOps < 1000) {
+      throw new ConfigException("snapshot-ops: must be at least 1000, got " + snapshotOps);
+    }
     return new NodeConfig(http, advertise, raft, peers, Path.of(data), zone, renew, evict, expire,
-        threshold, ceiling, positive(s, "poll-hold"), election, snapshot, positive(s, "shutdown-grace"),
+        threshold, ceiling, positive(s, "poll-hold"), election, snapshot, snapshotOps, positive(s, "shutdown-grace"),
         bool(s, "join"), clusterUrl);
   }
 

@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -58,7 +59,12 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
       task.cancel(false);
     }
     long period = policy.evictInterval().toMillis();
-    task = timer.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+    try {
+      task = timer.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopped) {
+      // the node is shutting down (JRaft can still elect it while it stops): nothing to evict
+      task = null;
+    }
   }
 
   @Override

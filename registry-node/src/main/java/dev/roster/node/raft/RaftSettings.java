@@ -11,6 +11,7 @@ public record RaftSettings(
     Path dataDir,
     int electionTimeoutMs,
     int snapshotIntervalSecs,
+    long snapshotOps,
     boolean join) {
 
   public RaftSettings {

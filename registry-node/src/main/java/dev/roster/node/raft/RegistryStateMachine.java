@@ -14,7 +14,9 @@ import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.CodecException;
 import dev.roster.node.command.CommandCodec;
+import dev.roster.node.command.EvictCommand;
 import dev.roster.node.command.RegistryCommand;
+import dev.roster.node.command.RenewBatchCommand;
 import dev.roster.node.model.AppKey;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
@@ -59,6 +61,8 @@ public final class RegistryStateMachine extends StateMachineAdapter {
       });
 
   private Registry registry;
+  // written on JRaft's state-machine thread only
+  private volatile long opsSinceSnapshot;
   private volatile long appliedIndex;
   private volatile long lastAppliedTs;
   private volatile long term;
@@ -134,6 +138,14 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     return error;
   }
 
+  /**
+   * Operations applied since the last snapshot was captured or loaded — what a restart would
+   * replay from the log: one per entry, one per renew of a batch, one per evicted instance.
+   */
+  public long opsSinceSnapshot() {
+    return opsSinceSnapshot;
+  }
+
   @Override
   public void onApply(Iterator iter) {
     List<ProposalClosure> completed = new ArrayList<>();
@@ -162,6 +174,8 @@ public final class RegistryStateMachine extends StateMachineAdapter {
           evicted.add(gone.size());
         }
         collectChanged(command, result, changed);
+        opsSinceSnapshot += 1 + (command instanceof RenewBatchCommand b ? b.renews().size() - 1
+            : command instanceof EvictCommand e ? e.targets().size() : 0);
         lastAppliedTs = Math.max(lastAppliedTs, command.ts());
         appliedIndex = iter.getIndex();
         if (done instanceof ProposalClosure proposal) {
@@ -204,6 +218,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
   @Override
   public void onSnapshotSave(SnapshotWriter writer, Closure done) {
     RegistrySnapshot snapshot = RegistrySnapshot.capture(registry, lastAppliedTs);
+    opsSinceSnapshot = 0;
     long index = appliedIndex;
     snapshotWriter.execute(() -> {
       try {
@@ -237,6 +252,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
       lock.writeLock().lock();
       try {
         registry = restored;
+        opsSinceSnapshot = 0;
         lastAppliedTs = snapshot.lastAppliedTs();
         appliedIndex = reader.load().getLastIncludedIndex();
       } finally {

@@ -95,6 +95,37 @@ class CatchUpIT {
     }
   }
 
+  /**
+   * Every node snapshots by itself once it has applied more operations than {@code snapshot-ops}
+   * (and twice its instances) since its last snapshot, long before the hour of
+   * {@code snapshot-interval}: a restart then replays at most that many operations.
+   */
+  @Test
+  void eachNodeSnapshotsOnceItsLogHoldsMoreOperationsThanSnapshotOpsAllows() throws Exception {
+    try (TestCluster c = TestCluster.start(3, Map.of("snapshot-ops", "1000"))) {
+      int leader = c.awaitReady();
+      for (int n = 0; n < 10; n++) {
+        ok(register(c.url(leader), "busy.app", "h" + n));
+      }
+      TimeUnit.SECONDS.sleep(2); // two checks: far below 1000 operations, nothing is taken
+      for (int i = 0; i < c.size(); i++) {
+        assertThat(snapshotsOf(c.dataDir(i))).as("node %d after ~10 operations", i).isEmpty();
+      }
+
+      for (int round = 0; round < 110; round++) {
+        for (int n = 0; n < 10; n++) {
+          ok(renew(c.url(leader), "busy.app", "h" + n));
+        }
+      }
+      await().atMost(CATCH_UP).untilAsserted(() -> {
+        for (int i = 0; i < c.size(); i++) {
+          assertThat(snapshotsOf(c.dataDir(i))).as("node %d after 1 100 renews", i).hasSize(1);
+          assertThat(c.node(i).raft().stateMachine().opsSinceSnapshot()).isLessThan(1000);
+        }
+      });
+    }
+  }
+
   @Test
   void followerBehindTwoLeaderSnapshotsCatchesUpByInstallingASnapshot() throws Exception {
     try (TestCluster c = TestCluster.start(3)) {

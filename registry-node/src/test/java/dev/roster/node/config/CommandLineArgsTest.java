@@ -33,7 +33,7 @@ class CommandLineArgsTest {
         "--peers", "127.0.0.1:9001,127.0.0.1:9002", "--data", "d", "--zone", "z",
         "--renew-interval", "10s", "--evict-interval", "20s", "--expire", "30s",
         "--protect-threshold", "0.5", "--evict-ceiling", "1m", "--poll-hold", "5s",
-        "--election-timeout", "2s", "--snapshot-interval", "1m", "--shutdown-grace", "3s",
+        "--election-timeout", "2s", "--snapshot-interval", "1m", "--snapshot-ops", "5000", "--shutdown-grace", "3s",
         "--join");
 
     assertThat(s).containsOnlyKeys(NodeConfig.DEFAULTS.keySet());
@@ -41,6 +41,7 @@ class CommandLineArgsTest {
     assertThat(c.peers()).hasSize(2);
     assertThat(c.expire()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.snapshotOps()).isEqualTo(5000);
     assertThat(c.join()).isTrue();
     assertThat(c.clusterUrl()).isEqualTo("http://node-a:8001");
   }

@@ -32,6 +32,7 @@ class NodeConfigTest {
     assertThat(c.pollHold()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.electionTimeout()).isEqualTo(Duration.ofMillis(1000));
     assertThat(c.snapshotInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.snapshotOps()).isEqualTo(100_000);
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
     assertThat(NodeConfig.defaultsOnly()).isEqualTo(c);
   }
@@ -105,6 +106,9 @@ class NodeConfigTest {
       "election-timeout  | 1000h",
       "snapshot-interval | 1000000h",
       "snapshot-interval | 500ms",
+      "snapshot-ops      | 999",
+      "snapshot-ops      | many",
+      "snapshot-ops      | 1e6",
       "shutdown-grace    | x",
       "http              | localhost",
       "http              | 127.0.0.1:",

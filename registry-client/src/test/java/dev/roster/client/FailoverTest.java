@@ -162,7 +162,8 @@ class FailoverTest {
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
         .isInstanceOf(RosterUnavailableException.class)
         .hasMessageContaining("POST /discovery/register failed on every node within 800 ms")
-        .hasMessageContaining("ConnectException");
+        // the last problem is the refused connection, or on a busy machine an attempt the deadline cut short
+        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("ConnectException", "connect timed out"));
     assertThat(elapsedMs(start)).isBetween(300L, 800L + 1000);
   }
 

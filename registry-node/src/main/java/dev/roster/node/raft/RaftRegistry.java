@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
@@ -286,18 +287,28 @@ public final class RaftRegistry implements AutoCloseable {
     timer.scheduleWithFixedDelay(neverThrowing("snapshot check", this::snapshotIfReplayGrew), 1, 1, TimeUnit.SECONDS);
   }
 
-  /** Beyond this many operations per registered instance since the last snapshot, take one. */
-  static final long SNAPSHOT_OPS_PER_INSTANCE = 2;
+  /**
+   * Operations per registered instance since the last snapshot beyond which a node takes one:
+   * drawn anew after each snapshot between 2 and 3, so that the nodes, which apply the same
+   * operations, do not all snapshot at the same moment (a commit needs the leader and one
+   * follower that are not both busy writing a snapshot).
+   */
+  private volatile double snapshotOpsPerInstance = nextSnapshotOpsPerInstance();
   private volatile boolean opsSnapshotRunning;
+
+  private static double nextSnapshotOpsPerInstance() {
+    return 2 + ThreadLocalRandom.current().nextDouble();
+  }
 
   /**
    * A restart replays every operation applied since the last snapshot: after an hour (the default
    * snapshot interval) of 1 000 000 instances renewing every 30 s that is 120 million renews,
    * minutes of replay. A snapshot costs about as much as loading it, in proportion to the
-   * instances. So once the operations since the last snapshot exceed twice the instances (and
-   * the {@code snapshot-ops} setting, 100 000 by default), the node takes one: replay stays within a few seconds, and a registry renewing at
-   * 33 000/s writes its snapshot about once a minute. Each node decides for itself (snapshots
-   * are local); the interval still applies to a quiet registry.
+   * instances. So once the operations since the last snapshot exceed 2–3 times the instances
+   * (and the {@code snapshot-ops} setting, 100 000 by default), the node takes one: replay stays
+   * within a few seconds, and a registry renewing at 33 000/s writes its snapshot about once a
+   * minute. Each node decides for itself (snapshots are local); the interval still applies to a
+   * quiet registry.
    */
   private void snapshotIfReplayGrew() {
     Node n = node;
@@ -306,12 +317,13 @@ public final class RaftRegistry implements AutoCloseable {
       return;
     }
     long instances = fsm.read(r -> r.instanceCount());
-    if (ops < SNAPSHOT_OPS_PER_INSTANCE * instances) {
+    if (ops < snapshotOpsPerInstance * instances) {
       return;
     }
     opsSnapshotRunning = true;
     log.debug("snapshot: {} operations applied since the last one, {} instances", ops, instances);
     snapshot().whenComplete((v, e) -> {
+      snapshotOpsPerInstance = nextSnapshotOpsPerInstance();
       opsSnapshotRunning = false;
       if (e != null) {
         log.debug("snapshot after {} operations not taken: {}", ops, e.getMessage());

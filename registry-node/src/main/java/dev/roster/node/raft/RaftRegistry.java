@@ -105,6 +105,8 @@ public final class RaftRegistry implements AutoCloseable {
   }
 
   private static final long CATCH_UP_CHECK_MS = 10;
+  // a follower's acknowledgement can come any time after its first ask: ask at least this often
+  private static final long MAX_CATCH_UP_GAP_MS = 40;
   // set by the first readIndex round that succeeds after start (see caughtUp())
   private volatile boolean caughtUp;
   private volatile boolean startupReadPending;
@@ -122,9 +124,10 @@ public final class RaftRegistry implements AutoCloseable {
    * asks the leader for a readIndex: the leader answers by sending every follower a heartbeat,
    * which covers what this follower has acknowledged by then. An ask can come too early (the
    * leader has not committed yet, or has not yet heard this follower's acknowledgement), so while
-   * the stall lasts the follower asks again, 10, 20, 40 ms … apart, never less often than the
-   * leader's own heartbeats. Under steady traffic the commit index moves between checks and
-   * nothing is sent.
+   * the stall lasts the follower asks again, 10, 20, then every 40 ms (or every heartbeat, if the
+   * leader's heartbeats come more often): an ask costs one small RPC and a heartbeat round, 25 a
+   * second at most during a long stall. Under steady traffic the commit index moves between
+   * checks and nothing is sent.
    */
   private void catchUpCommit() {
     Node n = node;
@@ -142,7 +145,7 @@ public final class RaftRegistry implements AutoCloseable {
     if (now - nextCatchUpAskNanos >= 0 && raftLeader().isPresent()) {
       askLeaderForCommitIndex(n);
       nextCatchUpAskNanos = now + TimeUnit.MILLISECONDS.toNanos(catchUpGapMs);
-      catchUpGapMs = Math.min(catchUpGapMs * 2, Math.max(CATCH_UP_CHECK_MS, settings.electionTimeoutMs() / 10));
+      catchUpGapMs = Math.min(catchUpGapMs * 2, Math.max(CATCH_UP_CHECK_MS, Math.min(MAX_CATCH_UP_GAP_MS, settings.electionTimeoutMs() / 10)));
     }
   }
 

@@ -182,7 +182,12 @@ public final class RosterNode implements AutoCloseable {
     evictor.close();
     announcer.close();
     if (!grace.isZero() && raft.isLeader() && raft.status().peers().size() > 1) {
-      transferLeadershipBefore(System.nanoTime() + grace.toNanos() / 2);
+      if (raft.anotherMemberMayBeUp()) {
+        transferLeadershipBefore(System.nanoTime() + grace.toNanos() / 2);
+      } else {
+        // the whole cluster is being stopped: nobody can take over, do not wait for it
+        log.info("no other member is running: stopping without handing over leadership");
+      }
     }
     polls.close();
     try {

@@ -82,7 +82,8 @@ final class CrashDetector implements AutoCloseable {
     return suspect;
   }
 
-  private static boolean refusesConnections(PeerId peer) {
+  /** True only when the peer's Raft port refuses connections: its process is gone. */
+  static boolean refusesConnections(PeerId peer) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(peer.getIp(), peer.getPort()), CONNECT_TIMEOUT_MS);
       return false;

@@ -678,6 +678,17 @@ public final class RaftRegistry implements AutoCloseable {
   }
 
   /** Hands leadership to {@code peer} (or any follower when null). */
+  /**
+   * True when some other member's Raft port does not refuse connections, so it may be running
+   * and could take over; false when every other member's process is known to be gone.
+   */
+  public boolean anotherMemberMayBeUp() {
+    Node n = node;
+    List<PeerId> members = n == null ? List.of() : n.isLeader() ? n.listPeers()
+        : fsm.peers().stream().map(RaftRegistry::parsePeer).toList();
+    return members.stream().anyMatch(p -> !p.equals(self) && !CrashDetector.refusesConnections(p));
+  }
+
   public Status transferLeadership(PeerId peer) {
     Node n = node;
     if (n == null || !n.isLeader()) {

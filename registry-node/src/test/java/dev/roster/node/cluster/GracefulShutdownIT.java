@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.roster.node.testing.Http;
 import dev.roster.node.testing.ProcessCluster;
 import dev.roster.node.testing.RetryingWriter;
+import dev.roster.node.testing.TestCluster;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +18,26 @@ import org.junit.jupiter.api.Test;
 
 /** SIGTERM to a real leader process: leadership moves, nothing acknowledged is lost. */
 class GracefulShutdownIT {
+
+  /**
+   * Stopping a whole cluster: the leader, stopped last, finds every other member's process gone
+   * and stops at once instead of spending half its grace on a handover nobody can take.
+   */
+  @Test
+  void aLeaderWhoseFollowersAreAllStoppedDoesNotWaitToHandOver() {
+    // a 10 s election timeout: the leader keeps leading for seconds after its followers stop
+    try (TestCluster c = TestCluster.start(3, Map.of("election-timeout", "10s"))) {
+      int leader = c.awaitReady(Duration.ofSeconds(60));
+      for (int f : c.followers(leader)) {
+        c.stopNode(f);
+      }
+      long start = System.nanoTime();
+      assertThat(c.node(leader).raft().isLeader()).as("still leading").isTrue();
+      c.node(leader).close(Duration.ofSeconds(20));
+      long closeMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(closeMs).as("close with a 20 s grace, ms (a handover attempt waits 10 s)").isLessThan(8000);
+    }
+  }
 
   @Test
   void sigtermToTheLeaderMovesLeadershipAndLosesNoAcknowledgedWrite() throws Exception {

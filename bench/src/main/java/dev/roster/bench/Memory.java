@@ -42,7 +42,8 @@ final class Memory implements Callable<Integer> {
   // picocli: a negatable option that is true by default needs defaultValue = "true" (with only a
   // field initializer, --no-restart-before-snapshot left it true)
   @Option(names = "--restart-before-snapshot", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Also restart a follower before any snapshot, replaying the whole log (default ${DEFAULT-VALUE}).")
+      description = "Also restart a follower before the benchmark's snapshots: it replays the log since "
+          + "its last automatic snapshot, or the whole log if it took none (default ${DEFAULT-VALUE}).")
   boolean restartBeforeSnapshot;
 
   @Option(names = "--renew-rounds", description = "After registering, renew every instance this many times, "

@@ -202,8 +202,7 @@ public final class RaftRegistry implements AutoCloseable {
     if (applied < committed) {
       return "applied " + applied + " of " + committed + " committed entries";
     }
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    return cause.getMessage();
+    return unwrap(failure).getMessage();
   }
 
   /**
@@ -543,9 +542,13 @@ public final class RaftRegistry implements AutoCloseable {
     return result;
   }
 
+  /** The failure a {@link CompletionException} wraps, or {@code e} itself. */
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
   private static Throwable translate(Throwable e, long timeoutMs) {
-    Throwable cause = e instanceof CompletionException && e.getCause() != null
-        ? e.getCause() : e;
+    Throwable cause = unwrap(e);
     if (cause instanceof TimeoutException) {
       return new UnavailableException("no quorum within " + timeoutMs + " ms");
     }
@@ -677,18 +680,16 @@ public final class RaftRegistry implements AutoCloseable {
     return n.resetPeers(conf);
   }
 
-  /** Hands leadership to {@code peer} (or any follower when null). */
   /**
    * True when some other member's Raft port does not refuse connections, so it may be running
    * and could take over; false when every other member's process is known to be gone.
    */
   public boolean anotherMemberMayBeUp() {
-    Node n = node;
-    List<PeerId> members = n == null ? List.of() : n.isLeader() ? n.listPeers()
-        : fsm.peers().stream().map(RaftRegistry::parsePeer).toList();
-    return members.stream().anyMatch(p -> !p.equals(self) && !CrashDetector.refusesConnections(p));
+    return status().peers().stream().map(RaftRegistry::parsePeer)
+        .anyMatch(p -> !p.equals(self) && !CrashDetector.refusesConnections(p));
   }
 
+  /** Hands leadership to {@code peer} (or any follower when null). */
   public Status transferLeadership(PeerId peer) {
     Node n = node;
     if (n == null || !n.isLeader()) {

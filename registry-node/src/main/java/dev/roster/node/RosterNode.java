@@ -3,6 +3,7 @@ package dev.roster.node;
 import com.alipay.sofa.jraft.JRaftServiceFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.cluster.NodeAnnouncer;
+import dev.roster.node.cluster.NodeLiveness;
 import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.config.CommandLineArgs;
 import dev.roster.node.config.ConfigException;
@@ -41,6 +42,7 @@ public final class RosterNode implements AutoCloseable {
   private final RaftRegistry raft;
   private final PeerDirectory directory;
   private final NodeAnnouncer announcer;
+  private final NodeLiveness liveness;
   private final HttpServer http;
   private final PollHub polls;
   private final Evictor evictor;
@@ -81,6 +83,8 @@ public final class RosterNode implements AutoCloseable {
                 ? Map.of() : Map.of(PeerDirectory.CLUSTER_URL, config.clusterUrl())),
         announceInterval, writeTimeoutMs);
     fsm.addLeadershipListener(announcer);
+    this.liveness = new NodeLiveness(raft, config.electionTimeout(), writeTimeoutMs);
+    fsm.addLeadershipListener(liveness);
     this.evictor = new Evictor(raft, new EvictionPolicy(config.evictInterval(), config.expire(),
         config.evictCeiling(), EvictionPolicy.DEFAULT_CAP), writeTimeoutMs);
     fsm.addLeadershipListener(evictor);
@@ -181,6 +185,7 @@ public final class RosterNode implements AutoCloseable {
     http.stopAccepting();
     evictor.close();
     announcer.close();
+    liveness.close();
     if (!grace.isZero() && raft.isLeader() && raft.status().peers().size() > 1) {
       if (raft.anotherMemberMayBeUp()) {
         transferLeadershipBefore(System.nanoTime() + grace.toNanos() / 2);

@@ -140,8 +140,17 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
         .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-        .thenApply(response -> response.statusCode() == 200);
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(response -> response.statusCode() == 200 && codeOf(response.body()) == 0);
+  }
+
+  /** The envelope's code: on discovery's wire every outcome is HTTP 200, the code tells them apart. */
+  private static int codeOf(String body) {
+    try {
+      return JSON.readTree(body).path("code").asInt(Integer.MIN_VALUE);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return Integer.MIN_VALUE;
+    }
   }
 
   private static String toJson(java.util.Map<String, String> map) {

@@ -3,6 +3,7 @@ package dev.roster.node.cluster;
 import com.alipay.sofa.jraft.entity.PeerId;
 import dev.roster.node.model.Application;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.Status;
 import dev.roster.node.raft.RaftRegistry;
 import java.net.URI;
 import java.util.ArrayList;
@@ -66,10 +67,12 @@ public final class PeerDirectory {
         for (Instance i : a.instances()) {
           boolean member = members.stream().anyMatch(m -> sameEndpoint(m, i.hostname()));
           boolean fresh = nowNanos - i.renewTimestamp() <= staleAfterNanos;
+          // not UP: the leader does not hear from it (see NodeLiveness)
+          boolean up = i.status() == Status.UP;
           rows.add(new NodeView(
               hostPort(i.addrs().isEmpty() ? "" : i.addrs().get(0)),
               i.zone(),
-              member && fresh ? 0 : 1,
+              member && fresh && up ? 0 : 1,
               leader.equals(i.hostname()) ? "leader" : "follower",
               i.hostname()));
         }
@@ -78,6 +81,22 @@ public final class PeerDirectory {
     });
     rows.sort(Comparator.comparing(NodeView::raft));
     return rows;
+  }
+
+  /**
+   * The current members that have no entry yet. Right after a cluster starts the followers
+   * announce themselves a moment after the leader is known; a node that said it was ready then
+   * would give a bootstrapping client a list of one node.
+   */
+  public List<String> unlistedMembers() {
+    List<String> members = raft.status().peers();
+    return raft.stateMachine().read(r -> {
+      Optional<Application> app = r.application(ENV, APPID);
+      return members.stream()
+          .filter(m -> app.map(a -> a.instances().stream().noneMatch(i -> sameEndpoint(m, i.hostname())))
+              .orElse(true))
+          .toList();
+    });
   }
 
   private static boolean sameEndpoint(String peer, String endpoint) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Liveness, readiness, Raft status and the node list. */
 final class ClusterApi {
@@ -22,6 +23,8 @@ final class ClusterApi {
   private final WriteGate writes;
   private final Metrics metrics;
   private final String advertise;
+  private final long listingGraceNanos;
+  private volatile long caughtUpSeenNanos;
 
   ClusterApi(RaftRegistry raft, PeerDirectory directory, WriteGate writes, Metrics metrics, String advertise) {
     this.raft = raft;
@@ -29,6 +32,8 @@ final class ClusterApi {
     this.writes = writes;
     this.metrics = metrics;
     this.advertise = advertise;
+    // twice a write's budget: an announcement is a write sent once the leader's address is known
+    this.listingGraceNanos = TimeUnit.MILLISECONDS.toNanos(2 * writes.budgetMs());
   }
 
   void routes(Router router) {
@@ -130,7 +135,12 @@ final class ClusterApi {
 
   private CompletableFuture<Reply> ready(ApiRequest req) {
     if (raft.isReady()) {
-      return done(Reply.ok(Map.of("ready", true)));
+      List<String> unlisted = directory.unlistedMembers();
+      if (unlisted.isEmpty() || listingGraceOver()) {
+        return done(Reply.ok(Map.of("ready", true)));
+      }
+      return done(new Reply(Code.UNAVAILABLE, "not ready: members " + unlisted + " have not announced "
+          + "their addresses yet", Map.of("ready", false), Map.of()));
     }
     ClusterStatus s = raft.status();
     String why = s.error() != null ? "state machine failed: " + s.error()
@@ -138,6 +148,18 @@ final class ClusterApi {
         : !raft.caughtUp() ? "not yet caught up with the leader since start"
         : "applied index " + s.appliedIndex() + " behind committed " + s.committedIndex();
     return done(new Reply(Code.UNAVAILABLE, "not ready: " + why, Map.of("ready", false), Map.of()));
+  }
+
+  /**
+   * A member that has not announced itself within this long of this node being caught up is taken
+   * to be down (a cluster started without one of its nodes) and no longer holds readiness back.
+   */
+  private boolean listingGraceOver() {
+    long now = System.nanoTime();
+    if (caughtUpSeenNanos == 0) {
+      caughtUpSeenNanos = now;
+    }
+    return now - caughtUpSeenNanos >= listingGraceNanos;
   }
 
   /** A fingerprint of this node's registry at its applied index: equal on replicas that agree. */

@@ -2,7 +2,10 @@ package dev.roster.node.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** The envelope codes of the discovery protocol and the HTTP status each travels with. */
+/**
+ * The envelope codes of the discovery protocol, and the HTTP status each travels with where HTTP
+ * statuses are meaningful (the operations endpoints; on discovery's wire see {@link Router#httpStatus}).
+ */
 public enum Code {
   OK(0, HttpResponseStatus.OK),
   NOT_MODIFIED(-304, HttpResponseStatus.OK),

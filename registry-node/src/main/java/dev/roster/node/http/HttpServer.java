@@ -147,7 +147,7 @@ public final class HttpServer implements AutoCloseable {
       if (response instanceof FullHttpResponse r
           && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
         r.release();
-        FullHttpResponse ours = encode(pipeline.channel().alloc(), tooLarge());
+        FullHttpResponse ours = encode(pipeline.channel().alloc(), tooLarge(), Code.TOO_LARGE.status);
         ours.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return ours;
       }
@@ -156,7 +156,7 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      FullHttpResponse response = encode(ctx.alloc(), tooLarge());
+      FullHttpResponse response = encode(ctx.alloc(), tooLarge(), Code.TOO_LARGE.status);
       // As Netty does: a keep-alive client that announced its length may still be sending the
       // body; closing now would reset the connection before it reads the 413. Keep it open (the
       // aggregator discards the rest of the body). Otherwise there is nothing to wait for.
@@ -208,7 +208,7 @@ public final class HttpServer implements AutoCloseable {
 
     private void respond(ChannelHandlerContext ctx, Reply r, boolean keepAlive, String endpoint, long start) {
       try {
-        write(ctx, r, keepAlive);
+        write(ctx, r, router.httpStatus(endpoint, r), keepAlive);
         metrics.recordRequest(endpoint, r.code().value, System.nanoTime() - start);
       } finally {
         inFlight.decrementAndGet();
@@ -234,8 +234,8 @@ public final class HttpServer implements AutoCloseable {
       return handler.handle(new ApiRequest(request.method().name(), path, request.uri(), params));
     }
 
-    private void write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
-      FullHttpResponse response = encode(ctx.alloc(), reply);
+    private void write(ChannelHandlerContext ctx, Reply reply, HttpResponseStatus status, boolean keepAlive) {
+      FullHttpResponse response = encode(ctx.alloc(), reply, status);
       if (keepAlive) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         ctx.writeAndFlush(response);
@@ -279,10 +279,10 @@ public final class HttpServer implements AutoCloseable {
     return Reply.of(Code.INTERNAL, "internal error: " + cause);
   }
 
-  private FullHttpResponse encode(ByteBufAllocator alloc, Reply reply) {
+  private FullHttpResponse encode(ByteBufAllocator alloc, Reply reply, HttpResponseStatus status) {
     if (reply.data() instanceof RawBody raw) {
       ByteBuf body = io.netty.buffer.Unpooled.wrappedBuffer(raw.bytes());
-      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.code().status, body);
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
       response.headers()
           .set(HttpHeaderNames.CONTENT_TYPE, raw.contentType())
           .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
@@ -299,8 +299,9 @@ public final class HttpServer implements AutoCloseable {
       buf.writeCharSequence("{\"code\":-500,\"message\":\"cannot encode reply\",\"data\":null}",
           java.nio.charset.StandardCharsets.UTF_8);
       reply = Reply.of(Code.INTERNAL, "");
+      status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
     }
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.code().status, buf);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());

@@ -3,6 +3,7 @@ package dev.roster.node.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.command.CancelCommand;
 import dev.roster.node.command.RegisterCommand;
 import dev.roster.node.command.SetCommand;
@@ -154,8 +155,8 @@ public final class RegistryApi {
 
   CompletableFuture<Reply> fetch(ApiRequest req) {
     Params p = req.params();
-    String env = p.identifier("env");
     String appid = p.identifier("appid");
+    String env = readEnv(p.identifier("env"), appid);
     String zone = p.optionalIdentifier("zone");
     int mask = statusMask(p);
     long latest = p.nonNegativeLong("latest_timestamp", 0);
@@ -206,7 +207,7 @@ public final class RegistryApi {
       Map<String, FetchData> data = new LinkedHashMap<>();
       raft.stateMachine().read(r -> {
         for (String appid : appids) {
-          Fetch f = r.fetch(env, appid, zone, mask, 0);
+          Fetch f = r.fetch(readEnv(env, appid), appid, zone, mask, 0);
           if (f.outcome() == Fetch.Outcome.FOUND) {
             data.put(appid, new FetchData(f.instances(), f.latestTimestamp()));
           }
@@ -218,23 +219,29 @@ public final class RegistryApi {
   }
 
   /**
-   * Answers at once when the application changed after the caller's latest_timestamp (or does
-   * not exist); otherwise parks until it changes on this node or the hold time ends (-304).
+   * Answers at once when the application changed after the caller's latest_timestamp; otherwise
+   * parks until it changes on this node or the hold time ends (-304). An application that does not
+   * exist parks too, as in discovery: its clients poll for applications before they are deployed,
+   * and a -404 at once would make them spin.
    */
   CompletableFuture<Reply> poll(ApiRequest req) {
     Params p = req.params();
-    String env = p.identifier("env");
     String appid = p.identifier("appid");
+    String env = readEnv(p.identifier("env"), appid);
     p.optionalIdentifier("hostname");
     long latest = requiredTimestamp(p);
     long hold = hold(p);
-    Supplier<Reply> evaluate = () -> fetchLocal(env, appid, null, Status.UP, latest);
+    Supplier<Reply> evaluate = () -> {
+      Reply r = fetchLocal(env, appid, null, Status.UP, latest);
+      return r == null || r.code() == Code.NOT_FOUND ? null : r;
+    };
     return onceCaughtUp(() -> park(Set.of(new AppKey(appid, env)), evaluate, hold));
   }
 
   /**
    * Several applications in one poll, one latest_timestamp each. Answers as soon as any of them
-   * is newer, with every application that is; -404 only when none of them exists.
+   * is newer, with every application that is; applications that do not exist park like those
+   * with nothing new (see {@link #poll}).
    */
   CompletableFuture<Reply> polls(ApiRequest req) {
     Params p = req.params();
@@ -256,21 +263,17 @@ public final class RegistryApi {
     long hold = hold(p);
     Supplier<Reply> evaluate = () -> raft.stateMachine().read(r -> {
       Map<String, FetchData> changed = new LinkedHashMap<>();
-      boolean anyExists = false;
       for (int i = 0; i < since.length; i++) {
-        Fetch f = r.fetch(env, appids.get(i), null, Status.UP, since[i]);
+        String appid = appids.get(i);
+        Fetch f = r.fetch(readEnv(env, appid), appid, null, Status.UP, since[i]);
         if (f.outcome() == Fetch.Outcome.FOUND) {
-          changed.put(appids.get(i), new FetchData(f.instances(), f.latestTimestamp()));
+          changed.put(appid, new FetchData(f.instances(), f.latestTimestamp()));
         }
-        anyExists |= f.outcome() != Fetch.Outcome.NOT_FOUND;
       }
-      if (!changed.isEmpty()) {
-        return Reply.ok(changed);
-      }
-      return anyExists ? null : Reply.of(Code.NOT_FOUND, "none of the applications " + appids + " (env " + env + ") exists");
+      return changed.isEmpty() ? null : Reply.ok(changed);
     });
     Set<AppKey> keys = new HashSet<>();
-    appids.forEach(a -> keys.add(new AppKey(a, env)));
+    appids.forEach(a -> keys.add(new AppKey(a, readEnv(env, a))));
     return onceCaughtUp(() -> park(keys, evaluate, hold));
   }
 
@@ -281,6 +284,16 @@ public final class RegistryApi {
       return CompletableFuture.completedFuture(now != null ? now : Reply.notModified());
     }
     return polls.park(keys, evaluate, hold, Reply::notModified);
+  }
+
+  /**
+   * The env a read of {@code appid} looks in. The nodes' own application is in every env, as
+   * discovery's Go client expects: its {@code New()} waits for {@value PeerDirectory#APPID} in the
+   * client's own env and blocks until it is there. Polls park on the env read, so a change of the
+   * nodes wakes their polls in every env.
+   */
+  private static String readEnv(String env, String appid) {
+    return PeerDirectory.APPID.equals(appid) ? PeerDirectory.ENV : env;
   }
 
   private static long requiredTimestamp(Params p) {

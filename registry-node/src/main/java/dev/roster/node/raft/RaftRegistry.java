@@ -20,6 +20,7 @@ import dev.roster.node.model.AppKey;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -592,6 +593,29 @@ public final class RaftRegistry implements AutoCloseable {
             : fsm.peers().isEmpty() ? settings.peers() : fsm.peers(),
         n.isLeader() ? n.listLearners().stream().map(PeerId::toString).toList() : fsm.learners(),
         fsm.error());
+  }
+
+  /**
+   * On the leader, the Raft endpoints ({@code host:port}) of the members and learners that
+   * answered it within the leader lease (90 % of an election timeout), itself included, and of
+   * every member and learner; empty when this node does not lead.
+   */
+  public Optional<Membership> membership() {
+    Node n = node;
+    if (n == null || !n.isLeader()) {
+      return Optional.empty();
+    }
+    try {
+      Set<String> alive = new HashSet<>();
+      Set<String> all = new HashSet<>();
+      n.listAlivePeers().forEach(p -> alive.add(p.getEndpoint().toString()));
+      n.listAliveLearners().forEach(p -> alive.add(p.getEndpoint().toString()));
+      n.listPeers().forEach(p -> all.add(p.getEndpoint().toString()));
+      n.listLearners().forEach(p -> all.add(p.getEndpoint().toString()));
+      return Optional.of(new Membership(all, alive));
+    } catch (IllegalStateException stepped) {
+      return Optional.empty(); // JRaft refuses these once it no longer leads
+    }
   }
 
   /** The JRaft node (tests that need to drive JRaft directly). */

@@ -131,10 +131,10 @@ class PollIT {
   }
 
   @Test
-  void pollOfAnUnknownApplicationIsNotFoundAtOnce() {
-    Http.Response r = Http.get(cluster.url(follower) + "/discovery/poll?env=poll&appid=nobody&latest_timestamp=0&hold=20000");
-    assertThat(r.status()).isEqualTo(404);
-    assertThat(r.code()).isEqualTo(-404);
+  void pollOfAnUnknownApplicationParksUntilTheHoldLikeOneWithNothingNew() {
+    Http.Response r = Http.get(cluster.url(follower) + "/discovery/poll?env=poll&appid=nobody&latest_timestamp=0&hold=200");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.code()).isEqualTo(-304);
   }
 
   @Test

@@ -25,7 +25,7 @@ public final class RetryingWriter {
           target = r.data().path("leader").asText();
           continue;
         }
-        if (r.status() != 503) {
+        if (r.code() != -503) {
           return r;
         }
       } catch (UncheckedIOException e) {

@@ -87,7 +87,8 @@ public final class RegistryApi {
     String version = p.optional("version");
     checkLength("version", version);
     Map<String, String> metadata = metadata("metadata", p.optional("metadata"));
-    InstanceSpec spec = new InstanceSpec(zone, env, appid, hostname, addrs, version, status, metadata);
+    String region = p.optionalIdentifier("region");
+    InstanceSpec spec = new InstanceSpec(region, zone, env, appid, hostname, addrs, version, status, metadata);
     return writes.submit(req, ts -> new RegisterCommand(ts, spec), r -> Reply.ok(r.value()));
   }
 

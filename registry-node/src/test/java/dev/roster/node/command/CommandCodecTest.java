@@ -195,14 +195,7 @@ class CommandCodecTest {
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
   void everyTruncationOfAVersion1EntryThrows(String hex, RegistryCommand command) {
-    byte[] bytes = HexFormat.of().parseHex(hex);
-
-    for (int len = 0; len < bytes.length; len++) {
-      byte[] prefix = Arrays.copyOf(bytes, len);
-      assertThatThrownBy(() -> CommandCodec.decode(prefix))
-          .as("prefix of %d of %d bytes", len, bytes.length)
-          .isInstanceOf(CodecException.class);
-    }
+    assertEveryPrefixThrows(HexFormat.of().parseHex(hex));
   }
 
   @ParameterizedTest
@@ -230,8 +223,10 @@ class CommandCodecTest {
   @ParameterizedTest
   @MethodSource("everyCommandType")
   void everyTruncationOfAnEncodedCommandThrows(RegistryCommand command) {
-    byte[] bytes = CommandCodec.encode(command);
+    assertEveryPrefixThrows(CommandCodec.encode(command));
+  }
 
+  private static void assertEveryPrefixThrows(byte[] bytes) {
     for (int len = 0; len < bytes.length; len++) {
       byte[] prefix = Arrays.copyOf(bytes, len);
       assertThatThrownBy(() -> CommandCodec.decode(prefix))

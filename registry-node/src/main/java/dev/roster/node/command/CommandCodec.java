@@ -10,9 +10,16 @@ import java.util.List;
  * The log format of commands: {@code [format version][type tag][body]}, big-endian. The log is a
  * storage format: a node must read entries written by older versions, so a change of any body
  * gets a new format version and the old one stays readable.
+ *
+ * <p>Version 2 added the region to the REGISTER body; every other body is the same in both. A log
+ * written before the upgrade holds version 1 entries, and the snapshot that replaces them may be
+ * taken long after, so version 1 is read for good.
  */
 public final class CommandCodec {
-  public static final byte FORMAT_VERSION = 1;
+  /** The version every entry is written in. */
+  public static final byte FORMAT_VERSION = 2;
+  /** The oldest version still read: REGISTER without a region. */
+  static final byte FORMAT_VERSION_WITHOUT_REGION = 1;
 
   private CommandCodec() {}
 
@@ -48,14 +55,15 @@ public final class CommandCodec {
   public static RegistryCommand decode(ByteBuffer data) {
     BinaryReader r = new BinaryReader(data);
     int version = r.readByte();
-    if (version != FORMAT_VERSION) {
+    if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_REGION) {
       throw new CodecException("unsupported command format version " + version);
     }
     RegistryCommand.Type type = RegistryCommand.Type.ofTag((byte) r.readByte());
     long ts = r.readLong();
     RegistryCommand command =
         switch (type) {
-          case REGISTER -> new RegisterCommand(ts, ModelCodec.readSpec(r));
+          case REGISTER -> new RegisterCommand(
+              ts, ModelCodec.readSpec(r, version != FORMAT_VERSION_WITHOUT_REGION));
           case RENEW -> new RenewCommand(
               ts, r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
           case CANCEL -> new CancelCommand(

@@ -4,28 +4,35 @@ import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceSpec;
 import java.util.Map;
 
-/** Binary form of the model values that appear in commands and snapshots. */
+/**
+ * Binary form of the model values that appear in commands and snapshots. It always writes the
+ * current layout, which begins with the region; readers say whether the bytes they read have one
+ * (command and snapshot format version 1 did not: such values read with region {@code ""}).
+ */
 public final class ModelCodec {
   private ModelCodec() {}
 
   public static void writeSpec(BinaryWriter w, InstanceSpec s) {
+    w.writeString(s.region());
     w.writeString(s.zone()).writeString(s.env()).writeString(s.appid()).writeString(s.hostname());
     w.writeStrings(s.addrs()).writeString(s.version()).writeInt(s.status());
     w.writeStringMap(s.metadata());
   }
 
-  public static InstanceSpec readSpec(BinaryReader r) {
+  /** Reads a spec; {@code withRegion} false reads the layout of format version 1. */
+  public static InstanceSpec readSpec(BinaryReader r, boolean withRegion) {
     try {
       return new InstanceSpec(
-          r.readRequiredString(), r.readRequiredString(), r.readRequiredString(),
-          r.readRequiredString(), r.readStrings(), r.readRequiredString(), r.readInt(),
-          orEmpty(r.readStringMap()));
+          region(r, withRegion), r.readRequiredString(), r.readRequiredString(),
+          r.readRequiredString(), r.readRequiredString(), r.readStrings(), r.readRequiredString(),
+          r.readInt(), orEmpty(r.readStringMap()));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new CodecException("invalid instance: " + e.getMessage(), e);
     }
   }
 
   public static void writeInstance(BinaryWriter w, Instance i) {
+    w.writeString(i.region());
     w.writeString(i.zone()).writeString(i.env()).writeString(i.appid()).writeString(i.hostname());
     w.writeStrings(i.addrs()).writeString(i.version()).writeInt(i.status());
     w.writeStringMap(i.metadata());
@@ -33,16 +40,21 @@ public final class ModelCodec {
     w.writeLong(i.dirtyTimestamp()).writeLong(i.latestTimestamp());
   }
 
-  public static Instance readInstance(BinaryReader r) {
+  /** Reads an instance; {@code withRegion} false reads the layout of format version 1. */
+  public static Instance readInstance(BinaryReader r, boolean withRegion) {
     try {
       return new Instance(
-          r.readRequiredString(), r.readRequiredString(), r.readRequiredString(),
-          r.readRequiredString(), r.readStrings(), r.readRequiredString(), r.readInt(),
-          orEmpty(r.readStringMap()), r.readLong(), r.readLong(), r.readLong(), r.readLong(),
-          r.readLong());
+          region(r, withRegion), r.readRequiredString(), r.readRequiredString(),
+          r.readRequiredString(), r.readRequiredString(), r.readStrings(), r.readRequiredString(),
+          r.readInt(), orEmpty(r.readStringMap()), r.readLong(), r.readLong(), r.readLong(),
+          r.readLong(), r.readLong());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new CodecException("invalid instance: " + e.getMessage(), e);
     }
+  }
+
+  private static String region(BinaryReader r, boolean withRegion) {
+    return withRegion ? r.readRequiredString() : "";
   }
 
   private static Map<String, String> orEmpty(Map<String, String> m) {

@@ -1,19 +1,25 @@
 package dev.roster.node.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The parameters of one request, from the query string and a form or JSON body, with typed
@@ -71,12 +77,9 @@ public final class Params {
    * parameter given twice, instead of the last one silently winning.
    */
   private static void readJson(String body, ObjectMapper json, Map<String, List<String>> values) {
-    JsonNode root;
-    try {
-      root = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new ApiException(Code.BAD_REQUEST, "body is not valid JSON: " + e.getOriginalMessage());
-    }
+    JsonNode root = readOneJsonValue(
+        json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION), body,
+        problem -> new ApiException(Code.BAD_REQUEST, "body " + problem));
     if (root == null || !root.isObject()) {
       throw new ApiException(Code.BAD_REQUEST, "body must be a JSON object");
     }
@@ -92,13 +95,42 @@ public final class Params {
     }
   }
 
+  /**
+   * The one JSON value {@code text} holds (null or a missing node if it holds none). Jackson's
+   * {@code readTree} stops after the first value and ignores the rest, so {@code {...}{...}} or
+   * {@code {...} junk} would pass with the rest dropped; anything but whitespace after the value
+   * is refused here. {@code refusal} turns a problem ("is not valid JSON: ...") into the error.
+   */
+  static JsonNode readOneJsonValue(
+      ObjectReader reader, String text, Function<String, ApiException> refusal) {
+    try (JsonParser parser = reader.createParser(text)) {
+      JsonNode value;
+      try {
+        value = reader.readTree(parser);
+      } catch (JsonProcessingException e) {
+        throw refusal.apply("is not valid JSON: " + e.getOriginalMessage());
+      }
+      try {
+        if (parser.nextToken() != null) {
+          throw refusal.apply("has content after the JSON object");
+        }
+      } catch (JsonProcessingException e) {
+        // not even a token ("{...} junk"): content after the value all the same
+        throw refusal.apply("has content after the JSON object");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading JSON from a string", e);
+    }
+  }
+
   private static String jsonText(String name, JsonNode node) {
     if (node.isObject() && JSON_OBJECT_PARAMS.contains(name)) {
       return node.toString();
     }
     if (node.isContainerNode() || node.isNull()) {
       throw ApiException.badParam(name, "must be a string or a list of strings, not a JSON "
-          + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+          + node.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return node.asText();
   }
@@ -171,28 +203,55 @@ public final class Params {
     if (v == null || v.isEmpty()) {
       return defaultValue;
     }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
+    Integer n = asciiInt(v);
+    if (n == null) {
       throw ApiException.badParam(name, "must be an integer, got '" + v + "'");
     }
+    return n;
   }
 
   public long nonNegativeLong(String name, long defaultValue) {
     String v = optional(name);
-    if (v == null || v.isEmpty()) {
-      return defaultValue;
-    }
-    long n;
-    try {
-      n = Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      throw ApiException.badParam(name, "must be a non-negative integer, got '" + v + "'");
-    }
-    if (n < 0) {
+    return v == null || v.isEmpty() ? defaultValue : parseNonNegativeLong(name, v);
+  }
+
+  /** One value of parameter {@code name} (of a list, say) as a non-negative long. */
+  static long parseNonNegativeLong(String name, String v) {
+    Long n = asciiLong(v);
+    if (n == null || n < 0) {
       throw ApiException.badParam(name, "must be a non-negative integer, got '" + v + "'");
     }
     return n;
+  }
+
+  /**
+   * {@code v} as a decimal number, or null if it is not one: ASCII digits, optionally after a
+   * '-', within a long. Nothing else: {@code Long.parseLong} also takes every Unicode digit
+   * ({@code "１"}, {@code "١"} are 1) and a leading '+', and a {@code trim()} before it would
+   * let surrounding whitespace through; the contract allows none of them.
+   */
+  static Long asciiLong(String v) {
+    int start = v.startsWith("-") ? 1 : 0;
+    if (v.length() == start) {
+      return null;
+    }
+    for (int i = start; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      return null; // beyond a long
+    }
+  }
+
+  /** {@link #asciiLong}, within an int. */
+  static Integer asciiInt(String v) {
+    Long n = asciiLong(v);
+    return n == null || n != n.intValue() ? null : n.intValue();
   }
 
   public boolean bool(String name, boolean defaultValue) {
@@ -200,7 +259,8 @@ public final class Params {
     if (v == null || v.isEmpty()) {
       return defaultValue;
     }
-    return switch (v.trim().toLowerCase()) {
+    // no trim(), as for numbers: " 1" is not a value the contract knows
+    return switch (v.toLowerCase(Locale.ROOT)) {
       case "true", "1" -> true;
       case "false", "0" -> false;
       default -> throw ApiException.badParam(name, "must be true or false, got '" + v + "'");

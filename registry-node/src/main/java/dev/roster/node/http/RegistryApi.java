@@ -1,6 +1,5 @@
 package dev.roster.node.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.cluster.PeerDirectory;
@@ -88,7 +87,8 @@ public final class RegistryApi {
     String version = p.optional("version");
     checkLength("version", version);
     Map<String, String> metadata = metadata("metadata", p.optional("metadata"));
-    InstanceSpec spec = new InstanceSpec(zone, env, appid, hostname, addrs, version, status, metadata);
+    String region = p.optionalIdentifier("region");
+    InstanceSpec spec = new InstanceSpec(region, zone, env, appid, hostname, addrs, version, status, metadata);
     return writes.submit(req, ts -> new RegisterCommand(ts, spec), r -> Reply.ok(r.value()));
   }
 
@@ -258,7 +258,7 @@ public final class RegistryApi {
     }
     long[] since = new long[appids.size()];
     for (int i = 0; i < since.length; i++) {
-      since[i] = parseTimestamp(latests.get(i));
+      since[i] = Params.parseNonNegativeLong("latest_timestamp", latests.get(i));
     }
     long hold = hold(p);
     Supplier<Reply> evaluate = () -> raft.stateMachine().read(r -> {
@@ -301,18 +301,6 @@ public final class RegistryApi {
       throw ApiException.badParam("latest_timestamp", "is required (0 = send what you have)");
     }
     return p.nonNegativeLong("latest_timestamp", 0);
-  }
-
-  private static long parseTimestamp(String v) {
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // fall through
-    }
-    throw ApiException.badParam("latest_timestamp", "must be non-negative integers, got '" + v + "'");
   }
 
   private long hold(Params p) {
@@ -392,13 +380,9 @@ public final class RegistryApi {
   }
 
   private static int parseStatus(String v) {
-    try {
-      int s = Integer.parseInt(v.trim());
-      if (Status.isValid(s)) {
-        return s;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the error below
+    Integer s = Params.asciiInt(v);
+    if (s != null && Status.isValid(s)) {
+      return s;
     }
     throw ApiException.badParam("status", "must be 1 (up) or 2 (waiting), got '" + v + "'");
   }
@@ -429,12 +413,7 @@ public final class RegistryApi {
     if (text == null || text.isBlank()) {
       return Map.of();
     }
-    JsonNode node;
-    try {
-      node = json.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw ApiException.badParam(name, "is not valid JSON: " + e.getOriginalMessage());
-    }
+    JsonNode node = Params.readOneJsonValue(json.reader(), text, problem -> ApiException.badParam(name, problem));
     if (node == null || !node.isObject()) {
       throw ApiException.badParam(name, "must be a JSON object of string values");
     }

@@ -2,6 +2,7 @@ package dev.roster.node.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One registered instance, immutable: every change builds a new value, so readers and snapshots
@@ -9,6 +10,7 @@ import java.util.Map;
  * stamped by the leader that accepted the write.
  */
 public record Instance(
+    String region,
     String zone,
     String env,
     String appid,
@@ -24,33 +26,34 @@ public record Instance(
     long latestTimestamp) {
 
   public Instance {
+    Objects.requireNonNull(region, "region");
     addrs = List.copyOf(addrs);
     metadata = Map.copyOf(metadata);
   }
 
-  static Instance fresh(InstanceSpec spec, AppKey key, String zone, long ts) {
+  static Instance fresh(InstanceSpec spec, AppKey key, String region, String zone, long ts) {
     return new Instance(
-        zone, key.env(), key.appid(), spec.hostname(), spec.addrs(), spec.version(),
+        region, zone, key.env(), key.appid(), spec.hostname(), spec.addrs(), spec.version(),
         spec.status(), spec.metadata(), ts, ts, ts, ts, ts);
   }
 
-  /** The same instance holding the given (shared) copies of its zone, env and appid strings. */
-  Instance sharing(AppKey key, String zone) {
-    return new Instance(zone, key.env(), key.appid(), hostname, addrs, version, status, metadata,
+  /** The same instance holding the given (shared) copies of its region, zone, env and appid strings. */
+  Instance sharing(AppKey key, String region, String zone) {
+    return new Instance(region, zone, key.env(), key.appid(), hostname, addrs, version, status, metadata,
         regTimestamp, upTimestamp, renewTimestamp, dirtyTimestamp, latestTimestamp);
   }
 
   /** A repeated register: new payload, original registration time kept. */
-  Instance reregistered(InstanceSpec spec, String zone, long ts) {
+  Instance reregistered(InstanceSpec spec, String region, String zone, long ts) {
     long up = becomesUp(spec.status()) ? ts : upTimestamp;
     return new Instance(
-        zone, env, appid, hostname, spec.addrs(), spec.version(), spec.status(),
+        region, zone, env, appid, hostname, spec.addrs(), spec.version(), spec.status(),
         spec.metadata(), regTimestamp, up, ts, ts, ts);
   }
 
   Instance renewed(long ts) {
     return new Instance(
-        zone, env, appid, hostname, addrs, version, status, metadata,
+        region, zone, env, appid, hostname, addrs, version, status, metadata,
         regTimestamp, upTimestamp, ts, dirtyTimestamp, latestTimestamp);
   }
 
@@ -60,7 +63,7 @@ public record Instance(
     long up = becomesUp(s) ? ts : upTimestamp;
     Map<String, String> m = newMetadata == null ? metadata : newMetadata;
     return new Instance(
-        zone, env, appid, hostname, addrs, version, s, m, regTimestamp, up, renewTimestamp, ts, ts);
+        region, zone, env, appid, hostname, addrs, version, s, m, regTimestamp, up, renewTimestamp, ts, ts);
   }
 
   private boolean becomesUp(int newStatus) {

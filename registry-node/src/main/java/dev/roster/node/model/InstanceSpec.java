@@ -4,8 +4,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a caller asks to register: everything of an instance except the timestamps the registry assigns. */
+/**
+ * What a caller asks to register: everything of an instance except the timestamps the registry
+ * assigns. {@code region} is the wider area a zone lies in (Bilibili discovery's clients send it);
+ * Roster stores and returns it, and never filters on it.
+ */
 public record InstanceSpec(
+    String region,
     String zone,
     String env,
     String appid,
@@ -16,6 +21,7 @@ public record InstanceSpec(
     Map<String, String> metadata) {
 
   public InstanceSpec {
+    region = region == null ? "" : region;
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(appid, "appid");
@@ -26,6 +32,16 @@ public record InstanceSpec(
       throw new IllegalArgumentException("status must be 1 (up) or 2 (waiting): " + status);
     }
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+  }
+
+  /**
+   * An instance without a region: what clients that send none register, and what a log entry of
+   * format version 1 (which had no region) holds.
+   */
+  public InstanceSpec(
+      String zone, String env, String appid, String hostname, List<String> addrs, String version,
+      int status, Map<String, String> metadata) {
+    this("", zone, env, appid, hostname, addrs, version, status, metadata);
   }
 
   public AppKey appKey() {

@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  */
 public final class Registry {
   private final Map<AppKey, Application> apps = new HashMap<>();
-  private final Map<String, String> zones = new HashMap<>();
+  /** One copy of each zone and region string (see {@link #register}). */
+  private final Map<String, String> places = new HashMap<>();
   private final Guard guard;
   private final Predicate<AppKey> guarded;
   private long instanceCount;
@@ -46,14 +47,15 @@ public final class Registry {
     Application app = apps.computeIfAbsent(spec.appKey(), Application::new);
     Instance existing = app.instance(spec.hostname());
     Instance stored;
-    // every instance of an application shares its env and appid strings, and zones are shared
-    // registry-wide: with a million instances that is a good part of the heap
-    String zone = zones.computeIfAbsent(spec.zone(), z -> z);
+    // every instance of an application shares its env and appid strings, and zones and regions
+    // are shared registry-wide: with a million instances that is a good part of the heap
+    String region = place(spec.region());
+    String zone = place(spec.zone());
     if (existing == null) {
-      stored = Instance.fresh(spec, app.key(), zone, ts);
+      stored = Instance.fresh(spec, app.key(), region, zone, ts);
       counted(app.key(), 1);
     } else {
-      stored = existing.reregistered(spec, zone, ts);
+      stored = existing.reregistered(spec, region, zone, ts);
     }
     app.put(stored);
     app.touch(ts);
@@ -229,7 +231,11 @@ public final class Registry {
     if (app.instance(instance.hostname()) == null) {
       counted(app.key(), 1);
     }
-    app.put(instance.sharing(app.key(), zones.computeIfAbsent(instance.zone(), z -> z)));
+    app.put(instance.sharing(app.key(), place(instance.region()), place(instance.zone())));
+  }
+
+  private String place(String zoneOrRegion) {
+    return places.computeIfAbsent(zoneOrRegion, z -> z);
   }
 
   public void restoreLatestTimestamp(AppKey key, long latestTimestamp) {

@@ -34,13 +34,17 @@ import java.util.zip.CheckedOutputStream;
  * </pre>
  *
  * Capturing is cheap (instances are immutable values); writing happens off the state-machine
- * thread.
+ * thread. Version 2 added the region to each instance; version 1 files (written before) are still
+ * read, their instances with region {@code ""}.
  */
 public record RegistrySnapshot(
     long lastAppliedTs, long renewsThisWindow, long renewsLastWindow, List<AppState> apps) {
 
   static final int MAGIC = 0x52535452; // "RSTR"
-  static final int FORMAT_VERSION = 1;
+  /** The version every snapshot is written in. */
+  static final int FORMAT_VERSION = 2;
+  /** The oldest version still read: instances without a region. */
+  static final int FORMAT_VERSION_WITHOUT_REGION = 1;
 
   public record AppState(AppKey key, long latestTimestamp, List<Instance> instances) {}
 
@@ -126,7 +130,7 @@ public record RegistrySnapshot(
         throw new CodecException("not a Roster snapshot: " + file);
       }
       int version = header.getInt();
-      if (version != FORMAT_VERSION) {
+      if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_REGION) {
         throw new CodecException("unsupported snapshot format version " + version);
       }
       ByteBuffer body = mapped.slice(8, (int) size - 8 - 8);
@@ -135,11 +139,11 @@ public record RegistrySnapshot(
       if (mapped.getLong((int) size - 8) != crc.getValue()) {
         throw new CodecException("snapshot checksum mismatch in " + file);
       }
-      return decodeBody(new BinaryReader(body));
+      return decodeBody(new BinaryReader(body), version != FORMAT_VERSION_WITHOUT_REGION);
     }
   }
 
-  private static RegistrySnapshot decodeBody(BinaryReader r) {
+  private static RegistrySnapshot decodeBody(BinaryReader r, boolean withRegion) {
     long lastTs = r.readLong();
     long thisWindow = r.readLong();
     long lastWindow = r.readLong();
@@ -157,7 +161,7 @@ public record RegistrySnapshot(
       }
       List<Instance> instances = new ArrayList<>(Math.min(n, 1 << 16));
       for (int i = 0; i < n; i++) {
-        instances.add(ModelCodec.readInstance(r));
+        instances.add(ModelCodec.readInstance(r, withRegion));
       }
       apps.add(new AppState(key, latest, instances));
     }

@@ -7,15 +7,18 @@ import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
+import dev.roster.node.testing.FormatV1;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,6 +36,9 @@ class CommandCodecTest {
         new RegisterCommand(TS, spec()),
         new RegisterCommand(
             -1, new InstanceSpec("", "e", "a", "h", List.of(), "", Status.UP, Map.of())),
+        new RegisterCommand(TS, new InstanceSpec(
+            "cn-east-1", "sh001", "prod", "main.web.svc", "host-1", List.of("http://10.0.0.1:80"), "v2",
+            Status.UP, Map.of("k", "v"))),
         new RenewCommand(TS, "prod", "main.web.svc", "host-1"),
         new CancelCommand(TS, "prod", "main.web.svc", "host-1"),
         new SetCommand(
@@ -88,7 +94,7 @@ class CommandCodecTest {
 
     assertThat(bytes)
         .containsExactly(
-            1, // format version
+            2, // format version
             2, // RENEW
             1, 2, 3, 4, 5, 6, 7, 8, // ts, big-endian
             0, 0, 0, 1, 'e',
@@ -118,8 +124,82 @@ class CommandCodecTest {
     assertThat(buf.position()).isEqualTo(1);
   }
 
+  @Test
+  void registerOfFormatVersion2StartsItsBodyWithTheRegion() {
+    InstanceSpec s = new InstanceSpec("cn", "z", "e", "a", "h", List.of(), "", Status.UP, Map.of());
+    byte[] bytes = CommandCodec.encode(new RegisterCommand(0x0102030405060708L, s));
+
+    assertThat(Arrays.copyOf(bytes, 10 + 6 + 5))
+        .containsExactly(
+            2, // format version
+            1, // REGISTER
+            1, 2, 3, 4, 5, 6, 7, 8, // ts
+            0, 0, 0, 2, 'c', 'n', // region
+            0, 0, 0, 1, 'z'); // zone
+  }
+
+  /**
+   * Entries as the encoder of format version 1 wrote them (Roster at 42caf88, before regions),
+   * and what they decode to now. A log written before the upgrade holds such entries until a
+   * snapshot replaces them, so they must decode for good, REGISTER with region "".
+   */
+  static Stream<Arguments> entriesOfFormatVersion1() {
+    return Stream.of(
+        Arguments.of(
+            "010117979cfe3d85cd150000000573683030310000000470726f640000000c6d61696e2e7765622e7376630000"
+                + "0006686f73742d310000000200000012687474703a2f2f31302e302e302e313a383000000012677270633a2f"
+                + "2f31302e302e302e313a39300000000676312e322e33000000020000000300000005636f6c6f720000000462"
+                + "6c7565000000067765696768740000000231300000000bc3bc6ec3af63c3b864c3a900000003e580bc",
+            new RegisterCommand(TS, spec())),
+        Arguments.of(
+            "010217979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e73766300000006686f73742d31",
+            new RenewCommand(TS, "prod", "main.web.svc", "host-1")),
+        Arguments.of(
+            "010317979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e73766300000006686f73742d31",
+            new CancelCommand(TS, "prod", "main.web.svc", "host-1")),
+        Arguments.of(
+            "010417979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e7376630000000200000006686f"
+                + "73742d310100000001ffffffff00000006686f73742d32000000000000000001000000016b0000000176",
+            new SetCommand(TS, "prod", "main.web.svc", List.of(
+                new SetChange("host-1", Status.UP, null), new SetChange("host-2", null, Map.of("k", "v"))))),
+        Arguments.of(
+            "010517979cfe3d85cd1501000000010000000470726f640000000c6d61696e2e7765622e73766300000006686f"
+                + "73742d31000000000000002a",
+            new EvictCommand(TS, List.of(new EvictTarget("prod", "main.web.svc", "host-1", 42)), true)),
+        Arguments.of(
+            "010617979cfe3d85cd15000000020000000470726f640000000c6d61696e2e7765622e73766300000006686f"
+                + "73742d3100000003756174000000056f7468657200000006686f73742d32",
+            new RenewBatchCommand(TS, List.of(
+                new RenewBatchCommand.Key("prod", "main.web.svc", "host-1"),
+                new RenewBatchCommand.Key("uat", "other", "host-2")))));
+  }
+
   @ParameterizedTest
-  @ValueSource(bytes = {0, 2, 99, -1})
+  @MethodSource("entriesOfFormatVersion1")
+  void entriesWrittenInFormatVersion1StillDecode(String hex, RegistryCommand expected) {
+    RegistryCommand decoded = CommandCodec.decode(HexFormat.of().parseHex(hex));
+
+    assertThat(decoded).isEqualTo(expected);
+    if (decoded instanceof RegisterCommand register) {
+      assertThat(register.spec().region()).isEmpty();
+    }
+  }
+
+  /** The tests' version 1 writer (used where a whole node must start from old data) is faithful. */
+  @ParameterizedTest
+  @MethodSource("entriesOfFormatVersion1")
+  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote(String hex, RegistryCommand command) {
+    assertThat(HexFormat.of().formatHex(FormatV1.entry(command))).isEqualTo(hex);
+  }
+
+  @ParameterizedTest
+  @MethodSource("entriesOfFormatVersion1")
+  void everyTruncationOfAVersion1EntryThrows(String hex, RegistryCommand command) {
+    assertEveryPrefixThrows(HexFormat.of().parseHex(hex));
+  }
+
+  @ParameterizedTest
+  @ValueSource(bytes = {0, 3, 99, -1})
   void wrongFormatVersionThrows(byte version) {
     byte[] bytes = CommandCodec.encode(new RenewCommand(TS, "e", "a", "h"));
     bytes[0] = version;
@@ -143,8 +223,10 @@ class CommandCodecTest {
   @ParameterizedTest
   @MethodSource("everyCommandType")
   void everyTruncationOfAnEncodedCommandThrows(RegistryCommand command) {
-    byte[] bytes = CommandCodec.encode(command);
+    assertEveryPrefixThrows(CommandCodec.encode(command));
+  }
 
+  private static void assertEveryPrefixThrows(byte[] bytes) {
     for (int len = 0; len < bytes.length; len++) {
       byte[] prefix = Arrays.copyOf(bytes, len);
       assertThatThrownBy(() -> CommandCodec.decode(prefix))

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ModelCodecTest {
   private static final Instance INSTANCE =
       new Instance(
-          "sh001", "prod", "main.web.svc", "host-1", List.of("http://a:1", "grpc://a:2"), "v9",
+          "cn-east", "sh001", "prod", "main.web.svc", "host-1", List.of("http://a:1", "grpc://a:2"), "v9",
           Status.WAITING, Map.of("k1", "v1", "k2", ""), 1, 2, 3, 4, Long.MAX_VALUE);
 
   private static BinaryReader reader(byte[] bytes) {
@@ -28,18 +28,22 @@ class ModelCodecTest {
     ModelCodec.writeInstance(w, INSTANCE);
     BinaryReader r = reader(w.toByteArray());
 
-    assertThat(ModelCodec.readInstance(r)).isEqualTo(INSTANCE);
+    assertThat(ModelCodec.readInstance(r, true)).isEqualTo(INSTANCE);
     assertThat(r.atEnd()).isTrue();
   }
 
   @Test
   void specRoundTrips() {
-    InstanceSpec spec =
-        new InstanceSpec("z", "e", "a", "h", List.of("x"), null, Status.UP, null);
-    BinaryWriter w = new BinaryWriter();
-    ModelCodec.writeSpec(w, spec);
+    for (InstanceSpec spec : List.of(
+        new InstanceSpec("z", "e", "a", "h", List.of("x"), null, Status.UP, null),
+        new InstanceSpec("cn-north", "z", "e", "a", "h", List.of("x"), "v", Status.WAITING, Map.of("k", "v")))) {
+      BinaryWriter w = new BinaryWriter();
+      ModelCodec.writeSpec(w, spec);
+      BinaryReader r = reader(w.toByteArray());
 
-    assertThat(ModelCodec.readSpec(reader(w.toByteArray()))).isEqualTo(spec);
+      assertThat(ModelCodec.readSpec(r, true)).isEqualTo(spec);
+      assertThat(r.atEnd()).isTrue();
+    }
   }
 
   @Test
@@ -63,7 +67,7 @@ class ModelCodecTest {
 
     for (int len = 0; len < bytes.length; len++) {
       byte[] prefix = Arrays.copyOf(bytes, len);
-      assertThatThrownBy(() -> ModelCodec.readInstance(reader(prefix)))
+      assertThatThrownBy(() -> ModelCodec.readInstance(reader(prefix), true))
           .as("prefix of %d bytes", len)
           .isInstanceOf(CodecException.class);
     }

@@ -100,6 +100,10 @@ class BadInputIT extends SingleNodeHarness {
         Arguments.of("zone with a newline", registerWith("zone", "z\n1"), "zone"),
         Arguments.of("env with a space", registerWith("env", "te st"), "env"),
         Arguments.of("hostname longer than 256", registerWith("hostname", "h".repeat(257)), "hostname"),
+        Arguments.of("region with a space", registerWith("region", "cn east"), "region"),
+        Arguments.of("region with a control character", registerWith("region", "cn\u0001"), "region"),
+        Arguments.of("region longer than 256", registerWith("region", "r".repeat(257)), "region"),
+        Arguments.of("region given twice", registerWith("region", "cn-east", "cn-north"), "region"),
         Arguments.of("appid given twice", registerWith("appid", BAD_APP, "other"), "appid"),
         Arguments.of("hostname given twice", registerWith("hostname", "h1", "h2"), "hostname"),
         Arguments.of("one empty addr", registerWith("addrs", "http://h1:80", ""), "addrs"),
@@ -306,5 +310,115 @@ class BadInputIT extends SingleNodeHarness {
         form("env", ENV, "appid", WITNESS, "hostname", "w1", "hostname", "w2", "status", "2", "status", "9")));
 
     assertBadParam(r, "status");
+  }
+
+  // ---- numbers and JSON bodies (issue 12): -400 asserted on the envelope code alone ----
+
+  /** Digits that Integer.parseInt takes but the contract does not: fullwidth and Arabic-Indic one. */
+  private static final List<String> NOT_ASCII_ONE = List.of("\uFF11", "\u0661");
+  /** ASCII digits with what a trim() or parseInt let through: signs and surrounding whitespace. */
+  private static final List<String> NOT_PLAIN_ONE = List.of("+1", " 1", "1 ", "\t1");
+
+  static Stream<Arguments> numbersThatAreNotAsciiDecimal() {
+    String fetch = "env=" + ENV + "&appid=" + WITNESS;
+    List<Arguments> cases = new ArrayList<>();
+    List<String> ones = new ArrayList<>(NOT_ASCII_ONE);
+    ones.addAll(NOT_PLAIN_ONE);
+    for (String one : ones) {
+      String q = enc(one);
+      cases.addAll(List.of(
+          Arguments.of("register status " + one, "POST", "/discovery/register", registerWith("status", one), "status"),
+          Arguments.of("set status " + one, "POST", "/discovery/set",
+              form("env", ENV, "appid", WITNESS, "hostname", "w2", "status", one), "status"),
+          Arguments.of("fetch status " + one, "GET", "/discovery/fetch", fetch + "&status=" + q, "status"),
+          Arguments.of("fetch latest_timestamp " + one, "GET", "/discovery/fetch",
+              fetch + "&latest_timestamp=" + q, "latest_timestamp"),
+          Arguments.of("fetch consistent " + one, "GET", "/discovery/fetch", fetch + "&consistent=" + q, "consistent"),
+          Arguments.of("fetchs status " + one, "GET", "/discovery/fetchs", fetch + "&status=" + q, "status"),
+          Arguments.of("poll latest_timestamp " + one, "GET", "/discovery/poll",
+              fetch + "&latest_timestamp=" + q, "latest_timestamp"),
+          Arguments.of("poll hold " + one, "GET", "/discovery/poll", fetch + "&latest_timestamp=0&hold=" + q, "hold"),
+          Arguments.of("polls latest_timestamp " + one, "GET", "/discovery/polls",
+              fetch + "&appid=other&latest_timestamp=0&latest_timestamp=" + q, "latest_timestamp"),
+          Arguments.of("polls hold " + one, "GET", "/discovery/polls", fetch + "&latest_timestamp=0&hold=" + q, "hold")));
+    }
+    for (String one : NOT_ASCII_ONE) {
+      cases.add(Arguments.of("register status " + one + " in a JSON string", "JSON", "/discovery/register",
+          "{\"zone\":\"z1\",\"env\":\"" + ENV + "\",\"appid\":\"" + BAD_APP
+              + "\",\"hostname\":\"h1\",\"addrs\":[\"http://h1:80\"],\"status\":\"" + one + "\"}",
+          "status"));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("numbersThatAreNotAsciiDecimal")
+  void aNumberThatIsNotPlainAsciiDigitsIsRefusedNamingIt(
+      String scenario, String how, String path, String params, String param) {
+    Http.Response r = refusedByCodeWithoutChange(() -> switch (how) {
+      case "POST" -> post(path, params);
+      case "JSON" -> Http.postJson(url(path), params);
+      default -> get(path, params);
+    });
+
+    assertThat(r.message()).contains("'" + param + "'");
+  }
+
+  static Stream<Arguments> jsonFollowedByMoreContent() {
+    String register = "{\"zone\":\"z1\",\"env\":\"" + ENV + "\",\"appid\":\"" + BAD_APP
+        + "\",\"hostname\":\"h1\",\"addrs\":[\"http://h1:80\"]}";
+    String set = "{\"env\":\"" + ENV + "\",\"appid\":\"" + WITNESS + "\",\"hostname\":[\"w2\"],\"status\":[1]}";
+    String cancel = "{\"env\":\"" + ENV + "\",\"appid\":\"" + WITNESS + "\",\"hostname\":\"w1\"}";
+    return Stream.of(
+        Arguments.of("register, a second object", "/discovery/register", register + "{\"appid\":\"other\"}"),
+        Arguments.of("register, the same object twice", "/discovery/register", register + register),
+        Arguments.of("register, words", "/discovery/register", register + " garbage"),
+        Arguments.of("register, a stray bracket", "/discovery/register", register + "]"),
+        Arguments.of("register, a number after a newline", "/discovery/register", register + "\n42"),
+        Arguments.of("set, a second object", "/discovery/set", set + " {}"),
+        Arguments.of("cancel, a comma and an object", "/discovery/cancel", cancel + ",{}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jsonFollowedByMoreContent")
+  void aJsonBodyWithContentAfterItsObjectIsRefused(String scenario, String path, String body) {
+    Http.Response r = refusedByCodeWithoutChange(() -> Http.postJson(url(path), body));
+
+    assertThat(r.message()).isEqualTo("body has content after the JSON object");
+  }
+
+  @Test
+  void metadataWithContentAfterItsObjectIsRefusedNamingIt() {
+    Http.Response r = refusedByCodeWithoutChange(
+        () -> post("/discovery/register", registerWith("metadata", "{\"a\":\"b\"}{\"c\":\"d\"}")));
+
+    assertThat(r.message()).isEqualTo("param 'metadata' has content after the JSON object");
+  }
+
+  @Test
+  void whitespaceAfterTheJsonObjectIsNotContent() {
+    String appid = newAppid("json-whitespace");
+    Http.Response r = Http.postJson(url("/discovery/register"), "{\"zone\":\"z1\",\"env\":\"" + ENV
+        + "\",\"appid\":\"" + appid + "\",\"hostname\":\"h1\",\"addrs\":[\"http://h1:80\"]} \r\n\t");
+
+    assertThat(r.code()).as("%s", r.body()).isZero();
+    assertThat(post("/discovery/cancel", form("env", ENV, "appid", appid, "hostname", "h1")).code()).isZero();
+  }
+
+  /**
+   * A -400 that changed nothing, judged by the envelope code only: whether it travels with HTTP
+   * 400 or 200 is the server's business (discovery clients read the body).
+   */
+  private Http.Response refusedByCodeWithoutChange(Supplier<Http.Response> request) {
+    long count = instanceCount();
+    JsonNode witness = everything(WITNESS);
+
+    Http.Response r = request.get();
+
+    assertThat(r.code()).as("%s", r.body()).isEqualTo(-400);
+    assertThat(instanceCount()).isEqualTo(count);
+    assertThat(everything(WITNESS)).isEqualTo(witness);
+    assertThat(fetch(BAD_APP).code()).isEqualTo(-404);
+    return r;
   }
 }

@@ -27,8 +27,9 @@ class RegisterIT extends SingleNodeHarness {
     assertThat(r.message()).isEmpty();
     JsonNode i = r.data();
     assertThat(fieldNames(i)).containsExactlyInAnyOrder(
-        "zone", "env", "appid", "hostname", "addrs", "version", "status", "metadata",
+        "region", "zone", "env", "appid", "hostname", "addrs", "version", "status", "metadata",
         "reg_timestamp", "up_timestamp", "renew_timestamp", "dirty_timestamp", "latest_timestamp");
+    assertThat(i.path("region").asText()).as("none given").isEmpty();
     assertThat(i.path("zone").asText()).isEqualTo("z1");
     assertThat(i.path("env").asText()).isEqualTo(ENV);
     assertThat(i.path("appid").asText()).isEqualTo(appid);
@@ -141,6 +142,37 @@ class RegisterIT extends SingleNodeHarness {
     assertThat(up.path("reg_timestamp").asLong()).isEqualTo(waiting.path("reg_timestamp").asLong());
     assertThat(up.path("up_timestamp").asLong()).isGreaterThan(waiting.path("up_timestamp").asLong());
     assertThat(up.path("status").asInt()).isEqualTo(1);
+  }
+
+  /** Bilibili discovery's clients send a region on register and read it from every instance record. */
+  @Test
+  void regionIsStoredReturnedByEveryAnswerAndReplacedByARepeatedRegister() {
+    String appid = newAppid("region");
+    String[] instance = {"zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80"};
+    Http.Response registered = post("/discovery/register", form(instance) + "&region=cn-east");
+    assertOk(registered);
+    assertThat(registered.data().path("region").asText()).isEqualTo("cn-east");
+
+    Http.Response renewed = post("/discovery/renew", form("env", ENV, "appid", appid, "hostname", "h1"));
+    assertOk(renewed);
+    String app = form("env", ENV, "appid", appid);
+    List<JsonNode> records = List.of(
+        renewed.data(),
+        fetch(appid).data().path("instances").path("z1").get(0),
+        get("/discovery/fetchs", app).data().path(appid).path("instances").path("z1").get(0),
+        get("/discovery/poll", app + "&latest_timestamp=0&hold=0").data().path("instances").path("z1").get(0),
+        get("/discovery/polls", app + "&latest_timestamp=0&hold=0").data().path(appid).path("instances").path("z1").get(0));
+    assertThat(records).extracting(r -> r.path("region").asText()).containsOnly("cn-east");
+
+    Http.Response json = Http.postJson(url("/discovery/register"), """
+        {"zone": "z1", "env": "%s", "appid": "%s", "hostname": "h1", "addrs": ["http://h1:80"], "region": "cn-north"}
+        """.formatted(ENV, appid));
+    assertOk(json);
+    assertThat(json.data().path("region").asText()).as("replaced like the other payload fields").isEqualTo("cn-north");
+    Http.Response without = post("/discovery/register", form(instance));
+    assertOk(without);
+    assertThat(without.data().path("region").asText()).as("a register without region clears it").isEmpty();
+    assertThat(fetch(appid).data().path("instances").path("z1").get(0).path("region").asText()).isEmpty();
   }
 
   static List<String> fieldNames(JsonNode node) {

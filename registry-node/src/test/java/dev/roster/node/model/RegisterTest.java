@@ -36,6 +36,25 @@ class RegisterTest {
     assertThat(returned.status()).isEqualTo(Status.UP);
     assertThat(returned.metadata()).isEqualTo(Map.of("weight", "10"));
     assertThat(returned.zone()).isEqualTo(Specs.ZONE);
+    assertThat(returned.region()).as("none given").isEmpty();
+  }
+
+  @Test
+  void regionIsStoredReplacedByARepeatedRegisterAndKeptByRenewAndSet() {
+    InstanceSpec s = spec("h1");
+    registry.register(new InstanceSpec("cn-east", s.zone(), ENV, APPID, "h1", s.addrs(), "v1",
+        Status.UP, Map.of()), 100);
+    assertThat(stored(registry, "h1").region()).isEqualTo("cn-east");
+
+    registry.renew(ENV, APPID, "h1", 110);
+    registry.set(ENV, APPID, List.of(new SetChange("h1", Status.WAITING, Map.of("k", "v"))), 120);
+    assertThat(stored(registry, "h1").region()).isEqualTo("cn-east");
+
+    registry.register(new InstanceSpec("cn-north", s.zone(), ENV, APPID, "h1", s.addrs(), "v1",
+        Status.UP, Map.of()), 130);
+    assertThat(stored(registry, "h1").region()).isEqualTo("cn-north");
+    registry.register(s, 140);
+    assertThat(stored(registry, "h1").region()).as("a register without region clears it").isEmpty();
   }
 
   @Test

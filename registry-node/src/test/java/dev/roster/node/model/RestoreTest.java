@@ -92,7 +92,7 @@ class RestoreTest {
   @Test
   void restoreInstanceKeepsAllTimestampsAsSaved() {
     Instance saved =
-        new Instance("z", ENV, APPID, "h1", List.of("a"), "v", Status.UP, Map.of(), 1, 2, 3, 4, 5);
+        new Instance("cn-east", "z", ENV, APPID, "h1", List.of("a"), "v", Status.UP, Map.of(), 1, 2, 3, 4, 5);
     Registry r = registry();
 
     r.restoreInstance(saved);
@@ -104,7 +104,7 @@ class RestoreTest {
   void restoringTheSameInstanceTwiceCountsItOnce() {
     Registry r = registry();
     Instance i =
-        new Instance("z", ENV, APPID, "h1", List.of(), "v", Status.UP, Map.of(), 1, 1, 1, 1, 1);
+        new Instance("", "z", ENV, APPID, "h1", List.of(), "v", Status.UP, Map.of(), 1, 1, 1, 1, 1);
 
     r.restoreInstance(i);
     r.restoreInstance(i);

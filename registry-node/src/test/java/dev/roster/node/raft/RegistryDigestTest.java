@@ -75,6 +75,17 @@ class RegistryDigestTest {
         .isNotEqualTo(RegistryDigest.of(r, 1, 160).sha256());
   }
 
+  @Test
+  void theRegionIsPartOfTheDigest() {
+    Registry none = new Registry(POLICY);
+    Registry east = new Registry(POLICY);
+    none.register(withMetadata(Map.of()), 200);
+    east.register(new InstanceSpec(
+        "cn-east", "sh001", ENV, APPID, "h1", List.of("http://h1:8080"), "v1", Status.UP, Map.of()), 200);
+
+    assertThat(RegistryDigest.of(east, 1, 200).sha256()).isNotEqualTo(RegistryDigest.of(none, 1, 200).sha256());
+  }
+
   private static InstanceSpec withMetadata(Map<String, String> metadata) {
     return new InstanceSpec("sh001", ENV, APPID, "h1", List.of("http://h1:8080"), "v1", Status.UP, metadata);
   }

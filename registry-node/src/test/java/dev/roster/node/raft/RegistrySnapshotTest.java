@@ -10,10 +10,13 @@ import dev.roster.node.command.CodecException;
 import dev.roster.node.model.Application;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
+import dev.roster.node.testing.FormatV1;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +26,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RegistrySnapshotTest {
   private static final GuardPolicy POLICY = new GuardPolicy(2, 0.85);
@@ -95,6 +100,53 @@ class RegistrySnapshotTest {
   }
 
   @Test
+  void regionsRoundTripInFormatVersion2() throws IOException {
+    Registry original = busyRegistry();
+    InstanceSpec h2 = spec("h2");
+    original.register(new InstanceSpec("cn-east", h2.zone(), ENV, APPID, "h2", h2.addrs(), "v2",
+        Status.UP, Map.of()), 160);
+    RegistrySnapshot captured = RegistrySnapshot.capture(original, LAST_APPLIED_TS);
+
+    Path file = write(captured);
+    RegistrySnapshot read = RegistrySnapshot.readFrom(file);
+
+    assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4)).as("format version").isEqualTo(2);
+    assertThat(read).isEqualTo(captured);
+    Contents c = contents(read.restore(POLICY));
+    assertThat(c).isEqualTo(contents(original));
+    assertThat(c.instances().get(ENV + "/" + APPID + "/h2").region()).isEqualTo("cn-east");
+    assertThat(c.instances().get(ENV + "/" + APPID + "/h1").region()).isEmpty();
+  }
+
+  /**
+   * {@code registry-format-1.snap} was written by Roster at 42caf88 (snapshot format 1, before
+   * regions) from the registry {@link #busyRegistry()} builds, and must load for good: a node
+   * upgraded from that version starts from such a file.
+   */
+  @Test
+  void aSnapshotFileOfFormatVersion1StillLoadsWithEmptyRegions() throws IOException, URISyntaxException {
+    RegistrySnapshot read = RegistrySnapshot.readFrom(formatVersion1File());
+
+    assertThat(read.lastAppliedTs()).isEqualTo(LAST_APPLIED_TS);
+    Contents c = contents(read.restore(POLICY));
+    assertThat(c).isEqualTo(contents(busyRegistry()));
+    assertThat(c.instances().values()).extracting(Instance::region).containsOnly("");
+  }
+
+  /** The tests' version 1 writer (used where a whole node must start from old data) is faithful. */
+  @Test
+  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote() throws IOException, URISyntaxException {
+    Path file = dir.resolve("v1.snap");
+    FormatV1.writeSnapshot(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS), file);
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(formatVersion1File()));
+  }
+
+  private static Path formatVersion1File() throws URISyntaxException {
+    return Path.of(RegistrySnapshotTest.class.getResource("registry-format-1.snap").toURI());
+  }
+
+  @Test
   void restoredRegistryTakesLaterWritesExactlyLikeTheOriginal() throws IOException {
     Registry original = busyRegistry();
     Registry restored = RegistrySnapshot.readFrom(
@@ -163,16 +215,28 @@ class RegistrySnapshotTest {
         .hasMessageContaining("not a Roster snapshot");
   }
 
-  @Test
-  void unsupportedFormatVersionIsRejected() throws IOException {
+  @ParameterizedTest
+  @ValueSource(ints = {0, RegistrySnapshot.FORMAT_VERSION + 1, -1})
+  void unsupportedFormatVersionIsRejected(int version) throws IOException {
     Path file = write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS));
     byte[] bytes = Files.readAllBytes(file);
-    ByteBuffer.wrap(bytes).putInt(4, RegistrySnapshot.FORMAT_VERSION + 1);
+    ByteBuffer.wrap(bytes).putInt(4, version);
     Files.write(file, bytes);
 
     assertThatThrownBy(() -> RegistrySnapshot.readFrom(file))
         .isInstanceOf(CodecException.class)
-        .hasMessageContaining("version " + (RegistrySnapshot.FORMAT_VERSION + 1));
+        .hasMessageContaining("version " + version);
+  }
+
+  @Test
+  void aVersion2FileLabelledVersion1IsRejected() throws IOException {
+    // every instance would read one string short: the body no longer parses to its exact length
+    Path file = write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS));
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer.wrap(bytes).putInt(4, 1);
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> RegistrySnapshot.readFrom(file)).isInstanceOf(CodecException.class);
   }
 
   @Test

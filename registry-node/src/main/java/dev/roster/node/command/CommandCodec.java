@@ -16,18 +16,25 @@ import java.util.List;
  * taken long after, so version 1 is read for good.
  */
 public final class CommandCodec {
-  /** The version every entry is written in. */
+  /** The newest version: written for a REGISTER with a region (see {@link #encode}). */
   public static final byte FORMAT_VERSION = 2;
   /** The oldest version still read: REGISTER without a region. */
   static final byte FORMAT_VERSION_WITHOUT_REGION = 1;
 
   private CommandCodec() {}
 
+  /**
+   * Writes the oldest version that holds the command: version 2 only for a REGISTER that carries
+   * a region. During a rolling upgrade the nodes not yet upgraded keep reading the log, until a
+   * client actually sends a region (docs/operations.md#upgrades).
+   */
   public static byte[] encode(RegistryCommand command) {
+    boolean withRegion = command instanceof RegisterCommand r && !r.spec().region().isEmpty();
     BinaryWriter w = new BinaryWriter();
-    w.writeByte(FORMAT_VERSION).writeByte(command.type().tag).writeLong(command.ts());
+    w.writeByte(withRegion ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_REGION)
+        .writeByte(command.type().tag).writeLong(command.ts());
     switch (command.type()) {
-      case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec());
+      case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec(), withRegion);
       case RENEW -> {
         RenewCommand c = (RenewCommand) command;
         w.writeString(c.env()).writeString(c.appid()).writeString(c.hostname());

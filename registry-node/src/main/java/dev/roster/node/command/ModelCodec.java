@@ -12,8 +12,11 @@ import java.util.Map;
 public final class ModelCodec {
   private ModelCodec() {}
 
-  public static void writeSpec(BinaryWriter w, InstanceSpec s) {
-    w.writeString(s.region());
+  /** Writes a spec; {@code withRegion} false writes the layout of format version 1 (no region). */
+  public static void writeSpec(BinaryWriter w, InstanceSpec s, boolean withRegion) {
+    if (withRegion) {
+      w.writeString(s.region());
+    }
     w.writeString(s.zone()).writeString(s.env()).writeString(s.appid()).writeString(s.hostname());
     w.writeStrings(s.addrs()).writeString(s.version()).writeInt(s.status());
     w.writeStringMap(s.metadata());
@@ -31,8 +34,11 @@ public final class ModelCodec {
     }
   }
 
-  public static void writeInstance(BinaryWriter w, Instance i) {
-    w.writeString(i.region());
+  /** Writes an instance; {@code withRegion} false writes the layout of format version 1. */
+  public static void writeInstance(BinaryWriter w, Instance i, boolean withRegion) {
+    if (withRegion) {
+      w.writeString(i.region());
+    }
     w.writeString(i.zone()).writeString(i.env()).writeString(i.appid()).writeString(i.hostname());
     w.writeStrings(i.addrs()).writeString(i.version()).writeInt(i.status());
     w.writeStringMap(i.metadata());

@@ -52,7 +52,7 @@ public record RegistryDigest(long appliedIndex, String sha256, int applications,
       sorted.sort(Comparator.comparing(Instance::hostname));
       w.writeInt(sorted.size());
       for (Instance i : sorted) {
-        ModelCodec.writeInstance(w, i);
+        ModelCodec.writeInstance(w, i, true);
       }
       instances += sorted.size();
     }

@@ -41,7 +41,7 @@ public record RegistrySnapshot(
     long lastAppliedTs, long renewsThisWindow, long renewsLastWindow, List<AppState> apps) {
 
   static final int MAGIC = 0x52535452; // "RSTR"
-  /** The version every snapshot is written in. */
+  /** The newest version, written when an instance has a region (see {@link #writeTo}). */
   static final int FORMAT_VERSION = 2;
   /** The oldest version still read: instances without a region. */
   static final int FORMAT_VERSION_WITHOUT_REGION = 1;
@@ -90,9 +90,12 @@ public record RegistrySnapshot(
                 StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         OutputStream raw = Channels.newOutputStream(channel)) {
+      // the oldest version that holds the registry, as for log entries (CommandCodec#encode): a
+      // snapshot a new leader sends to a follower not yet upgraded stays readable there
+      boolean withRegion = apps.stream().anyMatch(a -> a.instances().stream().anyMatch(i -> !i.region().isEmpty()));
       DataOutputStream header = new DataOutputStream(raw);
       header.writeInt(MAGIC);
-      header.writeInt(FORMAT_VERSION);
+      header.writeInt(withRegion ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_REGION);
       // buffer above the checksum: the codec writes a few bytes at a time, and CRC32C is fast
       // only over whole arrays (byte-at-a-time it took half the snapshot time)
       CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32C());
@@ -103,7 +106,7 @@ public record RegistrySnapshot(
         w.writeString(app.key().appid()).writeString(app.key().env());
         w.writeLong(app.latestTimestamp()).writeInt(app.instances().size());
         for (Instance i : app.instances()) {
-          ModelCodec.writeInstance(w, i);
+          ModelCodec.writeInstance(w, i, withRegion);
         }
       }
       w.flush();

@@ -94,7 +94,7 @@ class CommandCodecTest {
 
     assertThat(bytes)
         .containsExactly(
-            2, // format version
+            1, // format version: the oldest that holds a renew (see CommandCodec#encode)
             2, // RENEW
             1, 2, 3, 4, 5, 6, 7, 8, // ts, big-endian
             0, 0, 0, 1, 'e',
@@ -190,6 +190,26 @@ class CommandCodecTest {
   @MethodSource("entriesOfFormatVersion1")
   void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote(String hex, RegistryCommand command) {
     assertThat(HexFormat.of().formatHex(FormatV1.entry(command))).isEqualTo(hex);
+  }
+
+  /**
+   * A command that needs no region is written in format 1, byte for byte what the old version
+   * wrote: during a rolling upgrade the nodes not yet upgraded keep reading the log.
+   */
+  @ParameterizedTest
+  @MethodSource("entriesOfFormatVersion1")
+  void commandsWithoutARegionAreWrittenAsTheOldVersionWroteThem(String hex, RegistryCommand command) {
+    assertThat(HexFormat.of().formatHex(CommandCodec.encode(command))).isEqualTo(hex);
+  }
+
+  @Test
+  void aRegisterWithARegionIsWrittenInFormatVersion2() {
+    InstanceSpec s = spec();
+    byte[] bytes = CommandCodec.encode(new RegisterCommand(TS, new InstanceSpec("cn-east", s.zone(), s.env(),
+        s.appid(), s.hostname(), s.addrs(), s.version(), s.status(), s.metadata())));
+
+    assertThat(bytes[0]).isEqualTo(CommandCodec.FORMAT_VERSION);
+    assertThat(((RegisterCommand) CommandCodec.decode(bytes)).spec().region()).isEqualTo("cn-east");
   }
 
   @ParameterizedTest

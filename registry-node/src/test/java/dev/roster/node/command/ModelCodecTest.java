@@ -25,7 +25,7 @@ class ModelCodecTest {
   @Test
   void instanceRoundTripsWithAllTimestamps() {
     BinaryWriter w = new BinaryWriter();
-    ModelCodec.writeInstance(w, INSTANCE);
+    ModelCodec.writeInstance(w, INSTANCE, true);
     BinaryReader r = reader(w.toByteArray());
 
     assertThat(ModelCodec.readInstance(r, true)).isEqualTo(INSTANCE);
@@ -38,7 +38,7 @@ class ModelCodecTest {
         new InstanceSpec("z", "e", "a", "h", List.of("x"), null, Status.UP, null),
         new InstanceSpec("cn-north", "z", "e", "a", "h", List.of("x"), "v", Status.WAITING, Map.of("k", "v")))) {
       BinaryWriter w = new BinaryWriter();
-      ModelCodec.writeSpec(w, spec);
+      ModelCodec.writeSpec(w, spec, true);
       BinaryReader r = reader(w.toByteArray());
 
       assertThat(ModelCodec.readSpec(r, true)).isEqualTo(spec);
@@ -49,10 +49,10 @@ class ModelCodecTest {
   @Test
   void streamingWriterWritesTheSameBytesAsTheBufferedOne() {
     BinaryWriter buffered = new BinaryWriter();
-    ModelCodec.writeInstance(buffered, INSTANCE);
+    ModelCodec.writeInstance(buffered, INSTANCE, true);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryWriter streaming = new BinaryWriter(out);
-    ModelCodec.writeInstance(streaming, INSTANCE);
+    ModelCodec.writeInstance(streaming, INSTANCE, true);
     streaming.flush();
 
     assertThat(out.toByteArray()).isEqualTo(buffered.toByteArray());
@@ -62,7 +62,7 @@ class ModelCodecTest {
   @Test
   void truncatedInstanceThrows() {
     BinaryWriter w = new BinaryWriter();
-    ModelCodec.writeInstance(w, INSTANCE);
+    ModelCodec.writeInstance(w, INSTANCE, true);
     byte[] bytes = w.toByteArray();
 
     for (int len = 0; len < bytes.length; len++) {

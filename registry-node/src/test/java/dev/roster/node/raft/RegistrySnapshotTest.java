@@ -142,6 +142,17 @@ class RegistrySnapshotTest {
     assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(formatVersion1File()));
   }
 
+  /**
+   * Without regions the snapshot is written in format 1, byte for byte what the old version wrote,
+   * so a follower not yet upgraded can install it from an upgraded leader.
+   */
+  @Test
+  void aRegistryWithoutRegionsIsWrittenInFormatVersion1ThatOldNodesRead() throws IOException, URISyntaxException {
+    Path file = write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS));
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(formatVersion1File()));
+  }
+
   private static Path formatVersion1File() throws URISyntaxException {
     return Path.of(RegistrySnapshotTest.class.getResource("registry-format-1.snap").toURI());
   }
@@ -231,7 +242,12 @@ class RegistrySnapshotTest {
   @Test
   void aVersion2FileLabelledVersion1IsRejected() throws IOException {
     // every instance would read one string short: the body no longer parses to its exact length
-    Path file = write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS));
+    Registry withRegion = busyRegistry();
+    InstanceSpec h2 = spec("h2");
+    withRegion.register(new InstanceSpec("cn-east", h2.zone(), ENV, APPID, "h2", h2.addrs(), "v2",
+        Status.UP, Map.of()), 160);
+    Path file = write(RegistrySnapshot.capture(withRegion, LAST_APPLIED_TS));
+    assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4)).as("format version").isEqualTo(2);
     byte[] bytes = Files.readAllBytes(file);
     ByteBuffer.wrap(bytes).putInt(4, 1);
     Files.write(file, bytes);

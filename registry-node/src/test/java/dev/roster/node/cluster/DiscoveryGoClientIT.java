@@ -58,6 +58,8 @@ class DiscoveryGoClientIT {
       ticker.start();
       try {
         awaitRegisteredEverywhere(c, "registered");
+        // the Go client decodes region, zone and addrs from the records it fetches
+        assertThat(c.instance(0, "prod", APP, HOST).orElseThrow().path("region").asText()).isEqualTo("region-a");
 
         // an eviction: the client paused (a long GC, a frozen VM) and comes back
         renewing.set(false);

@@ -74,7 +74,8 @@ public final class RosterNode implements AutoCloseable {
     // node within seconds; each announcement is one small Raft entry.
     Duration announceInterval = config.renewInterval().compareTo(MAX_ANNOUNCE_INTERVAL) < 0
         ? config.renewInterval() : MAX_ANNOUNCE_INTERVAL;
-    this.directory = new PeerDirectory(raft, announceInterval.multipliedBy(3).toNanos());
+    this.directory = new PeerDirectory(raft, announceInterval.multipliedBy(3).toNanos(), config.clusterUrl(),
+        config.advertise());
     long writeTimeoutMs = config.electionTimeout().toMillis() + 1000;
     this.announcer = new NodeAnnouncer(raft, directory,
         new InstanceSpec(config.zone(), PeerDirectory.ENV, PeerDirectory.APPID, config.raft().toString(),
@@ -130,9 +131,11 @@ public final class RosterNode implements AutoCloseable {
       throw e;
     }
     announcer.start();
-    if (config.http().host().equals("0.0.0.0") && config.advertise().startsWith("http://127.0.0.1:")) {
+    if (config.http().host().equals("0.0.0.0") && config.advertise().startsWith("http://127.0.0.1:")
+        && config.clusterUrl().equals(config.advertise())) {
       log.warn("listening on all interfaces but advertising {}: set --advertise to an address clients "
-          + "and other nodes can reach, or redirects to this node will point at their own loopback", config.advertise());
+          + "and other nodes can reach (and --cluster-url for the nodes' own network), or redirects to "
+          + "this node will point at their own loopback", config.advertise());
     }
     log.info("listening on http://{}:{} (raft {}, {}, data {})",
         httpAddress.getHostString(), httpAddress.getPort(), config.raft(),

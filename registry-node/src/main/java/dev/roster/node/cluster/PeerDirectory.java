@@ -23,20 +23,50 @@ public final class PeerDirectory {
 
   private final RaftRegistry raft;
   private final long staleAfterNanos;
+  /** {@code host:port} of this node's cluster URL when it differs from the advertised one, else null. */
+  private final String insideAuthority;
 
-  /** A node whose self-registration is older than {@code staleAfterNanos} is reported lost. */
-  public PeerDirectory(RaftRegistry raft, long staleAfterNanos) {
+  /**
+   * A node whose self-registration is older than {@code staleAfterNanos} is reported lost.
+   * {@code clusterUrl} and {@code advertise} are this node's two URLs: the one the nodes use among
+   * themselves (inside a compose network: {@code http://node1:7171}) and the one for clients
+   * (published on the host: {@code http://127.0.0.1:7171}); often the same.
+   */
+  public PeerDirectory(RaftRegistry raft, long staleAfterNanos, String clusterUrl, String advertise) {
     this.raft = raft;
     this.staleAfterNanos = staleAfterNanos;
+    this.insideAuthority = clusterUrl.equals(advertise) ? null : authority(clusterUrl);
+  }
+
+  /**
+   * True when a request sent to {@code host} (its {@code Host} header) reached this node by its
+   * cluster URL: the caller is inside the nodes' own network (a service in the same compose
+   * network), where the advertised addresses may lead nowhere, so it is answered with the other
+   * nodes' cluster URLs.
+   */
+  public boolean reachedInside(String host) {
+    return insideAuthority != null && host != null && insideAuthority.equalsIgnoreCase(host.trim());
   }
 
   /** The advertised HTTP base URL of the node with this Raft address, if it has registered. */
   public Optional<String> httpAddressOf(PeerId peer) {
+    return httpAddressOf(peer, false);
+  }
+
+  /**
+   * The HTTP base URL of the node with this Raft address, if it has registered: its cluster URL
+   * for a caller {@linkplain #reachedInside inside} the nodes' network, else its advertised URL.
+   */
+  public Optional<String> httpAddressOf(PeerId peer, boolean inside) {
     String hostname = peer.getEndpoint().toString();
     return raft.stateMachine().read(r -> r.application(ENV, APPID)
         .map(app -> app.instance(hostname))
-        .filter(i -> !i.addrs().isEmpty())
-        .map(i -> i.addrs().get(0)));
+        .flatMap(i -> urlOf(i, inside)));
+  }
+
+  private static Optional<String> urlOf(Instance node, boolean inside) {
+    String advertised = node.addrs().isEmpty() ? null : node.addrs().get(0);
+    return Optional.ofNullable(inside ? node.metadata().getOrDefault(CLUSTER_URL, advertised) : advertised);
   }
 
   public Optional<String> leaderHttpAddress() {
@@ -48,16 +78,18 @@ public final class PeerDirectory {
 
   /** The URL this node uses to reach the leader: its cluster URL, else its advertised URL. */
   public Optional<String> leaderClusterAddress() {
-    return raft.leader().flatMap(peer -> raft.stateMachine().read(r -> r.application(ENV, APPID)
-        .map(app -> app.instance(peer.getEndpoint().toString()))
-        .map(i -> i.metadata().getOrDefault(CLUSTER_URL, i.addrs().isEmpty() ? null : i.addrs().get(0)))));
+    return raft.leader().flatMap(peer -> httpAddressOf(peer, true));
   }
 
   /** One row of {@code /discovery/nodes}. */
   public record NodeView(String addr, String zone, int status, String role, String raft) {}
 
-  /** The registered nodes, the current members first, with their liveness and role. */
-  public List<NodeView> nodes(long nowNanos) {
+  /**
+   * The registered nodes, the current members first, with their liveness and role; their
+   * addresses as a caller {@linkplain #reachedInside inside} the nodes' network or outside it
+   * reaches them.
+   */
+  public List<NodeView> nodes(long nowNanos, boolean inside) {
     String leader = raft.leader().map(p -> p.getEndpoint().toString()).orElse("");
     List<String> members = raft.status().peers();
     List<NodeView> rows = new ArrayList<>();
@@ -70,7 +102,7 @@ public final class PeerDirectory {
           // not UP: the leader does not hear from it (see NodeLiveness)
           boolean up = i.status() == Status.UP;
           rows.add(new NodeView(
-              hostPort(i.addrs().isEmpty() ? "" : i.addrs().get(0)),
+              hostPort(urlOf(i, inside).orElse("")),
               i.zone(),
               member && fresh && up ? 0 : 1,
               leader.equals(i.hostname()) ? "leader" : "follower",
@@ -101,6 +133,14 @@ public final class PeerDirectory {
 
   private static boolean sameEndpoint(String peer, String endpoint) {
     return peer.equals(endpoint) || peer.startsWith(endpoint + ":");
+  }
+
+  private static String authority(String url) {
+    try {
+      return URI.create(url).getRawAuthority();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static String hostPort(String url) {

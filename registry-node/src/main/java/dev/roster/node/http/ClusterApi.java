@@ -41,7 +41,8 @@ final class ClusterApi {
         .get("/ready", this::ready)
         .get("/cluster/status", this::status)
         .get("/cluster/digest", this::digest)
-        .get("/discovery/nodes", req -> done(Reply.ok(directory.nodes(RaftRegistry.wallClockNanos()))))
+        .get("/discovery/nodes", req -> done(Reply.ok(
+            directory.nodes(RaftRegistry.wallClockNanos(), directory.reachedInside(req.host())))))
         .get("/metrics", req -> done(Reply.ok(RawBody.text("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()))))
         .post("/cluster/peers/add", this::addPeer)
         .post("/cluster/peers/remove", this::removePeer)

@@ -231,7 +231,8 @@ public final class HttpServer implements AutoCloseable {
       }
       Handler handler = router.route(request.method().name(), path);
       Params params = Params.parse(request, json);
-      return handler.handle(new ApiRequest(request.method().name(), path, request.uri(), params));
+      return handler.handle(new ApiRequest(request.method().name(), path, request.uri(), params,
+          request.headers().get(HttpHeaderNames.HOST)));
     }
 
     private void write(ChannelHandlerContext ctx, Reply reply, HttpResponseStatus status, boolean keepAlive) {

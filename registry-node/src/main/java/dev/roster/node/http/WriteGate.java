@@ -81,7 +81,7 @@ final class WriteGate {
   }
 
   private Reply redirect(ApiRequest request, PeerId leader) {
-    Optional<String> url = directory.httpAddressOf(leader);
+    Optional<String> url = directory.httpAddressOf(leader, directory.reachedInside(request.host()));
     if (url.isEmpty()) {
       throw new UnavailableException(
           "leader " + leader.getEndpoint() + " has not announced its HTTP address yet");

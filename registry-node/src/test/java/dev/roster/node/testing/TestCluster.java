@@ -69,7 +69,9 @@ public final class TestCluster implements AutoCloseable {
       s.put("peers", String.join(",", peers));
       s.put("data", root.resolve("node" + i).toString());
       s.put("election-timeout", "1000ms");
-      s.putAll(extra);
+      int port = httpPorts[i];
+      // "{http-port}" in a value is the node's own HTTP port (per-node URLs such as cluster-url)
+      extra.forEach((k, v) -> s.put(k, v.replace("{http-port}", String.valueOf(port))));
       settings.add(s);
     }
     nodes = new RosterNode[n];

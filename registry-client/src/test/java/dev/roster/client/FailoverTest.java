@@ -169,7 +169,7 @@ class FailoverTest {
 
   @Test
   void badRequestIsNotRetried() {
-    StubNode a = node().on("/discovery/register", r -> Answer.code(-400, 400, "parameter 'hostname' is required"));
+    StubNode a = node().on("/discovery/register", r -> Answer.code(-400, "parameter 'hostname' is required"));
     RosterClient client = client(fast(a.url()));
 
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))

@@ -175,6 +175,9 @@ final class StubNode implements AutoCloseable {
   static Map<String, Object> instanceOf(Request r) {
     Map<String, Object> i = new LinkedHashMap<>();
     i.put("zone", r.param("zone"));
+    if (r.param("region") != null) { // as an older registry, the stub has no region unless sent one
+      i.put("region", r.param("region"));
+    }
     i.put("env", r.param("env"));
     i.put("appid", r.param("appid"));
     i.put("hostname", r.param("hostname"));

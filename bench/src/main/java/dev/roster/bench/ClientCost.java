@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
 /**
  * What the Java client costs the application that embeds it: one {@link RosterClient} in this
  * JVM holding N registrations and one watch of M applications, against 3 nodes running as their
- * own processes (so this JVM's CPU and heap are the client's). For each N: a register ramp, an
- * unmeasured warm-up, then a steady phase of renews at N / renew-interval, sampling live threads
+ * own processes (so this JVM's CPU and heap are the client's). For each N: a register ramp, then
+ * the watch (one per application, sharing the client's one long poll), an unmeasured warm-up, then a steady phase of renews at N / renew-interval, sampling live threads
  * (all, and the client's by name) and thread starts; CPU-ms per renew is this process's CPU over
  * the renews the nodes acknowledged (their {@code /metrics}); heap is after a full GC, less the
  * heap before the client was built.
@@ -118,6 +118,13 @@ final class ClientCost implements Callable<Integer> {
     try (RosterClient client = b.build()) {
       AtomicLong listenerCalls = new AtomicLong();
       ConcurrentLinkedQueue<String> listenerThreads = new ConcurrentLinkedQueue<>();
+      long t0 = System.nanoTime();
+      List<Registration> held = ramp(client, n, run);
+      run.put("ramp_s", (System.nanoTime() - t0) / 1e9);
+      Bench.say("client: %d registrations in %.1f s, warming up %d s", held.size(), (System.nanoTime() - t0) / 1e9,
+          warmup.toSeconds());
+      // after the ramp: while registrations pour in, every register is a new version of a watched
+      // application and the poll answers (all changed apps, in full) are what the client parses
       List<Watch> watches = new ArrayList<>();
       for (int a = 0; a < apps; a++) {
         watches.add(client.watch(app(a), now -> {
@@ -126,11 +133,6 @@ final class ClientCost implements Callable<Integer> {
           }
         }));
       }
-      long t0 = System.nanoTime();
-      List<Registration> held = ramp(client, n, run);
-      run.put("ramp_s", (System.nanoTime() - t0) / 1e9);
-      Bench.say("client: %d registrations in %.1f s, warming up %d s", held.size(), (System.nanoTime() - t0) / 1e9,
-          warmup.toSeconds());
       Thread.sleep(warmup.toMillis());
 
       long renews0 = renewsAcknowledged(c);
@@ -162,6 +164,7 @@ final class ClientCost implements Callable<Integer> {
           .put("heap_mib_with_client", heapWith / 1048576.0)
           .put("heap_mib_client", (heapWith - heapBefore) / 1048576.0)
           .put("listener_calls_steady", listenerCalls.get() - listener0)
+          .put("listener_calls", listenerCalls.get())
           .put("listener_threads", new ArrayList<>(listenerThreads));
       Bench.say("client: %d registrations: %d renews (%.0f/s), %.3f CPU-ms/renew (client threads %.3f), "
               + "live threads max %d (client's %d), %.1f threads started/s, heap %.1f MiB for the client",

@@ -223,7 +223,16 @@ public final class Registration implements AutoCloseable {
   private CompletableFuture<Reply> write(String path, Form form) {
     Operation op = core.transport().start(core.call(true, path, form), core.settings().deadline());
     inFlight = op;
-    return op.result();
+    // a finished operation holds its last answer: not worth keeping for every registration
+    return op.result().whenComplete((reply, e) -> clearInFlight(op));
+  }
+
+  private void clearInFlight(Operation done) {
+    synchronized (lock) {
+      if (inFlight == done) {
+        inFlight = null;
+      }
+    }
   }
 
   private <T> CompletableFuture<T> enqueue(Supplier<CompletableFuture<T>> step) {

@@ -215,6 +215,7 @@ final class Transport {
       // would complete the result, and so run the callers' continuations, on it
       ex.whenCompleteAsync((response, error) -> {
         guard.cancel(false);
+        exchange = null; // a held response keeps the JDK's whole exchange reachable
         try {
           onResponse(node, hops, response, error);
         } catch (RuntimeException e) {

@@ -14,12 +14,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The Java benchmark driver: {@code java -jar bench/target/roster-bench.jar scenario|failover|memory}.
+ * The Java benchmark driver: {@code java -jar bench/target/roster-bench.jar scenario|failover|memory|client}.
  * See bench/README.md.
  */
 @Command(name = "roster-bench", mixinStandardHelpOptions = true, version = "roster-bench 0.1",
-    subcommands = {Scenario.class, Failover.class, Memory.class},
-    description = "Scenario, failover and memory/restart driver for a 3-node Roster cluster.")
+    subcommands = {Scenario.class, Failover.class, Memory.class, ClientCost.class},
+    description = "Scenario, failover, memory/restart and client-cost driver for a 3-node Roster cluster.")
 public final class Bench implements Runnable {
 
   @Override

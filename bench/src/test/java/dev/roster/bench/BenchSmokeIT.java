@@ -44,6 +44,18 @@ class BenchSmokeIT {
   }
 
   @Test
+  void clientCostRunsOneClientWithRegistrationsAndAWatch() throws Exception {
+    Path out = OUT.resolve("client");
+    int rc = Bench.run("client", "--jar", JAR, "--quiet-wait", "0", "--out", out.toString(), "--registrations", "20,50",
+        "--apps", "5", "--renew-interval", "500ms", "--warmup", "1s", "--duration", "2s");
+    assertThat(rc).isZero();
+    String json = report(out.resolve("client.json"));
+    assertThat(json).contains("\"registrations\":20,").contains("\"registrations\":50,").contains("\"register_errors\":0")
+        .containsPattern("\"roster-client-\\d+-scheduler\"").doesNotContain("\"register_errors\":1");
+    assertThat(Json.longField(json, "renews")).isPositive();
+  }
+
+  @Test
   void memoryMeasuresHeapSnapshotAndRestarts() throws Exception {
     Path out = OUT.resolve("memory");
     int rc = Bench.run("memory", "--jar", JAR, "--quiet-wait", "0", "--out", out.toString(), "--instances", "2000", "--apps", "20",

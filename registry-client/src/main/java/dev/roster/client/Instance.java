@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * One instance of an application: what you {@linkplain RosterClient#register register} (build it
@@ -15,6 +14,8 @@ import java.util.Objects;
  * @param hostname the instance's unique name within its application
  * @param addrs where to reach it, e.g. {@code http://10.0.0.7:8080}; at least one
  * @param zone its zone; {@code null} in an instance you built means the client's zone
+ * @param region the region the instance runs in, free text; empty when none is set (and when the
+ *     registry's answer has no {@code region} field, as an older registry's does not)
  * @param env its environment; {@code null} in an instance you built (the client's env is used)
  * @param version free text, may be empty
  * @param status whether it takes traffic
@@ -25,6 +26,7 @@ public record Instance(
     String hostname,
     List<String> addrs,
     String zone,
+    String region,
     String env,
     String version,
     Status status,
@@ -36,15 +38,17 @@ public record Instance(
     long latestTimestamp) {
 
   public Instance {
-    requireText(appid, "appid");
-    requireText(hostname, "hostname");
-    Objects.requireNonNull(addrs, "addrs");
+    Args.text(appid, "appid");
+    Args.text(hostname, "hostname");
+    Args.notNull(addrs, "addrs");
     if (addrs.isEmpty()) {
       throw new IllegalArgumentException("addrs: at least one address is required");
     }
+    addrs.forEach(a -> Args.text(a, "addrs"));
     addrs = List.copyOf(addrs);
+    region = region == null ? "" : region;
     version = version == null ? "" : version;
-    Objects.requireNonNull(status, "status");
+    Args.notNull(status, "status");
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
   }
 
@@ -55,23 +59,22 @@ public record Instance(
 
   /** A copy with another status. */
   public Instance withStatus(Status newStatus) {
-    return new Instance(appid, hostname, addrs, zone, env, version, newStatus, metadata,
+    return new Instance(appid, hostname, addrs, zone, region, env, version, newStatus, metadata,
         regTimestamp, upTimestamp, renewTimestamp, dirtyTimestamp, latestTimestamp);
   }
 
-  private static void requireText(String value, String name) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + ": must not be empty");
-    }
-  }
-
-  /** Builds the instance to register. Defaults: status UP, the client's zone, no version, no metadata. */
+  /**
+   * Builds the instance to register. Defaults: status UP, the client's zone, no region, no
+   * version, no metadata. Every method throws {@link IllegalArgumentException} naming the
+   * argument when it is null or invalid.
+   */
   public static final class Builder {
     private final String appid;
     private final String hostname;
     private final List<String> addrs = new ArrayList<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private String zone;
+    private String region = "";
     private String version = "";
     private Status status = Status.UP;
 
@@ -82,8 +85,8 @@ public record Instance(
 
     /** Adds addresses, e.g. {@code "http://10.0.0.7:8080", "grpc://10.0.0.7:9090"}. */
     public Builder addrs(String... more) {
-      for (String a : more) {
-        requireText(a, "addrs");
+      for (String a : Args.notNull(more, "addrs")) {
+        Args.text(a, "addrs");
         addrs.add(a);
       }
       return this;
@@ -95,30 +98,40 @@ public record Instance(
       return this;
     }
 
+    /**
+     * The region the instance runs in, sent as {@code region} on register; free text, e.g.
+     * {@code cn-east}. Default empty: no region (the parameter is not sent).
+     */
+    public Builder region(String region) {
+      this.region = Args.notNull(region, "region");
+      return this;
+    }
+
     public Builder version(String version) {
-      this.version = Objects.requireNonNull(version, "version");
+      this.version = Args.notNull(version, "version");
       return this;
     }
 
     /** Status to register with; default UP. Register WAITING and switch to UP once ready. */
     public Builder status(Status status) {
-      this.status = Objects.requireNonNull(status, "status");
+      this.status = Args.notNull(status, "status");
       return this;
     }
 
     public Builder metadata(String key, String value) {
-      metadata.put(Objects.requireNonNull(key, "metadata key"), Objects.requireNonNull(value, "metadata value"));
+      Args.notNull(key, "metadata key");
+      metadata.put(key, Args.notNull(value, "metadata value of '" + key + "'"));
       return this;
     }
 
     public Builder metadata(Map<String, String> entries) {
-      entries.forEach(this::metadata);
+      Args.notNull(entries, "metadata").forEach(this::metadata);
       return this;
     }
 
     /** @throws IllegalArgumentException naming the missing or invalid field */
     public Instance build() {
-      return new Instance(appid, hostname, addrs, zone, null, version, status, metadata, 0, 0, 0, 0, 0);
+      return new Instance(appid, hostname, addrs, zone, region, null, version, status, metadata, 0, 0, 0, 0, 0);
     }
   }
 }

@@ -32,8 +32,14 @@ final class Nodes {
     this.penaltyNanos = penaltyNanos;
   }
 
-  /** The node for the next attempt; {@code lastFailed} (may be null) is avoided when possible. */
-  URI pick(boolean write, URI lastFailed) {
+  /**
+   * The node for the next attempt of an operation. Nodes this operation has not {@code tried} yet
+   * come first, those not failed lately (by any operation) before penalised ones, so that every
+   * node is tried once before any is tried again: choosing only by penalty let an operation
+   * bounce between two penalised nodes while a third was never asked. {@code lastFailed} (may be
+   * null) is avoided when another node exists.
+   */
+  URI pick(boolean write, URI lastFailed, Set<URI> tried) {
     if (write) {
       URI l = leader.get();
       if (l != null && !l.equals(lastFailed)) {
@@ -43,6 +49,7 @@ final class Nodes {
     List<URI> list = all;
     int n = list.size();
     long now = System.nanoTime();
+    URI untriedPenalised = null;
     URI fallback = null;
     for (int i = 0; i < n; i++) {
       URI u = list.get(Math.floorMod(cursor.getAndIncrement(), n));
@@ -52,10 +59,19 @@ final class Nodes {
       if (fallback == null) {
         fallback = u;
       }
+      if (tried.contains(u)) {
+        continue;
+      }
       Long failed = failedAt.get(u);
       if (failed == null || now - failed > penaltyNanos) {
         return u;
       }
+      if (untriedPenalised == null) {
+        untriedPenalised = u;
+      }
+    }
+    if (untriedPenalised != null) {
+      return untriedPenalised;
     }
     return fallback != null ? fallback : list.get(0);
   }

@@ -25,15 +25,17 @@ public final class Query {
 
   /** The UP instances of {@code appid} in every zone. */
   public static Query app(String appid) {
-    if (appid == null || appid.isBlank()) {
-      throw new IllegalArgumentException("appid: must not be empty");
-    }
+    Args.text(appid, "appid");
     return new Query(appid, EnumSet.of(Status.UP), null, false);
   }
 
   /** Only instances with one of these statuses. */
   public Query status(Status first, Status... more) {
-    EnumSet<Status> s = EnumSet.of(Objects.requireNonNull(first, "status"), more);
+    Args.notNull(more, "status");
+    for (Status m : more) {
+      Args.notNull(m, "status");
+    }
+    EnumSet<Status> s = EnumSet.of(Args.notNull(first, "status"), more);
     return new Query(appid, s, zone, consistent);
   }
 

@@ -89,9 +89,7 @@ public final class Registration implements AutoCloseable {
 
   /** {@link #setStatus} without blocking. */
   public CompletableFuture<Void> setStatusAsync(Status status) {
-    if (status == null) {
-      throw new NullPointerException("status");
-    }
+    Args.notNull(status, "status");
     requireOpen();
     desired = status; // a register that runs from now on (e.g. after eviction) carries it
     return enqueue(() -> write("/discovery/set", identity().add("status", status.code()))
@@ -199,6 +197,9 @@ public final class Registration implements AutoCloseable {
         .addAll("addrs", spec.addrs())
         .add("status", desired.code())
         .add("version", spec.version());
+    if (!spec.region().isEmpty()) {
+      form.add("region", spec.region()); // not sent when unset: nothing changes for such instances
+    }
     if (!spec.metadata().isEmpty()) {
       form.add("metadata", core.wire().metadata(spec.metadata()));
     }
@@ -222,7 +223,16 @@ public final class Registration implements AutoCloseable {
   private CompletableFuture<Reply> write(String path, Form form) {
     Operation op = core.transport().start(core.call(true, path, form), core.settings().deadline());
     inFlight = op;
-    return op.result();
+    // a finished operation holds its last answer: not worth keeping for every registration
+    return op.result().whenComplete((reply, e) -> clearInFlight(op));
+  }
+
+  private void clearInFlight(Operation done) {
+    synchronized (lock) {
+      if (inFlight == done) {
+        inFlight = null;
+      }
+    }
   }
 
   private <T> CompletableFuture<T> enqueue(Supplier<CompletableFuture<T>> step) {

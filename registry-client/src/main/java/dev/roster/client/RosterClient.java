@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -65,14 +63,17 @@ public final class RosterClient implements AutoCloseable {
   private RosterClient(Settings settings) {
     this.settings = settings;
     String name = "roster-client-" + CLIENTS.incrementAndGet();
-    this.scheduler = new ScheduledThreadPoolExecutor(1, threads(name + "-scheduler"));
+    // renews are delayed tasks in this one thread's queue, not a thread or a parked task each
+    this.scheduler = new ScheduledThreadPoolExecutor(1, thread(name + "-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
-    // unbounded like OkHttp's dispatcher: a caller blocking in a callback cannot starve the I/O
-    this.io = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        threads(name + "-io"));
+    // bounded: an unbounded pool grew to one thread per response in flight (67-165 threads held
+    // by 550 registrations); the work per response is a parse, a few threads carry thousands
+    this.io = new ThreadPoolExecutor(settings.ioThreads(), settings.ioThreads(), 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), threads(name + "-io"));
+    io.allowCoreThreadTimeOut(true);
     // one thread: listeners see changes in order
     this.events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        threads(name + "-events"));
+        thread(name + "-events"));
     ObjectMapper json = new ObjectMapper();
     Nodes nodes = new Nodes(settings.nodes(), settings.backoffMax().toNanos());
     Transport transport = new Transport(settings, nodes, scheduler, io, json);
@@ -100,14 +101,14 @@ public final class RosterClient implements AutoCloseable {
 
   /** {@link #register} without blocking. */
   public CompletableFuture<Registration> registerAsync(Instance instance) {
-    Objects.requireNonNull(instance, "instance");
+    Args.notNull(instance, "instance");
     requireOpen();
     if (instance.env() != null && !instance.env().equals(settings.env())) {
       throw new IllegalArgumentException("env: the instance's env '" + instance.env()
           + "' differs from the client's '" + settings.env() + "'");
     }
     Instance spec = new Instance(instance.appid(), instance.hostname(), instance.addrs(),
-        instance.zone() != null ? instance.zone() : settings.zone(), settings.env(), instance.version(),
+        instance.zone() != null ? instance.zone() : settings.zone(), instance.region(), settings.env(), instance.version(),
         instance.status(), instance.metadata(), 0, 0, 0, 0, 0);
     for (Registration r : registrations) {
       Instance other = r.instance();
@@ -140,7 +141,7 @@ public final class RosterClient implements AutoCloseable {
 
   /** {@link #fetch(Query)} without blocking. */
   public CompletableFuture<AppInstances> fetchAsync(Query query) {
-    Objects.requireNonNull(query, "query");
+    Args.notNull(query, "query");
     requireOpen();
     Form form = new Form()
         .add("env", settings.env())
@@ -179,10 +180,12 @@ public final class RosterClient implements AutoCloseable {
    * Watches the UP instances of {@code appid}: {@code listener} is called with the current
    * instances (empty if the application does not exist yet), then with every new version, once
    * and in order, on the client's event thread. All watches of a client share one long poll.
+   *
+   * @throws IllegalArgumentException if {@code appid} is empty or {@code listener} is null
    */
   public Watch watch(String appid, InstancesListener listener) {
     Query.app(appid); // validates
-    Objects.requireNonNull(listener, "listener");
+    Args.notNull(listener, "listener");
     requireOpen();
     return poller.watch(appid, listener);
   }
@@ -292,6 +295,15 @@ public final class RosterClient implements AutoCloseable {
     });
   }
 
+  /** The factory of a pool's only thread, named as docs/client.md lists it (no number). */
+  private static ThreadFactory thread(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
   private static ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
@@ -318,17 +330,18 @@ public final class RosterClient implements AutoCloseable {
     private Duration renewInterval = Duration.ofSeconds(30);
     private Duration pollHold = Duration.ofSeconds(30);
     private Duration nodeRefreshInterval = Duration.ofSeconds(60);
+    private int ioThreads = 4;
 
     private Builder() {}
 
     /** Base URLs of some or all nodes, e.g. {@code http://10.0.0.1:7171}. Required. */
     public Builder nodes(String... urls) {
-      this.nodes = Arrays.asList(urls.clone());
+      this.nodes = Arrays.asList(Args.notNull(urls, "nodes").clone());
       return this;
     }
 
     public Builder nodes(List<String> urls) {
-      this.nodes = new ArrayList<>(urls);
+      this.nodes = new ArrayList<>(Args.notNull(urls, "nodes"));
       return this;
     }
 
@@ -402,6 +415,16 @@ public final class RosterClient implements AutoCloseable {
     }
 
     /**
+     * Most threads that handle HTTP I/O and run the continuations of the async methods; they
+     * start on demand and end after 30 s idle. A response costs a parse, so a few threads carry
+     * thousands of registrations; do not block in callbacks. 1 to 64; default 4.
+     */
+    public Builder ioThreads(int ioThreads) {
+      this.ioThreads = ioThreads;
+      return this;
+    }
+
+    /**
      * Builds the client and starts its background work (node refresh).
      *
      * @throws IllegalArgumentException naming the first invalid setting
@@ -454,8 +477,11 @@ public final class RosterClient implements AutoCloseable {
             + pollHold.toMillis() + " ms");
       }
       positive("nodeRefreshInterval", nodeRefreshInterval);
+      if (ioThreads < 1 || ioThreads > 64) {
+        throw new IllegalArgumentException("ioThreads: must be between 1 and 64, got " + ioThreads);
+      }
       return new Settings(List.copyOf(urls), env, zone, connectTimeout, requestTimeout, deadline, maxRedirects,
-          backoffMin, backoffMax, renewInterval, pollHold, nodeRefreshInterval);
+          backoffMin, backoffMax, renewInterval, pollHold, nodeRefreshInterval, ioThreads);
     }
 
     private static void identifier(String name, String value) {

@@ -17,4 +17,5 @@ record Settings(
     Duration backoffMax,
     Duration renewInterval,
     Duration pollHold,
-    Duration nodeRefreshInterval) {}
+    Duration nodeRefreshInterval,
+    int ioThreads) {}

@@ -38,6 +38,7 @@ final class Transport {
   private final Settings settings;
   private final Nodes nodes;
   private final ScheduledExecutorService scheduler;
+  private final Executor io;
   private final ObjectMapper json;
   private volatile HttpClient http;
 
@@ -45,6 +46,7 @@ final class Transport {
     this.settings = settings;
     this.nodes = nodes;
     this.scheduler = scheduler;
+    this.io = io;
     this.json = json;
     this.http = HttpClient.newBuilder()
         .connectTimeout(settings.connectTimeout())
@@ -60,12 +62,13 @@ final class Transport {
   }
 
   /**
-   * Like {@link #start(Call, Duration)}; with {@code failFast} it gives up as soon as every known
-   * node has failed once (the caller has a cached answer to fall back on).
+   * Like {@link #start(Call, Duration)}; with {@code failFast} it moves on to a node it has not
+   * tried yet without a backoff and gives up as soon as every known node has failed once (the
+   * caller has a cached answer to fall back on, so waiting for the deadline only delays it).
    */
   Operation start(Call call, Duration deadline, boolean failFast) {
     Operation op = new Operation(call, deadline, failFast);
-    op.attempt(nodes.pick(call.write(), null), 0);
+    op.attempt(nodes.pick(call.write(), null, op.failedNodes), 0);
     return op;
   }
 
@@ -207,14 +210,18 @@ final class Transport {
         result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
         return;
       }
-      ex.whenComplete((response, error) -> {
+      // Async on our pool: the future sendAsync returns completes on the JDK's default async
+      // executor (a new thread per task on 2 CPUs, commonPool otherwise), and whatever ran there
+      // would complete the result, and so run the callers' continuations, on it
+      ex.whenCompleteAsync((response, error) -> {
         guard.cancel(false);
+        exchange = null; // a held response keeps the JDK's whole exchange reachable
         try {
           onResponse(node, hops, response, error);
         } catch (RuntimeException e) {
           result.completeExceptionally(new RosterException(call + ": " + e, e));
         }
-      });
+      }, io);
     }
 
     private HttpRequest request(URI node, Duration timeout) {
@@ -249,6 +256,8 @@ final class Transport {
         }
         return;
       }
+      // The envelope's code decides, whatever the HTTP status: the registry answers HTTP 200 with
+      // the code in the body (older ones sent the code's HTTP status too, so both must work)
       int code = reply.code();
       if (code == Reply.OK || code == Reply.NOT_MODIFIED || code == Reply.NOT_FOUND) {
         nodes.succeeded(node);
@@ -256,15 +265,15 @@ final class Transport {
           nodes.leaderIs(node); // only the leader applies writes
         }
         result.complete(reply);
-      } else if (code == Reply.NOT_LEADER || status == 307 || status == 308) {
+      } else if (code == Reply.NOT_LEADER || (code > -400 && (status == 307 || status == 308))) {
         URI leader = leaderBase(reply.data().path("leader").asText(""));
         if (leader == null) {
           leader = response.headers().firstValue("Location").map(Transport::leaderBase).orElse(null);
         }
         redirect(node, hops, leader);
-      } else if (status >= 500 || code <= -500) {
+      } else if (code <= -500) {
         transientFailure(node, code + " " + reply.message(), null);
-      } else if (status >= 400 || (code <= -400 && code > -500)) {
+      } else if (code <= -400) {
         result.completeExceptionally(new RosterRequestException(code, call + " refused by " + node + ": " + reply.message()));
       } else {
         result.completeExceptionally(new RosterException(code, call + ": unexpected answer from " + node
@@ -302,13 +311,25 @@ final class Transport {
         giveUp();
         return;
       }
-      long delay = backoffMillis(failures, settings.backoffMin(), settings.backoffMax());
+      URI next = nodes.pick(call.write(), node, failedNodes);
+      long delay = failFast && !failedNodes.contains(next)
+          ? 0 : backoffMillis(failures, settings.backoffMin(), settings.backoffMax());
       if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= deadlineNanos) {
         giveUp();
         return;
       }
       try {
-        retry = scheduler.schedule(() -> attempt(nodes.pick(call.write(), node), 0), delay, TimeUnit.MILLISECONDS);
+        // the timer only hands over: the attempt, and any outcome it completes, runs on the I/O
+        // pool, so continuations never run on (and never hold up) the scheduler thread
+        retry = scheduler.schedule(() -> onIo(() -> attempt(next, 0)), delay, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
+      }
+    }
+
+    private void onIo(Runnable task) {
+      try {
+        io.execute(task);
       } catch (RejectedExecutionException e) {
         result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
       }

@@ -46,6 +46,7 @@ final class Wire {
         n.path("hostname").asText(),
         addrs,
         text(n, "zone"),
+        n.path("region").asText(""),
         text(n, "env"),
         n.path("version").asText(""),
         Status.of(n.path("status").asInt(Status.UP.code())),

@@ -169,7 +169,7 @@ class FailoverTest {
 
   @Test
   void badRequestIsNotRetried() {
-    StubNode a = node().on("/discovery/register", r -> Answer.code(-400, 400, "parameter 'hostname' is required"));
+    StubNode a = node().on("/discovery/register", r -> Answer.code(-400, "parameter 'hostname' is required"));
     RosterClient client = client(fast(a.url()));
 
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
@@ -223,6 +223,102 @@ class FailoverTest {
     assertThatThrownBy(() -> client.fetch(Query.app("users").zone("z9")))
         .as("no cached answer for another query")
         .isInstanceOf(RosterUnavailableException.class);
+  }
+
+  @Test
+  void cachedFetchWithEveryNodeDownAsksEachNodeOnceThenServesTheCache() {
+    AtomicInteger mode = new AtomicInteger();
+    List<StubNode> three = List.of(node(), node(), node());
+    for (StubNode n : three) {
+      n.on("/discovery/fetch", r -> mode.get() == 0 ? Answer.ok(StubNode.appData("users", 5, "u1")) : Answer.unavailable());
+    }
+    RosterClient client = client(fast(three.get(0).url(), three.get(1).url(), three.get(2).url())
+        .requestTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(6)).backoffMax(Duration.ofSeconds(2)));
+    client.fetch("users");
+    mode.set(1);
+    // every node now penalised: the choice by penalty alone bounced between two of them
+    assertThatThrownBy(() -> client.fetch(Query.app("users").zone("z9")).instances()).isInstanceOf(RosterUnavailableException.class);
+    int before = three.stream().mapToInt(n -> n.count("/discovery/fetch")).sum();
+
+    long start = System.nanoTime();
+    AppInstances cached = client.fetch("users");
+
+    assertThat(cached.instances()).extracting(Instance::hostname).containsExactly("u1");
+    assertThat(three.stream().mapToInt(n -> n.count("/discovery/fetch")).sum() - before)
+        .as("one attempt per node, then the cache").isEqualTo(3);
+    // three immediate -503s and no backoff in between: far below the 6 s deadline
+    assertThat(elapsedMs(start)).isLessThan(2000);
+  }
+
+  @Test
+  void cachedFetchWithEveryConnectionRefusedServesTheCacheAtOnce() {
+    StubNode a = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    RosterClient client = client(fast(a.url(), StubNode.deadUrl(), StubNode.deadUrl())
+        .requestTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(6)).backoffMax(Duration.ofSeconds(2)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> {
+      client.fetch("users");
+      return a.count("/discovery/fetch") > 0;
+    });
+    a.close();
+
+    long start = System.nanoTime();
+    AppInstances cached = client.fetch("users");
+
+    assertThat(cached.latestTimestamp()).isEqualTo(5);
+    // refused connects on loopback, no backoff between untried nodes: well under the 6 s deadline
+    assertThat(elapsedMs(start)).isLessThan(2000);
+  }
+
+  @Test
+  void uncachedFetchWithEveryNodeDownFailsAtItsOwnDeadline() {
+    RosterClient client = client(fast(StubNode.deadUrl(), StubNode.deadUrl(), StubNode.deadUrl())
+        .deadline(Duration.ofSeconds(1)));
+
+    assertThatThrownBy(() -> client.fetch("users"))
+        .isInstanceOf(RosterUnavailableException.class)
+        // the operation's own verdict at its deadline, not the sync caller's outer bound
+        .hasMessageContaining("GET /discovery/fetch failed on every node within 1000 ms");
+  }
+
+  @Test
+  void anOlderRegistrysHttpStatusesCarryingTheCodeStillWork() {
+    StubNode old = node().on("/discovery/fetch", r -> Answer.legacy(-404, 404, "application users not found"))
+        .on("/discovery/register", r -> Answer.legacy(-400, 400, "param 'addrs' is required"));
+    StubNode busy = node().on("/discovery/fetch", r -> Answer.legacy(-503, 503, "no leader"));
+    RosterClient client = client(fast(busy.url(), old.url()));
+
+    assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);
+    assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);
+    assertThat(busy.count("/discovery/fetch")).as("HTTP 503 + -503 is retried on the next node").isPositive();
+    assertThatThrownBy(() -> client.register(instance("billing", "h1")))
+        .isInstanceOf(RosterRequestException.class).hasMessageContaining("'addrs' is required");
+  }
+
+  @Test
+  void theEnvelopeCodeDecidesNotTheHttpStatus() {
+    StubNode a = node().on("/discovery/fetch", r -> Answer.code(-503, "no leader"))
+        .on("/discovery/register", r -> Answer.code(-413, "body too large"));
+    StubNode b = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")))
+        .on("/discovery/register", r -> Answer.code(-413, "body too large"));
+    RosterClient client = client(fast(a.url(), b.url()));
+
+    assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
+    assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
+    assertThat(a.count("/discovery/fetch") + b.count("/discovery/fetch")).as("a's -503 was retried on b").isLessThanOrEqualTo(3);
+    assertThatThrownBy(() -> client.register(instance("billing", "h1")))
+        .isInstanceOf(RosterRequestException.class)
+        .satisfies(e -> assertThat(((RosterException) e).code()).isEqualTo(-413));
+  }
+
+  @Test
+  void aBare502WithoutEnvelopeIsATransientFailure() {
+    AtomicInteger asked = new AtomicInteger();
+    StubNode behindProxy = node().on("/discovery/fetch", r -> asked.incrementAndGet() == 1
+        ? Answer.bare(502, "<html>502 Bad Gateway</html>") : Answer.ok(StubNode.appData("users", 5, "u1")));
+    RosterClient client = client(fast(behindProxy.url()));
+
+    assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
+    assertThat(asked.get()).as("the 502 was retried, not thrown").isEqualTo(2);
   }
 
   @Test

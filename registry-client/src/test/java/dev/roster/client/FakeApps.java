@@ -49,7 +49,7 @@ final class FakeApps {
     List<String> appids = r.params("appid");
     List<String> since = r.params("latest_timestamp");
     if (appids.size() != since.size()) {
-      return Answer.code(-400, 400, "latest_timestamp: one per appid");
+      return Answer.code(-400, "latest_timestamp: one per appid");
     }
     long end = System.currentTimeMillis() + Long.parseLong(r.param("hold"));
     while (true) {

@@ -53,6 +53,27 @@ class RegistrationTest {
   }
 
   @Test
+  void regionIsSentOnRegisterAndDecodedFromTheAnswer() {
+    Registration withRegion = client.register(Instance.builder("billing", "h1").addrs("http://x").region("cn-east").build());
+    Registration without = client.register(instance("billing", "h2"));
+
+    assertThat(leader.requests("/discovery/register").get(0).param("region")).isEqualTo("cn-east");
+    assertThat(leader.requests("/discovery/register").get(1).params("region")).as("not sent when unset").isEmpty();
+    assertThat(withRegion.instance().region()).isEqualTo("cn-east");
+    assertThat(without.instance().region()).as("an answer without the field").isEmpty();
+  }
+
+  @Test
+  void renewAnsweredNotFoundWithAnOlderRegistrysHttp404RegistersAgain() {
+    client.register(instance("billing", "h1"));
+    AtomicBoolean evicted = new AtomicBoolean(true);
+    leader.on("/discovery/renew", r -> evicted.getAndSet(false)
+        ? Answer.legacy(-404, 404, "instance not found") : Answer.ok(StubNode.instanceOf(r)));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/register") >= 2);
+  }
+
+  @Test
   void renewsEveryIntervalWithJitter() {
     client.register(instance("billing", "h1"));
     long start = System.nanoTime();

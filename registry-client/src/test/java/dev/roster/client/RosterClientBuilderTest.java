@@ -77,6 +77,56 @@ class RosterClientBuilderTest {
         .hasMessageStartingWith(setting + ":");
   }
 
+  static List<Arguments> nullArguments() {
+    Instance.Builder i = Instance.builder("a", "h").addrs("http://x");
+    return List.of(
+        nulled("metadata value", () -> i.metadata("k", null)),
+        nulled("metadata key", () -> i.metadata(null, "v")),
+        nulled("metadata", () -> i.metadata(null)),
+        nulled("status", () -> i.status(null)),
+        nulled("version", () -> i.version(null)),
+        nulled("region", () -> i.region(null)),
+        nulled("addrs", () -> i.addrs((String[]) null)),
+        nulled("status", () -> Query.app("a").status(null)),
+        nulled("nodes", () -> RosterClient.builder().nodes((String[]) null)));
+  }
+
+  private static Arguments nulled(String name, Runnable call) {
+    return Arguments.of(name, call);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("nullArguments")
+  void aNullArgumentIsAnIllegalArgumentNamingIt(String name, Runnable call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(name);
+  }
+
+  @Test
+  void aNullArgumentToTheClientOrARegistrationIsAnIllegalArgumentNamingIt() {
+    try (StubNode node = StubNode.start().actingAsLeader();
+        RosterClient client = Clients.fast(node.url()).build();
+        Registration r = client.register(Clients.instance("a", "h"))) {
+      assertThatThrownBy(() -> client.watch("a", null)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("listener: must not be null");
+      assertThatThrownBy(() -> client.registerAsync(null)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("instance:");
+      assertThatThrownBy(() -> client.fetchAsync(null)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("query:");
+      assertThatThrownBy(() -> r.setStatus(null)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("status: must not be null");
+      assertThat(node.count("/discovery/set")).isZero();
+    }
+  }
+
+  @Test
+  void ioThreadsIsValidated() {
+    assertThat(valid().settings().ioThreads()).isEqualTo(4);
+    assertThatThrownBy(() -> valid().ioThreads(0).build()).hasMessageStartingWith("ioThreads: must be between 1 and 64");
+    assertThatThrownBy(() -> valid().ioThreads(65).build()).hasMessageStartingWith("ioThreads:");
+  }
+
   @Test
   void instanceBuilderRequiresAppidHostnameAndAnAddress() {
     assertThatThrownBy(() -> Instance.builder("", "h").addrs("http://x").build()).hasMessageStartingWith("appid:");

@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A scripted registry node on a free loopback port (JDK HttpServer): each path answers what the
  * test says, every request is recorded. Unscripted paths answer -404 like an unknown app.
+ * Answers are those of the current registry: HTTP 200 with the code in the envelope, HTTP 307
+ * for a redirect; {@link Answer#legacy} and {@link Answer#bare} script an older registry and a
+ * proxy.
  */
 final class StubNode implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -47,20 +50,31 @@ final class StubNode implements AutoCloseable {
       return envelope(0, 200, "", data, Map.of());
     }
 
-    static Answer code(int code, int status, String message) {
+    /** What the registry answers for {@code code}: HTTP 200, the code in the envelope. */
+    static Answer code(int code, String message) {
+      return envelope(code, 200, message, null, Map.of());
+    }
+
+    /** What an older registry answered: the code's HTTP status as well (404 for -404, ...). */
+    static Answer legacy(int code, int status, String message) {
       return envelope(code, status, message, null, Map.of());
     }
 
+    /** No envelope at all, e.g. a proxy's {@code 502 Bad Gateway} page. */
+    static Answer bare(int status, String body) {
+      return new Answer(status, body, Map.of());
+    }
+
     static Answer unavailable() {
-      return code(-503, 503, "no leader");
+      return code(-503, "no leader");
     }
 
     static Answer notModified() {
-      return code(-304, 200, "not modified");
+      return code(-304, "not modified");
     }
 
     static Answer notFound() {
-      return code(-404, 404, "not found");
+      return code(-404, "not found");
     }
 
     /** What a follower answers to a write: 307, Location and data.leader. */
@@ -161,6 +175,9 @@ final class StubNode implements AutoCloseable {
   static Map<String, Object> instanceOf(Request r) {
     Map<String, Object> i = new LinkedHashMap<>();
     i.put("zone", r.param("zone"));
+    if (r.param("region") != null) { // as an older registry, the stub has no region unless sent one
+      i.put("region", r.param("region"));
+    }
     i.put("env", r.param("env"));
     i.put("appid", r.param("appid"));
     i.put("hostname", r.param("hostname"));
@@ -214,11 +231,11 @@ final class StubNode implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
-        answer = Answer.code(-500, 500, e.toString());
+        answer = Answer.code(-500, e.toString());
       }
       byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
       answer.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.getResponseHeaders().set("Content-Type", answer.body().startsWith("{") ? "application/json" : "text/html");
       ex.sendResponseHeaders(answer.status(), body.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(body);

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * <p>The loop: applications not seen yet are fetched once (a linearizable {@code /discovery/fetchs})
  * so their listeners start from the current state; then poll; a change is handed to the listeners and
  * the next poll starts at once. The registry's polls does not report an application that
- * disappeared (its last instance cancelled or evicted) while others exist, and answers -404
- * when none exists, so after a hold that ended with nothing new, and after a -404, the
- * applications already seen are checked with one linearizable fetchs. Failures pause with backoff;
+ * disappeared (its last instance cancelled or evicted): it parks on it as on one that does not
+ * exist yet (older registries answered -404 when none existed), so after a hold that ended with
+ * nothing new, and after a -404, the applications already seen are checked with one
+ * linearizable fetchs. Failures pause with backoff;
  * listeners keep what they had.
  */
 final class Poller implements AutoCloseable {
@@ -151,8 +152,10 @@ final class Poller implements AutoCloseable {
       }
       next(gen);
     } else if (reply.notModified()) {
+      // the registry parks a poll of an application that no longer exists, as discovery does:
+      // only a fetch tells that one we saw has gone
       boolean anySeenPresent = apps.values().stream().anyMatch(a -> a.known() > 0);
-      if (apps.size() > 1 && anySeenPresent) {
+      if (anySeenPresent) {
         fetch(gen, new ArrayList<>(apps.keySet()));
       } else {
         next(gen);

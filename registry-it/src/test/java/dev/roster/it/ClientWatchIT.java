@@ -32,6 +32,24 @@ class ClientWatchIT {
     cluster.close();
   }
 
+  /**
+   * The registry parks a poll of an application that no longer exists (as discovery does), so a
+   * watch of that application alone learns it is gone from the fetch after the hold.
+   */
+  @Test
+  void aWatchOfOneApplicationSeesItGoWithItsLastInstance() {
+    Clients.Recorder lonely = new Clients.Recorder();
+    try (RosterClient watcher = Clients.builder(cluster.urls()).build();
+        RosterClient service = Clients.builder(List.of(cluster.url(1))).build()) {
+      Registration only = service.register(instance("lonely", "l1"));
+      watcher.watch("lonely", lonely);
+      await().atMost(WAIT).until(() -> lonely.lastHostnames().equals(List.of("l1")));
+
+      only.close();
+      await().atMost(WAIT).until(() -> lonely.calls.get(lonely.calls.size() - 1).isEmpty());
+    }
+  }
+
   @Test
   void watchWakesOnEveryChange() {
     Clients.Recorder users = new Clients.Recorder();

@@ -23,6 +23,7 @@ import dev.roster.node.raft.RaftSettings;
 import dev.roster.node.raft.RegistryStateMachine;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.security.Security;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -226,9 +227,32 @@ public final class RosterNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Peers are often named (compose services, Kubernetes pods) and their addresses move: a killed
+   * container's name stops resolving, a restarted one gets a new address. The JVM caches a name for
+   * 30 s and an unknown name for 10 s, so a node kept connecting to a dead address (a connect that
+   * hangs: no RST, no ARP answer) and elections stalled for seconds. One second, unless the
+   * operator chose otherwise ({@code -Dsun.net.inetaddr.ttl} or the java.security file).
+   */
+  private static void followNameChanges() {
+    if (System.getProperty("sun.net.inetaddr.ttl") == null && "30".equals(ttlOrDefault("networkaddress.cache.ttl", "30"))) {
+      Security.setProperty("networkaddress.cache.ttl", "1");
+    }
+    if (System.getProperty("sun.net.inetaddr.negative.ttl") == null
+        && "10".equals(ttlOrDefault("networkaddress.cache.negative.ttl", "10"))) {
+      Security.setProperty("networkaddress.cache.negative.ttl", "1");
+    }
+  }
+
+  private static String ttlOrDefault(String property, String jdkDefault) {
+    String v = Security.getProperty(property);
+    return v == null ? jdkDefault : v.trim();
+  }
+
   public static void main(String[] args) {
     // sofa-common-tools' Logback integration breaks on Logback 1.5; Roster configures Logback itself.
     System.setProperty("logback.middleware.log.disable", "true");
+    followNameChanges();
     NodeConfig config;
     try {
       Map<String, String> settings = CommandLineArgs.parse(args);

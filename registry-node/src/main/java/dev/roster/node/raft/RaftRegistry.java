@@ -248,6 +248,10 @@ public final class RaftRegistry implements AutoCloseable {
     options.setServiceFactory(services);
     options.setInitialConf(conf);
     options.setElectionTimeoutMs(settings.electionTimeoutMs());
+    // JRaft pings a peer it has no connection to before a vote request, holding the node's lock:
+    // an address that never answers (a dead container, a black-holed host) must not stall the
+    // election for the 1 s default
+    options.setRpcConnectTimeoutMs(Math.max(100, Math.min(1000, settings.electionTimeoutMs() / 5)));
     options.setSnapshotIntervalSecs(settings.snapshotIntervalSecs());
     options.setLogUri(new File(dir, "log").getPath());
     options.setRaftMetaUri(new File(dir, "meta").getPath());

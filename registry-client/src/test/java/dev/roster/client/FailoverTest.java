@@ -329,7 +329,7 @@ class FailoverTest {
         java.util.Map.of("addr", otherAddr, "zone", "z1", "status", 0, "role", "leader"))));
     RosterClient client = client(fast(seed.url()));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.nodes().contains(other.url()));
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.nodes().contains(other.url()));
     client.register(instance("billing", "h1"));
 
     assertThat(other.count("/discovery/register")).as("the reported leader takes the write").isEqualTo(1);

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# docker kill failover on the compose cluster (docs/benchmarks.md#failover-docker-kill).
+#
+#   bench/failover-docker.sh [TRIALS]            # default 10
+#
+# Each trial: find the leader; start a write loop that registers through the two survivors, one
+# attempt every ~20 ms, alternating between them, following 307s (curl -L, 1 s per attempt);
+# `docker kill` the leader's container (SIGKILL: its IP and name vanish from the compose network).
+# The time is from the container's death (its State.FinishedAt, from dockerd, same clock) to the
+# first acknowledged write (code 0) among the attempts that started after it; attempts that
+# started earlier may have been acknowledged by the old leader and do not count. Also printed:
+# the time from invoking `docker kill` (on a loaded machine the CLI and dockerd alone can take
+# a second). Then the container is started again and the trial waits until all three are
+# healthy and one leader is known.
+#
+# Uses a running compose project `roster` (deploy/docker-compose.yml) if there is one and leaves
+# it running; otherwise starts one (`up -d --build --wait`, ROSTER_BASE_IMAGE passes the base
+# image, as in CI) and removes it with its volumes at the end. Needs docker with Compose v2, curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+trials=${1:-10}
+compose=(docker compose -f deploy/docker-compose.yml)
+started=
+if [ -z "$("${compose[@]}" ps -q 2>/dev/null)" ]; then
+  "${compose[@]}" up -d --build --wait --wait-timeout 300 >/dev/null
+  started=1
+fi
+cleanup() { [ -z "$started" ] || "${compose[@]}" down -v >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# the number N of the node that answers role leader, or nothing
+leader() {
+  local n
+  for n in 1 2 3; do
+    if curl -s --max-time 1 "127.0.0.1:717$n/cluster/status" | grep -q '"role":"leader"'; then
+      echo "$n"; return
+    fi
+  done
+}
+
+healthy() { [ "$(docker inspect -f '{{.State.Health.Status}}' "$1" 2>/dev/null)" = healthy ]; }
+
+await_cluster() {
+  local deadline=$(( SECONDS + 240 )) n ok
+  while (( SECONDS < deadline )); do
+    ok=1
+    for n in 1 2 3; do healthy "$("${compose[@]}" ps -q node$n)" || ok=; done
+    [ -n "$ok" ] && [ -n "$(leader)" ] && return 0
+    sleep 0.5
+  done
+  echo "cluster not healthy with a leader within 240 s" >&2
+  "${compose[@]}" ps >&2
+  return 1
+}
+
+register() { # node-number hostname
+  curl -s -L --max-time 1 -X POST "127.0.0.1:717$1/discovery/register" \
+    -d zone=default -d env=bench -d appid=bench.failover.docker -d "hostname=$2" \
+    -d addrs=http://10.0.0.1:8080 2>/dev/null | grep -q '"code":0'
+}
+
+# one line per attempt: start_ms end_ms ok|fail
+write_loop() { # survivor-a survivor-b hostname
+  local i=0 start
+  while :; do
+    i=$(( i + 1 )); start=$(now_ms)
+    if register "${@:$(( i % 2 + 1 )):1}" "$3"; then echo "$start $(now_ms) ok"; else echo "$start $(now_ms) fail"; fi
+    sleep 0.02
+  done
+}
+
+await_cluster
+results=()
+for t in $(seq 1 "$trials"); do
+  l=$(leader)
+  container=$("${compose[@]}" ps -q "node$l")
+  survivors=()
+  for n in 1 2 3; do [ "$n" = "$l" ] || survivors+=("$n"); done
+  log=$(mktemp)
+  write_loop "${survivors[@]}" "trial-$t" > "$log" &
+  loop_pid=$!
+  sleep 0.3 # the loop is running (its first attempts go through the old leader)
+  t_kill=$(now_ms)
+  docker kill "$container" >/dev/null
+  t_died=$(( $(date -d "$(docker inspect -f '{{.State.FinishedAt}}' "$container")" +%s%N) / 1000000 ))
+  deadline=$(( SECONDS + 60 ))
+  while ! first=$(awk -v d="$t_died" '$1 > d && $3 == "ok" {print $2; exit}' "$log") || [ -z "$first" ]; do
+    (( SECONDS < deadline )) || { kill "$loop_pid"; echo "trial $t: no acknowledged write within 60 s" >&2; exit 1; }
+    sleep 0.05
+  done
+  kill "$loop_pid"; wait "$loop_pid" 2>/dev/null || true
+  ms=$(( first - t_died ))
+  results+=("$ms")
+  attempts=$(awk -v d="$t_died" '$1 > d && $2 <= f' f="$first" "$log" | wc -l)
+  rm -f "$log"
+  new=$(leader || true)
+  echo "trial $t: killed node$l, first acknowledged write ${ms} ms after its death ($(( first - t_kill )) ms after invoking docker kill; $attempts attempts after the death; new leader node${new:-?})"
+  docker start "$container" >/dev/null
+  await_cluster
+done
+
+sorted=($(printf '%s\n' "${results[@]}" | sort -n))
+n=${#sorted[@]}
+if (( n % 2 )); then median=${sorted[$(( n / 2 ))]}; else median=$(( (sorted[n/2 - 1] + sorted[n/2]) / 2 )); fi
+echo "trials=$n (from the leader container's death) median=${median} ms max=${sorted[$(( n - 1 ))]} ms min=${sorted[0]} ms"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# docker kill failover on the compose cluster (docs/benchmarks.md#failover-docker-kill).
+# docker kill failover on the compose cluster (docs/benchmarks.md#failover-docker-kill-compose-cluster).
 #
 #   bench/failover-docker.sh [TRIALS]            # default 10
 #
@@ -97,7 +97,7 @@ for t in $(seq 1 "$trials"); do
   attempts=$(awk -v d="$t_died" '$1 > d && $2 <= f' f="$first" "$log" | wc -l)
   rm -f "$log"
   new=$(leader || true)
-  echo "trial $t: killed node$l, first acknowledged write ${ms} ms after its death ($(( first - t_kill )) ms after invoking docker kill; $attempts attempts after the death; new leader node${new:-?})"
+  echo "trial $t: killed node$l (died $(date -d "@$(( t_died / 1000 )).$(printf %03d $(( t_died % 1000 )))" +%T.%3N)), first acknowledged write ${ms} ms after its death ($(( first - t_kill )) ms after invoking docker kill; $attempts attempts after the death; new leader node${new:-?})"
   docker start "$container" >/dev/null
   await_cluster
 done

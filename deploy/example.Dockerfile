@@ -6,6 +6,8 @@
 # Same base as deploy/Dockerfile (any Debian-family image with a Java 17 runtime on PATH).
 ARG BASE_IMAGE=eclipse-temurin:17-jre
 FROM ${BASE_IMAGE}
+# lets a rebuild's replaced images be found: docker image prune --filter label=dev.roster.image
+LABEL dev.roster.image=example
 
 RUN groupadd --system --gid 10002 example \
  && useradd --system --uid 10002 --gid example --no-create-home --shell /usr/sbin/nologin example \

@@ -65,8 +65,10 @@ class ComposeClusterIT {
       if (dockerRequired()) {
         fail("Docker is required here (ROSTER_DOCKER=required or CI=true) but not usable: " + unavailable);
       }
-      Assumptions.abort("skipped: no usable Docker with Compose v2 (" + unavailable
-          + "); set ROSTER_DOCKER=required to make this a failure");
+      String reason = "ComposeClusterIT skipped: no usable Docker with Compose v2 (" + unavailable.strip()
+          + "); set ROSTER_DOCKER=required to make this a failure";
+      System.err.println(reason); // surefire's summary shows an aborted class as 0 tests, not why
+      Assumptions.abort(reason);
     }
     for (String jar : List.of("registry-node/target/roster-node.jar", "registry-example/target/roster-example.jar")) {
       assertThat(ROOT.resolve(jar)).as("the images copy %s: package it first", jar).exists();
@@ -86,6 +88,8 @@ class ComposeClusterIT {
   static void removeTheProject() {
     if (ComposeProject.unavailableReason() == null) {
       COMPOSE.compose(Duration.ofMinutes(2), "down", "-v", "--remove-orphans");
+      // the images this run replaced (a rebuild moves the tag, the old image stays dangling)
+      COMPOSE.docker(Duration.ofMinutes(1), "image", "prune", "-f", "--filter", "label=dev.roster.image");
     }
   }
 

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The {@code docker compose} CLI on the repository's compose files, run as a user would (no
@@ -29,13 +31,20 @@ final class ComposeProject {
       try {
         Result r = exec(Path.of("."), probe, Duration.ofSeconds(30));
         if (r.exit() != 0) {
-          return String.join(" ", probe) + " failed: " + r.output().strip();
+          return String.join(" ", probe) + " failed: " + errorLines(r.output());
         }
       } catch (IOException e) {
         return String.join(" ", probe) + ": " + e.getMessage();
       }
     }
     return null;
+  }
+
+  /** docker info prints its whole client section before the one line that says what is wrong. */
+  private static String errorLines(String output) {
+    String errors = output.lines().filter(l -> l.toLowerCase(Locale.ROOT).contains("error"))
+        .map(String::strip).collect(Collectors.joining("; "));
+    return errors.isEmpty() ? output.strip() : errors;
   }
 
   String compose(Duration timeout, String... args) {

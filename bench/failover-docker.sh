@@ -11,7 +11,8 @@
 # started earlier may have been acknowledged by the old leader and do not count. Also printed:
 # the time from invoking `docker kill` (on a loaded machine the CLI and dockerd alone can take
 # a second). Then the container is started again and the trial waits until all three are
-# healthy and one leader is known.
+# healthy and one leader is known, and SETTLE seconds more (default 5).
+# KEEP_LOGS=DIR keeps each trial's attempts (start end ok|fail node answer) in DIR/trial-N.log.
 #
 # Uses a running compose project `roster` (deploy/docker-compose.yml) if there is one and leaves
 # it running; otherwise starts one (`up -d --build --wait`, ROSTER_BASE_IMAGE passes the base
@@ -20,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 trials=${1:-10}
+settle=${SETTLE:-5}
 compose=(docker compose -f deploy/docker-compose.yml)
 started=
 if [ -z "$("${compose[@]}" ps -q 2>/dev/null)" ]; then
@@ -29,7 +31,8 @@ fi
 cleanup() { [ -z "$started" ] || "${compose[@]}" down -v >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# bash's clock, no fork: the write loop must not be slowed down by the machine it measures
+now_ms() { local t=${EPOCHREALTIME/./}; echo $(( t / 1000 )); }
 
 # the number N of the node that answers role leader, or nothing
 leader() {
@@ -56,18 +59,21 @@ await_cluster() {
   return 1
 }
 
+# one register through node N; prints the envelope and curl's view (redirects, HTTP status)
 register() { # node-number hostname
   curl -s -L --max-time 1 -X POST "127.0.0.1:717$1/discovery/register" \
     -d zone=default -d env=bench -d appid=bench.failover.docker -d "hostname=$2" \
-    -d addrs=http://10.0.0.1:8080 2>/dev/null | grep -q '"code":0'
+    -d addrs=http://10.0.0.1:8080 -w ' redirects=%{num_redirects} http=%{http_code} url=%{url_effective}' 2>&1
 }
 
-# one line per attempt: start_ms end_ms ok|fail
+# one line per attempt: start_ms end_ms ok|fail node-number what-came-back
 write_loop() { # survivor-a survivor-b hostname
-  local i=0 start
+  local i=0 start node out
   while :; do
-    i=$(( i + 1 )); start=$(now_ms)
-    if register "${@:$(( i % 2 + 1 )):1}" "$3"; then echo "$start $(now_ms) ok"; else echo "$start $(now_ms) fail"; fi
+    i=$(( i + 1 )); node=${@:$(( i % 2 + 1 )):1}; start=$(now_ms)
+    out=$(register "$node" "$3") || true
+    if [[ $out == *'"code":0'* ]]; then echo "$start $(now_ms) ok node$node redirects=${out##* redirects=}"
+    else echo "$start $(now_ms) fail node$node ${out:0:300}"; fi
     sleep 0.02
   done
 }
@@ -95,11 +101,12 @@ for t in $(seq 1 "$trials"); do
   ms=$(( first - t_died ))
   results+=("$ms")
   attempts=$(awk -v d="$t_died" '$1 > d && $2 <= f' f="$first" "$log" | wc -l)
-  rm -f "$log"
+  if [ -n "${KEEP_LOGS:-}" ]; then mv "$log" "$KEEP_LOGS/trial-$t.log"; else rm -f "$log"; fi
   new=$(leader || true)
   echo "trial $t: killed node$l (died $(date -d "@$(( t_died / 1000 )).$(printf %03d $(( t_died % 1000 )))" +%T.%3N)), first acknowledged write ${ms} ms after its death ($(( first - t_kill )) ms after invoking docker kill; $attempts attempts after the death; new leader node${new:-?})"
   docker start "$container" >/dev/null
   await_cluster
+  sleep "$settle" # the restarted JVM's start-up (JIT, catch-up) competes for the same cores
 done
 
 sorted=($(printf '%s\n' "${results[@]}" | sort -n))

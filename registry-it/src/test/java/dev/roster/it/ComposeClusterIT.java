@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.roster.node.testing.Calls;
 import dev.roster.node.testing.Http;
 import dev.roster.node.testing.RetryingWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,6 +130,7 @@ class ComposeClusterIT {
   @Test
   @Order(3)
   void leaderKillLosesNoAcknowledgedWriteAndTheExampleKeepsRenewingAndWatching() throws Exception {
+    allContainersUp();
     registerPeer("peer-before");
     awaitExampleSees("peer-before");
 
@@ -166,6 +168,7 @@ class ComposeClusterIT {
   @Test
   @Order(4)
   void leaderStopUnderWritesFailsAndLosesNoWrite() throws Exception {
+    allContainersUp();
     int leader = leaderIndex();
     String stopped = "node" + (leader + 1);
     List<String> acknowledged;
@@ -205,6 +208,12 @@ class ComposeClusterIT {
 
   // ---- the cluster, seen from the host
 
+  /** Starts whatever an earlier scenario left killed or stopped, so each fault starts from three. */
+  private static void allContainersUp() {
+    COMPOSE.compose(UP, "up", "-d", "--wait", "--wait-timeout", Long.toString(UP.toSeconds()));
+    awaitOneLeaderKnownToAll();
+  }
+
   private static void awaitOneLeaderKnownToAll() {
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
       List<JsonNode> status = NODES.stream().map(u -> Http.get(u + "/cluster/status").data()).toList();
@@ -218,11 +227,16 @@ class ComposeClusterIT {
         .map(s -> s.path("id").asText()).findFirst().orElse(null);
   }
 
+  /** The node that says it leads; a node that is down (killed, stopped) is skipped, not fatal. */
   private static int leaderIndex() {
-    return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
       for (int i = 0; i < NODES.size(); i++) {
-        if (Http.get(NODES.get(i) + "/cluster/status").data().path("role").asText().equals("leader")) {
-          return i;
+        try {
+          if (Http.get(NODES.get(i) + "/cluster/status").data().path("role").asText().equals("leader")) {
+            return i;
+          }
+        } catch (UncheckedIOException e) {
+          // down: ask the next one
         }
       }
       return -1;

@@ -112,15 +112,18 @@ class ComposeClusterIT {
   @Test
   @Order(2)
   void registerThroughAFollowerIsRedirectedAndVisibleOnEveryNode() {
-    int leader = leaderIndex();
-    int follower = (leader + 1) % 3;
-    Http.Response redirect = Calls.register(NODES.get(follower), "compose.app", "through-follower");
-    assertThat(redirect.status()).isEqualTo(307);
-    assertThat(redirect.code()).isEqualTo(-307);
-    String location = redirect.headers().firstValue("Location").orElseThrow();
-    // the host reached the follower by its advertised URL, so it is sent to the leader's
-    assertThat(location).isEqualTo(NODES.get(leader) + "/discovery/register");
-    Calls.ok(Http.postForm(location, registerForm(Calls.ENV, "compose.app", "through-follower")));
+    // on a loaded machine leadership can move between reading it and writing: then try again
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      int leader = leaderIndex();
+      int follower = (leader + 1) % 3;
+      Http.Response redirect = Calls.register(NODES.get(follower), "compose.app", "through-follower");
+      assertThat(redirect.status()).isEqualTo(307);
+      assertThat(redirect.code()).isEqualTo(-307);
+      // the host reached the follower by its advertised URL, so it is sent to the leader's
+      String location = redirect.headers().firstValue("Location").orElseThrow();
+      assertThat(location).isEqualTo(NODES.get(leader) + "/discovery/register");
+      Calls.ok(Http.postForm(location, registerForm(Calls.ENV, "compose.app", "through-follower")));
+    });
     for (String node : NODES) {
       await().atMost(Duration.ofSeconds(20)).until(
           () -> Calls.lists(Calls.fetch(node, "compose.app", false), "through-follower"));

@@ -4,8 +4,10 @@
 #
 # docker_up: installs what is missing, starts dockerd in the background (its PID in DOCKERD_PID),
 #   removes containers of an earlier run, builds the base image once, and exports what the tests
-#   read: ROSTER_DOCKER=required (ComposeClusterIT then fails instead of skipping), the base image
-#   and the two Testcontainers settings this machine needs.
+#   read: ROSTER_DOCKER=required (ComposeClusterIT then fails instead of skipping) and the base
+#   image. (ComposeClusterIT runs the docker compose CLI itself; the two Testcontainers settings
+#   are for any test that uses Testcontainers on this machine: no Ryuk image to pull, and a
+#   /.dockerenv that would make it look for a gateway.)
 # docker_down: removes what the test left and stops the daemon this script started, by PID.
 
 ROSTER_CI_BASE_IMAGE=roster-ci/jre17:bookworm

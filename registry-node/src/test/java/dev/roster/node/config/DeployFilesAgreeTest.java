@@ -99,10 +99,37 @@ class DeployFilesAgreeTest {
   @Test
   void dockerfileRunsTheShippedJarAsANonRootUserWithAReadinessCheck() throws IOException {
     String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
-    assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre");
+    // the base is a build argument (CI passes a locally built JRE); users get Temurin
+    assertThat(dockerfile).contains("ARG BASE_IMAGE=eclipse-temurin:17-jre").contains("FROM ${BASE_IMAGE}");
     assertThat(dockerfile).contains("COPY registry-node/target/roster-node.jar /app/roster-node.jar");
     assertThat(dockerfile).contains("USER roster");
     assertThat(dockerfile).contains("HEALTHCHECK").contains("/ready");
     assertThat(dockerfile).contains("VOLUME [\"/data\"]");
+  }
+
+  @Test
+  void eachComposeNodeExposesItsOwnPortsAndTheImageNone() throws IOException {
+    assertThat(Files.readString(DEPLOY.resolve("Dockerfile"))).doesNotContainPattern("(?m)^EXPOSE");
+    JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
+    for (int n = 1; n <= 3; n++) {
+      List<String> expose = new ArrayList<>();
+      compose.path("services").path("node" + n).path("expose").forEach(p -> expose.add(p.asText()));
+      assertThat(expose).containsExactly("717" + n, "727" + n);
+    }
+  }
+
+  @Test
+  void exampleServiceReachesTheNodesByTheirClusterUrls() throws IOException {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    List<String> clusterUrls = new ArrayList<>();
+    for (int n = 1; n <= 3; n++) {
+      clusterUrls.add(NodeConfig.fromSettings(composeSettings(n)).clusterUrl());
+    }
+    JsonNode example = yaml.readTree(DEPLOY.resolve("docker-compose.example.yml").toFile())
+        .path("services").path("example");
+    assertThat(example.path("environment").path("ROSTER_NODES").asText().split(","))
+        .containsExactlyElementsOf(clusterUrls);
+    assertThat(example.path("build").path("args").path("BASE_IMAGE").asText())
+        .isEqualTo("${ROSTER_BASE_IMAGE:-eclipse-temurin:17-jre}");
   }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * full election timeout without heartbeats (plus a random delay) before it campaigns — 1 to 1.5 s
  * with a 1 s timeout. Followers probe the leader's Raft port every {@value #PROBE_EVERY_MS} ms and
  * shorten their election timeout, so the election starts within a few hundred milliseconds, when
- * the probe says the leader is gone:
+ * the probe says the leader is gone (and the random delay JRaft adds to the timeout with it):
  * <ul>
  *   <li>the port refuses connections: the machine is up, the process is gone (kill -9);
  *   <li>the leader's name no longer resolves: its container was killed and left the network;
@@ -45,6 +45,8 @@ final class CrashDetector implements AutoCloseable {
   private final RaftRegistry raft;
   private final int normalTimeoutMs;
   private final int fastTimeoutMs;
+  private final int normalDelayMs;
+  private final int fastDelayMs;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "roster-crash-detector");
     t.setDaemon(true);
@@ -58,6 +60,11 @@ final class CrashDetector implements AutoCloseable {
     this.raft = raft;
     this.normalTimeoutMs = normalTimeoutMs;
     this.fastTimeoutMs = Math.max(100, normalTimeoutMs / 5);
+    this.normalDelayMs = RaftRegistry.electionDelayMs(normalTimeoutMs);
+    // the normal random delay (half the normal timeout) would dwarf the short timeout; a smaller
+    // one still spreads the survivors' campaigns, which start apart anyway (each probes on its
+    // own schedule), and a split vote only costs one more short round
+    this.fastDelayMs = Math.max(50, fastTimeoutMs / 2);
   }
 
   void start() {
@@ -70,7 +77,7 @@ final class CrashDetector implements AutoCloseable {
       if (suspect != null) {
         boolean newLeader = leader.isPresent() && !leader.get().equals(suspect);
         if (newLeader || raft.isLeader() || System.nanoTime() - fastSince > MAX_FAST_MS * 1_000_000) {
-          raft.resetElectionTimeout(normalTimeoutMs);
+          raft.resetElectionTimeout(normalTimeoutMs, normalDelayMs);
           suspect = null;
         }
         return;
@@ -91,7 +98,7 @@ final class CrashDetector implements AutoCloseable {
         fastSince = System.nanoTime();
         silentProbes = 0;
         log.info("leader {} {}: campaigning early", suspect, why);
-        raft.resetElectionTimeout(fastTimeoutMs);
+        raft.resetElectionTimeout(fastTimeoutMs, fastDelayMs);
       }
     } catch (RuntimeException e) {
       log.debug("crash probe failed", e);

@@ -31,12 +31,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only liveness changes: votes, terms and commit rules are untouched, so safety is Raft's. A
  * wrong suspicion costs nothing either: JRaft starts a pre-vote only once it has not heard from
- * the leader for the (short) timeout, and the other members refuse it while they still do.
+ * the leader for the (short) timeout, and the other members refuse it while they still do; and
+ * the suspicion ends as soon as a probe of the suspect is answered again.
  */
 final class CrashDetector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CrashDetector.class);
   private static final long PROBE_EVERY_MS = 100;
-  private static final int CONNECT_TIMEOUT_MS = 200;
+  private static final int CONNECT_TIMEOUT_MS = 100;
   /** Connects in a row without any answer before the leader counts as unreachable. */
   private static final int SILENT_PROBES = 2;
   /** Give up the short timeout if no leader emerged by then (e.g. no quorum left). */
@@ -76,7 +77,14 @@ final class CrashDetector implements AutoCloseable {
       Optional<PeerId> leader = raft.raftLeader();
       if (suspect != null) {
         boolean newLeader = leader.isPresent() && !leader.get().equals(suspect);
-        if (newLeader || raft.isLeader() || System.nanoTime() - fastSince > MAX_FAST_MS * 1_000_000) {
+        // a wrong suspicion (or a leader back before anyone replaced it) must not keep this node
+        // from redirecting writes to it: it answers again, it is the leader again
+        boolean answersAgain = !newLeader && leader.isPresent() && probe(suspect) == Probe.ANSWERS;
+        if (answersAgain) {
+          log.info("leader {} answers again", suspect);
+        }
+        if (newLeader || answersAgain || raft.isLeader()
+            || System.nanoTime() - fastSince > MAX_FAST_MS * 1_000_000) {
           raft.resetElectionTimeout(normalTimeoutMs, normalDelayMs);
           suspect = null;
         }

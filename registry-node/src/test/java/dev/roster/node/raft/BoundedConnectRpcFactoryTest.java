@@ -12,6 +12,12 @@ class BoundedConnectRpcFactoryTest {
   }
 
   @Test
+  void handshakeGetsHalfOfConnectAndPing() {
+    assertThat(BoundedConnectRpcFactory.connectTimeoutMs(200)).isEqualTo(100);
+    assertThat(BoundedConnectRpcFactory.connectTimeoutMs(60)).isEqualTo(50);
+  }
+
+  @Test
   void addressWithoutConnectTimeoutGetsOurs() {
     var parser = new BoundedConnectRpcFactory.BoundedConnectParser(200);
     assertThat(parser.parse("127.0.0.1:7271").getConnectTimeout()).isEqualTo(200);

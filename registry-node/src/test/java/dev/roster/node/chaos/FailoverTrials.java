@@ -266,7 +266,8 @@ final class FailoverTrials {
     report.put("failed_trials", failed);
     if (!sorted.isEmpty()) {
       int n = sorted.size();
-      double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+      double median = n % 2 == 1 ? sorted.get(n / 2)
+          : Math.round((sorted.get(n / 2 - 1) + sorted.get(n / 2)) * 5) / 10.0;
       report.put("median_ms", median).put("min_ms", sorted.get(0)).put("max_ms", sorted.get(n - 1));
     }
     Files.writeString(results.resolve("failover.json"),

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * full election timeout without heartbeats (plus a random delay) before it campaigns — 1 to 1.5 s
  * with a 1 s timeout. Followers probe the leader's Raft port every {@value #PROBE_EVERY_MS} ms and
  * shorten their election timeout, so the election starts within a few hundred milliseconds, when
- * the probe says the leader is gone:
+ * the probe says the leader is gone (and the random delay JRaft adds to the timeout with it):
  * <ul>
  *   <li>the port refuses connections: the machine is up, the process is gone (kill -9);
  *   <li>the leader's name no longer resolves: its container was killed and left the network;
@@ -31,12 +31,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only liveness changes: votes, terms and commit rules are untouched, so safety is Raft's. A
  * wrong suspicion costs nothing either: JRaft starts a pre-vote only once it has not heard from
- * the leader for the (short) timeout, and the other members refuse it while they still do.
+ * the leader for the (short) timeout, and the other members refuse it while they still do; and
+ * the suspicion ends as soon as a probe of the suspect is answered again.
  */
 final class CrashDetector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CrashDetector.class);
   private static final long PROBE_EVERY_MS = 100;
-  private static final int CONNECT_TIMEOUT_MS = 200;
+  private static final int CONNECT_TIMEOUT_MS = 100;
   /** Connects in a row without any answer before the leader counts as unreachable. */
   private static final int SILENT_PROBES = 2;
   /** Give up the short timeout if no leader emerged by then (e.g. no quorum left). */
@@ -45,6 +46,8 @@ final class CrashDetector implements AutoCloseable {
   private final RaftRegistry raft;
   private final int normalTimeoutMs;
   private final int fastTimeoutMs;
+  private final int normalDelayMs;
+  private final int fastDelayMs;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "roster-crash-detector");
     t.setDaemon(true);
@@ -58,6 +61,11 @@ final class CrashDetector implements AutoCloseable {
     this.raft = raft;
     this.normalTimeoutMs = normalTimeoutMs;
     this.fastTimeoutMs = Math.max(100, normalTimeoutMs / 5);
+    this.normalDelayMs = RaftRegistry.electionDelayMs(normalTimeoutMs);
+    // the normal random delay (half the normal timeout) would dwarf the short timeout; but the
+    // survivors usually detect the same death within a few ms of each other, so this delay is
+    // all that separates their campaigns: with 0-100 ms, 3 of 20 measured failovers split the vote
+    this.fastDelayMs = fastTimeoutMs;
   }
 
   void start() {
@@ -69,8 +77,15 @@ final class CrashDetector implements AutoCloseable {
       Optional<PeerId> leader = raft.raftLeader();
       if (suspect != null) {
         boolean newLeader = leader.isPresent() && !leader.get().equals(suspect);
-        if (newLeader || raft.isLeader() || System.nanoTime() - fastSince > MAX_FAST_MS * 1_000_000) {
-          raft.resetElectionTimeout(normalTimeoutMs);
+        // a wrong suspicion (or a leader back before anyone replaced it) must not keep this node
+        // from redirecting writes to it: it answers again, it is the leader again
+        boolean answersAgain = !newLeader && leader.isPresent() && probe(suspect) == Probe.ANSWERS;
+        if (answersAgain) {
+          log.info("leader {} answers again", suspect);
+        }
+        if (newLeader || answersAgain || raft.isLeader()
+            || System.nanoTime() - fastSince > MAX_FAST_MS * 1_000_000) {
+          raft.resetElectionTimeout(normalTimeoutMs, normalDelayMs);
           suspect = null;
         }
         return;
@@ -91,7 +106,7 @@ final class CrashDetector implements AutoCloseable {
         fastSince = System.nanoTime();
         silentProbes = 0;
         log.info("leader {} {}: campaigning early", suspect, why);
-        raft.resetElectionTimeout(fastTimeoutMs);
+        raft.resetElectionTimeout(fastTimeoutMs, fastDelayMs);
       }
     } catch (RuntimeException e) {
       log.debug("crash probe failed", e);

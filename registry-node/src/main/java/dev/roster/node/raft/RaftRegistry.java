@@ -266,7 +266,7 @@ public final class RaftRegistry implements AutoCloseable {
     raftOptions.setSync(true);
     // JRaft adds up to 1 s of random delay to every election timeout; half the timeout is
     // enough to break split votes on a LAN and keeps failover (timeout + delay) short
-    raftOptions.setMaxElectionDelayMs(Math.max(100, settings.electionTimeoutMs() / 2));
+    raftOptions.setMaxElectionDelayMs(electionDelayMs(settings.electionTimeoutMs()));
     // RocksDB statistics (JRaft turns them on by default) cost CPU on every log write and are
     // read only by JRaft's SIGUSR2 dump; Roster exports its own metrics
     raftOptions.setOpenStatistics(false);
@@ -349,12 +349,22 @@ public final class RaftRegistry implements AutoCloseable {
     };
   }
 
-  /** Changes the election timeout of this node (liveness only; see {@link CrashDetector}). */
-  void resetElectionTimeout(int timeoutMs) {
+  /**
+   * Changes the election timeout of this node and the random delay JRaft adds to it (liveness
+   * only; see {@link CrashDetector}). The delay is read each time the election timer is armed, and
+   * the reset arms it, so both apply from the next timeout on.
+   */
+  void resetElectionTimeout(int timeoutMs, int maxDelayMs) {
     Node n = node;
     if (n != null && n.getOptions().getElectionTimeoutMs() != timeoutMs) {
+      n.getOptions().getRaftOptions().setMaxElectionDelayMs(maxDelayMs);
       n.resetElectionTimeoutMs(timeoutMs);
     }
+  }
+
+  /** The random delay JRaft adds to every election timeout: half the timeout (see start). */
+  static int electionDelayMs(int electionTimeoutMs) {
+    return Math.max(100, electionTimeoutMs / 2);
   }
 
   /** RaftGroupService leaks a half-started node when start fails (port taken): release it. */

@@ -187,6 +187,24 @@ final class ChaosCluster implements AutoCloseable {
         "-j", "DROP"));
   }
 
+  /**
+   * Makes node {@code i}'s address a black hole: every packet to it, and every packet it sends, is
+   * dropped without an answer (DROP, not REJECT: no RST, no ICMP), from the other nodes and from
+   * the clients alike — a cut cable, or a dead container whose address is still routed. Connects
+   * to any of its ports hang until the caller's timeout. On loopback a packet passes OUTPUT and
+   * then INPUT of this one namespace, so both rules sit in INPUT, where {@link #healNetwork} flushes
+   * them; the node's own kernel still believes it sent what it sent. Both rules go in with one
+   * {@code iptables-restore --noflush}, atomically: the fault starts at one instant.
+   */
+  void blackhole(int i) {
+    requirePartitions();
+    String host = nodes.get(i).host();
+    run(List.of("iptables-restore", "-w", "--noflush"), String.join("\n", "*filter",
+        "-A INPUT -d " + host + " -j DROP",
+        "-A INPUT -s " + host + " -j DROP",
+        "COMMIT", ""));
+  }
+
   /** Removes every rule this runner added (the namespace's INPUT chain only). */
   void healNetwork() {
     if (partitions) {
@@ -205,8 +223,15 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   private static void run(List<String> cmd) {
+    run(cmd, "");
+  }
+
+  private static void run(List<String> cmd, String input) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      try (var stdin = p.getOutputStream()) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      }
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException(cmd + " failed: " + new String(p.getInputStream().readAllBytes()));
       }

@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Writes to {@code --results}: {@code history.jsonl} (every operation and fault event),
  * {@code report.json} and {@code report.md} (rounds, faults, operations, anomalies), one file per
  * non-linearizable instance, and the nodes' logs. Prints one line per round to stdout.
+ *
+ * <p>With {@code --failover-trials N} it runs the failover benchmark ({@link FailoverTrials})
+ * under {@code --failover-fault} on the same three nodes instead of the rounds.
  */
 public final class ChaosRunner {
   /** Settings every node gets: fast elections, eviction on (but never for a renewing instance). */
@@ -116,6 +119,15 @@ public final class ChaosRunner {
       if (!cluster.awaitHealthy(Duration.ofSeconds(120))) {
         System.err.println("cluster did not become healthy: " + readiness(cluster));
         return 3;
+      }
+      if (args.containsKey("failover-trials")) {
+        Fault fault = Fault.byLabel(args.getOrDefault("failover-fault", Fault.KILL_LEADER.label));
+        if (fault.needsNetwork && !partitions) {
+          System.err.println("failover under " + fault.label + " needs the network namespace");
+          return 2;
+        }
+        return new FailoverTrials(cluster, fault, Integer.parseInt(args.get("failover-trials")), results, random)
+            .run();
       }
       for (int r = 1; r <= plan.size(); r++) {
         ObjectNode result = round(r, plan.get(r - 1), cluster, history, partitions);

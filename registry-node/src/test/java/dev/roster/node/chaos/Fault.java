@@ -20,7 +20,9 @@ enum Fault {
   /** Leadership moved again and again under load (POST /cluster/transfer-leader every ~200 ms). */
   TRANSFER_CHURN("transfer-churn", false, Duration.ofSeconds(5)),
   ISOLATE_LEADER("isolate-leader", true, Duration.ofSeconds(6)),
-  ONE_WAY("one-way-partition", true, Duration.ofSeconds(6));
+  ONE_WAY("one-way-partition", true, Duration.ofSeconds(6)),
+  /** Every packet to and from the leader's address silently dropped: connects to it hang. */
+  BLACKHOLE_LEADER("blackhole-leader", true, Duration.ofSeconds(5));
 
   final String label;
   final boolean needsNetwork;
@@ -132,6 +134,11 @@ enum Fault {
         c.drop(from, to);
         return new Injected("packets from " + (fromLeader ? "leader" : "follower") + " n" + from + " to "
             + (fromLeader ? "follower" : "leader") + " n" + to + " dropped (one way)", () -> heal(c));
+      }
+      case BLACKHOLE_LEADER -> {
+        c.blackhole(leader);
+        return new Injected("leader n" + leader + " black-holed (every packet to and from "
+            + c.node(leader).host() + " dropped)", () -> heal(c));
       }
       default -> throw new IllegalStateException(this.toString());
     }

@@ -437,9 +437,10 @@ public final class RosterClient implements AutoCloseable {
     /**
      * Most threads that send requests (each waits for one round trip at a time, so this is also
      * the most requests in flight besides the watches' long poll), handle the responses and run
-     * the continuations of the async methods; they start on demand and end after 30 s idle. A
-     * round trip is about a millisecond, so a few threads carry thousands of registrations; do
-     * not block in callbacks. 1 to 64; default 4.
+     * the continuations of the async methods; they start on demand and end after 30 s idle.
+     * Renews and fetches per second are at most about this / the round trip (a renew is a Raft
+     * write: 12-15 ms on a loaded machine), so a few threads carry thousands of registrations;
+     * do not block in callbacks. 1 to 64; default 4.
      */
     public Builder ioThreads(int ioThreads) {
       this.ioThreads = ioThreads;

@@ -439,7 +439,7 @@ public final class RosterClient implements AutoCloseable {
      * the most requests in flight besides the watches' long poll), handle the responses and run
      * the continuations of the async methods; they start on demand and end after 30 s idle.
      * Renews and fetches per second are at most about this / the round trip (a renew is a Raft
-     * write: 12-15 ms on a loaded machine), so a few threads carry thousands of registrations;
+     * write: 7-15 ms on a loaded 2-core machine), so a few threads carry thousands of registrations;
      * do not block in callbacks. 1 to 64; default 4.
      */
     public Builder ioThreads(int ioThreads) {

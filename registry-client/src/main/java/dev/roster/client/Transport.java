@@ -93,7 +93,9 @@ final class Transport {
   }
 
   private Operation start(Operation op) {
-    op.onCaller(() -> op.attempt(nodes.pick(op.call.write(), null, op.failedNodes), 0));
+    // picked here, not on the caller thread: round-robin follows the order calls are started in
+    URI first = nodes.pick(op.call.write(), null, op.failedNodes);
+    op.onCaller(() -> op.attempt(first, 0));
     return op;
   }
 

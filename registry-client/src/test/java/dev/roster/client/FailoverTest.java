@@ -330,6 +330,9 @@ class FailoverTest {
         .on("/discovery/register", r -> Answer.legacy(-400, 400, "param 'addrs' is required"));
     StubNode busy = node().on("/discovery/fetch", r -> Answer.legacy(-503, 503, "no leader"));
     RosterClient client = client(fast(busy.url(), old.url()));
+    // the first node-list refresh takes its turn in the round-robin first: between the two
+    // fetches it would send both to the same node
+    await().atMost(Duration.ofSeconds(5)).until(() -> busy.count("/discovery/nodes") + old.count("/discovery/nodes") > 0);
 
     assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);
     assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);

@@ -127,7 +127,7 @@ final class Poller implements AutoCloseable {
     form.addAll("latest_timestamp", since).add("hold", Wire.millis(core.settings().pollHold()));
     Duration hold = core.settings().pollHold();
     Call call = new Call(false, "/discovery/polls", form, hold.plus(core.settings().requestTimeout()));
-    Operation op = core.transport().start(call, hold.plus(core.settings().deadline()));
+    Operation op = core.transport().startPoll(call, hold.plus(core.settings().deadline()));
     inFlight = op;
     op.result().whenComplete((reply, e) -> onPoll(gen, reply, e));
   }
@@ -184,7 +184,7 @@ final class Poller implements AutoCloseable {
   private void fetch(int gen, List<String> appids) {
     Form form = new Form().add("env", core.settings().env()).addAll("appid", appids)
         .add("status", Status.UP.code()).add("consistent", "true");
-    Operation op = core.transport().start(core.call(false, "/discovery/fetchs", form), core.settings().deadline());
+    Operation op = core.transport().startPoll(core.call(false, "/discovery/fetchs", form), core.settings().deadline());
     inFlight = op;
     op.result().whenComplete((reply, e) -> onFetch(gen, appids, reply, e));
   }

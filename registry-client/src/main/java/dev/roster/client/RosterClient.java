@@ -48,12 +48,16 @@ import org.slf4j.LoggerFactory;
 public final class RosterClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RosterClient.class);
   private static final AtomicInteger CLIENTS = new AtomicInteger();
+  /** Threads of the JDK HttpClient's executor: it only parses and hands over, never blocks. */
+  static final int HTTP_THREADS = 2;
 
   private final Settings settings;
   private final Core core;
   private final Poller poller;
   private final ScheduledThreadPoolExecutor scheduler;
   private final ThreadPoolExecutor io;
+  private final ThreadPoolExecutor polls;
+  private final ThreadPoolExecutor http;
   private final ThreadPoolExecutor events;
   private final Set<Registration> registrations = ConcurrentHashMap.newKeySet();
   private final Map<Query, AppInstances> lastFetched = new ConcurrentHashMap<>();
@@ -67,16 +71,19 @@ public final class RosterClient implements AutoCloseable {
     this.scheduler = new ScheduledThreadPoolExecutor(1, thread(name + "-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
     // bounded: an unbounded pool grew to one thread per response in flight (67-165 threads held
-    // by 550 registrations); the work per response is a parse, a few threads carry thousands
-    this.io = new ThreadPoolExecutor(settings.ioThreads(), settings.ioThreads(), 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), threads(name + "-io"));
-    io.allowCoreThreadTimeOut(true);
+    // by 550 registrations); a request holds its thread for one round trip on loopback or LAN
+    this.io = onDemand(settings.ioThreads(), threads(name + "-io"));
+    // the watch loop's own thread: its long poll is held for pollHold and must not take an I/O thread
+    this.polls = onDemand(1, thread(name + "-poll"));
+    // the HttpClient's executor, apart from the threads blocked in send() waiting for it to read
+    // their responses: were it the I/O pool, enough blocked callers would leave it none
+    this.http = onDemand(HTTP_THREADS, threads(name + "-http"));
     // one thread: listeners see changes in order
     this.events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         thread(name + "-events"));
     ObjectMapper json = new ObjectMapper();
     Nodes nodes = new Nodes(settings.nodes(), settings.backoffMax().toNanos());
-    Transport transport = new Transport(settings, nodes, scheduler, io, json);
+    Transport transport = new Transport(settings, nodes, scheduler, io, polls, http, json);
     this.core = new Core(settings, nodes, transport, scheduler, events, new Wire(json));
     this.poller = new Poller(core);
     this.nodeRefresh = scheduler.scheduleWithFixedDelay(this::refreshNodes, 0,
@@ -226,11 +233,24 @@ public final class RosterClient implements AutoCloseable {
     }
     scheduler.shutdownNow();
     events.shutdownNow();
-    core.transport().close();
+    // interrupts what is still blocked in send(); the HttpClient's pool goes last, so that the
+    // exchanges those cancel can finish on it
     io.shutdownNow();
+    polls.shutdownNow();
     awaitTermination(scheduler);
     awaitTermination(events);
     awaitTermination(io);
+    awaitTermination(polls);
+    core.transport().close();
+    http.shutdownNow();
+    awaitTermination(http);
+  }
+
+  /** At most {@code size} threads, started on demand; idle ones end after 30 s. */
+  private static ThreadPoolExecutor onDemand(int size, ThreadFactory threads) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static void awaitTermination(ExecutorService executor) {
@@ -415,9 +435,12 @@ public final class RosterClient implements AutoCloseable {
     }
 
     /**
-     * Most threads that handle HTTP I/O and run the continuations of the async methods; they
-     * start on demand and end after 30 s idle. A response costs a parse, so a few threads carry
-     * thousands of registrations; do not block in callbacks. 1 to 64; default 4.
+     * Most threads that send requests (each waits for one round trip at a time, so this is also
+     * the most requests in flight besides the watches' long poll), handle the responses and run
+     * the continuations of the async methods; they start on demand and end after 30 s idle.
+     * Renews and fetches per second are at most about this / the round trip (a renew is a Raft
+     * write: 7-15 ms on a loaded 2-core machine), so a few threads carry thousands of registrations;
+     * do not block in callbacks. 1 to 64; default 4.
      */
     public Builder ioThreads(int ioThreads) {
       this.ioThreads = ioThreads;

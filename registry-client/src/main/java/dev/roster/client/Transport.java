@@ -30,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * 307 redirects to the leader (at most {@code maxRedirects} hops in a row), and on -503, 5xx,
  * connection failures and timeouts waits an exponential, jittered backoff and tries the next node.
  * Callers see only the final answer (code 0, -304 or -404) or a {@link RosterException}.
+ *
+ * <p>Attempts use the blocking {@link HttpClient#send}, on the client's own caller threads: the
+ * I/O pool, or the poll thread for the watch loop. Not {@code sendAsync}: in Java 17 its future
+ * always completes through an empty step on the {@code CompletableFuture} default executor, which
+ * on 2 CPUs (common-pool parallelism 1) starts a new thread per response. The HttpClient's own
+ * executor is a separate pool that no caller ever blocks, so the responses callers wait for can
+ * always be read.
  */
 final class Transport {
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
@@ -39,24 +46,34 @@ final class Transport {
   private final Nodes nodes;
   private final ScheduledExecutorService scheduler;
   private final Executor io;
+  private final Executor polls;
   private final ObjectMapper json;
   private volatile HttpClient http;
 
-  Transport(Settings settings, Nodes nodes, ScheduledExecutorService scheduler, Executor io, ObjectMapper json) {
+  /**
+   * @param io runs the attempts (blocked in {@code send}) of every call but the watch loop's, and
+   *     completes their results
+   * @param polls runs the attempts of the watch loop, whose long poll holds its thread for up to
+   *     {@code pollHold}: so that it never takes one of the I/O threads from short calls
+   * @param httpExecutor the HttpClient's own executor; must not be one of the above
+   */
+  Transport(Settings settings, Nodes nodes, ScheduledExecutorService scheduler, Executor io, Executor polls,
+      Executor httpExecutor, ObjectMapper json) {
     this.settings = settings;
     this.nodes = nodes;
     this.scheduler = scheduler;
     this.io = io;
+    this.polls = polls;
     this.json = json;
     this.http = HttpClient.newBuilder()
         .connectTimeout(settings.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
-        .executor(io)
+        .executor(httpExecutor)
         .build();
   }
 
-  /** Starts {@code call}; it ends at the latest {@code deadline} from now. */
+  /** Starts {@code call} on the I/O threads; it ends at the latest {@code deadline} from now. */
   Operation start(Call call, Duration deadline) {
     return start(call, deadline, false);
   }
@@ -67,8 +84,18 @@ final class Transport {
    * caller has a cached answer to fall back on, so waiting for the deadline only delays it).
    */
   Operation start(Call call, Duration deadline, boolean failFast) {
-    Operation op = new Operation(call, deadline, failFast);
-    op.attempt(nodes.pick(call.write(), null, op.failedNodes), 0);
+    return start(new Operation(call, deadline, failFast, io));
+  }
+
+  /** Like {@link #start(Call, Duration)}, on the watch loop's own thread. */
+  Operation startPoll(Call call, Duration deadline) {
+    return start(new Operation(call, deadline, false, polls));
+  }
+
+  private Operation start(Operation op) {
+    // picked here, not on the caller thread: round-robin follows the order calls are started in
+    URI first = nodes.pick(op.call.write(), null, op.failedNodes);
+    op.onCaller(() -> op.attempt(first, 0));
     return op;
   }
 
@@ -128,21 +155,23 @@ final class Transport {
     private final Duration deadline;
     private final long deadlineNanos;
     private final boolean failFast;
+    private final Executor caller;
     private final CompletableFuture<Reply> result = new CompletableFuture<>();
     private final Set<URI> failedNodes = ConcurrentHashMap.newKeySet();
     private volatile boolean stopRetrying;
-    private volatile CompletableFuture<HttpResponse<String>> exchange;
+    private volatile Sending sending;
     private volatile ScheduledFuture<?> retry;
     // written by one attempt at a time; attempts are handed over through executors (happens-before)
     private int failures;
     private String lastProblem = "no attempt was made";
     private Throwable lastCause;
 
-    private Operation(Call call, Duration deadline, boolean failFast) {
+    private Operation(Call call, Duration deadline, boolean failFast, Executor caller) {
       this.call = call;
       this.deadline = deadline;
       this.deadlineNanos = System.nanoTime() + deadline.toNanos();
       this.failFast = failFast;
+      this.caller = caller;
     }
 
     /** Completes with a reply of code 0, -304 or -404, or fails with a {@link RosterException}. */
@@ -167,9 +196,9 @@ final class Transport {
       if (r != null) {
         r.cancel(false);
       }
-      CompletableFuture<HttpResponse<String>> ex = exchange;
-      if (ex != null) {
-        ex.cancel(true);
+      Sending s = sending;
+      if (s != null) {
+        s.interrupt(false);
       }
     }
 
@@ -193,35 +222,39 @@ final class Transport {
       }
       Duration timeout = call.attemptTimeout().compareTo(Duration.ofNanos(remaining)) < 0
           ? call.attemptTimeout() : Duration.ofNanos(remaining);
-      CompletableFuture<HttpResponse<String>> ex;
-      try {
-        ex = client.sendAsync(request(node, timeout), HttpResponse.BodyHandlers.ofString());
-      } catch (RuntimeException e) {
-        transientFailure(node, e.toString(), e);
+      Sending s = new Sending(Thread.currentThread());
+      sending = s;
+      if (result.isDone()) { // aborted before abort() could see this attempt
+        s.finished();
         return;
       }
-      exchange = ex;
       // HttpRequest.timeout bounds the wait for the response headers; this bounds the rest too
       ScheduledFuture<?> guard;
       try {
-        guard = scheduler.schedule(() -> ex.cancel(true), timeout.toMillis() + GUARD_MS, TimeUnit.MILLISECONDS);
+        guard = scheduler.schedule(() -> s.interrupt(true), timeout.toMillis() + GUARD_MS, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) {
-        ex.cancel(true);
+        s.finished();
         result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
         return;
       }
-      // Async on our pool: the future sendAsync returns completes on the JDK's default async
-      // executor (a new thread per task on 2 CPUs, commonPool otherwise), and whatever ran there
-      // would complete the result, and so run the callers' continuations, on it
-      ex.whenCompleteAsync((response, error) -> {
+      HttpResponse<String> response = null;
+      Throwable error = null;
+      try {
+        response = client.send(request(node, timeout), HttpResponse.BodyHandlers.ofString());
+      } catch (IOException | RuntimeException e) {
+        error = e;
+      } catch (InterruptedException e) {
+        error = s.timedOut() ? new HttpTimeoutException("no complete answer within " + timeout.toMillis() + " ms") : e;
+      } finally {
         guard.cancel(false);
-        exchange = null; // a held response keeps the JDK's whole exchange reachable
-        try {
-          onResponse(node, hops, response, error);
-        } catch (RuntimeException e) {
-          result.completeExceptionally(new RosterException(call + ": " + e, e));
-        }
-      }, io);
+        s.finished();
+        sending = null;
+      }
+      try {
+        onResponse(node, hops, response, error);
+      } catch (RuntimeException e) {
+        result.completeExceptionally(new RosterException(call + ": " + e, e));
+      }
     }
 
     private HttpRequest request(URI node, Duration timeout) {
@@ -241,9 +274,13 @@ final class Transport {
       if (result.isDone()) {
         return;
       }
+      if (error instanceof InterruptedException) {
+        // not aborted (the result would be done) nor timed out: the client is closing
+        result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
+        return;
+      }
       if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        transientFailure(node, describe(cause), cause);
+        transientFailure(node, describe(error), error);
         return;
       }
       int status = response.statusCode();
@@ -319,17 +356,17 @@ final class Transport {
         return;
       }
       try {
-        // the timer only hands over: the attempt, and any outcome it completes, runs on the I/O
-        // pool, so continuations never run on (and never hold up) the scheduler thread
-        retry = scheduler.schedule(() -> onIo(() -> attempt(next, 0)), delay, TimeUnit.MILLISECONDS);
+        // the timer only hands over: the attempt, and any outcome it completes, runs on the
+        // caller threads, so continuations never run on (and never hold up) the scheduler thread
+        retry = scheduler.schedule(() -> onCaller(() -> attempt(next, 0)), delay, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) {
         result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
       }
     }
 
-    private void onIo(Runnable task) {
+    private void onCaller(Runnable task) {
       try {
-        io.execute(task);
+        caller.execute(task);
       } catch (RejectedExecutionException e) {
         result.completeExceptionally(new RosterUnavailableException("the client is closed", null));
       }
@@ -339,6 +376,38 @@ final class Transport {
       result.completeExceptionally(new RosterUnavailableException(
           call + " failed on every node within " + deadline.toMillis() + " ms (" + failures
               + (failures == 1 ? " attempt" : " attempts") + "); last problem: " + lastProblem, lastCause));
+    }
+  }
+
+  /**
+   * An attempt blocked in {@link HttpClient#send} on a pool thread, so that an abort or the guard
+   * can interrupt it (send then cancels the exchange), and only it: an interrupt that comes too
+   * late is cleared before the thread goes on.
+   */
+  private static final class Sending {
+    private Thread thread; // guarded by this; null once send has returned
+    private boolean timedOut; // guarded by this
+
+    Sending(Thread thread) {
+      this.thread = thread;
+    }
+
+    synchronized void interrupt(boolean timeout) {
+      if (thread != null) {
+        timedOut |= timeout;
+        thread.interrupt();
+      }
+    }
+
+    synchronized boolean timedOut() {
+      return timedOut;
+    }
+
+    synchronized void finished() {
+      if (thread != null) {
+        thread = null;
+        Thread.interrupted();
+      }
     }
   }
 
@@ -376,9 +445,6 @@ final class Transport {
   private static String describe(Throwable t) {
     if (t instanceof HttpTimeoutException) {
       return "timed out (" + t.getMessage() + ")";
-    }
-    if (t instanceof CancellationException) {
-      return "no answer in time";
     }
     String m = t.getMessage();
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);

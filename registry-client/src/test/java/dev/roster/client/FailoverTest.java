@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.roster.client.StubNode.Answer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +128,45 @@ class FailoverTest {
       assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
     }
     assertThat(elapsedMs(start)).isLessThan(2000);
+  }
+
+  @Test
+  void anAnswerWhoseBodyStallsIsCutByTheGuardAndFreesItsThread() throws Exception {
+    // HttpRequest.timeout ends at the headers; this node sends them and then only part of the body
+    ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    closeLater.add(stalling);
+    Thread acceptor = new Thread(() -> {
+      List<Socket> held = new ArrayList<>();
+      try {
+        while (true) {
+          Socket s = stalling.accept();
+          held.add(s);
+          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+              + "{\"code\":0,").getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+        }
+      } catch (IOException e) {
+        held.forEach(h -> {
+          try {
+            h.close();
+          } catch (IOException ignored) {
+            // closing the test
+          }
+        });
+      }
+    }, "stalling-node");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    StubNode good = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    RosterClient client = client(fast("http://127.0.0.1:" + stalling.getLocalPort(), good.url())
+        .requestTimeout(Duration.ofMillis(300)).ioThreads(1));
+
+    long start = System.nanoTime();
+    for (int i = 0; i < 2; i++) { // round-robin: one of the two fetches starts on the stalling node
+      assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
+    }
+    // the one I/O thread was blocked on the stalling node: request timeout + the guard's 1 s frees it
+    assertThat(elapsedMs(start)).isBetween(1000L, 4000L);
   }
 
   @Test
@@ -286,6 +330,9 @@ class FailoverTest {
         .on("/discovery/register", r -> Answer.legacy(-400, 400, "param 'addrs' is required"));
     StubNode busy = node().on("/discovery/fetch", r -> Answer.legacy(-503, 503, "no leader"));
     RosterClient client = client(fast(busy.url(), old.url()));
+    // the first node-list refresh takes its turn in the round-robin first: between the two
+    // fetches it would send both to the same node
+    await().atMost(Duration.ofSeconds(5)).until(() -> busy.count("/discovery/nodes") + old.count("/discovery/nodes") > 0);
 
     assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);
     assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);

@@ -5,6 +5,7 @@ import dev.roster.node.command.SetCommand;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
+import dev.roster.node.raft.LeaderTask;
 import dev.roster.node.raft.LeadershipListener;
 import dev.roster.node.raft.Membership;
 import dev.roster.node.raft.RaftRegistry;
@@ -14,10 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +32,11 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
 
   private final RaftRegistry raft;
-  private final long tickMs;
   private final long settleNanos;
   private final long writeTimeoutMs;
-  private final ScheduledExecutorService timer;
+  private final LeaderTask task;
   /** Entries of removed members already reported, so a node that keeps announcing logs once. */
   private final Set<String> reportedRemoved = new HashSet<>();
-  private ScheduledFuture<?> task;
   private volatile long leaderSinceNanos;
 
   /**
@@ -50,35 +45,21 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
    */
   public NodeLiveness(RaftRegistry raft, Duration electionTimeout, long writeTimeoutMs) {
     this.raft = raft;
-    this.tickMs = Math.max(20, Math.min(500, electionTimeout.toMillis() / 4));
     this.settleNanos = electionTimeout.toNanos();
     this.writeTimeoutMs = writeTimeoutMs;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "roster-node-liveness");
-      t.setDaemon(true);
-      return t;
-    });
+    this.task = new LeaderTask("roster-node-liveness",
+        Duration.ofMillis(Math.max(20, Math.min(500, electionTimeout.toMillis() / 4))), this::check);
   }
 
   @Override
-  public synchronized void onLeaderStart(long term) {
+  public void onLeaderStart(long term) {
     leaderSinceNanos = System.nanoTime();
-    if (task != null) {
-      task.cancel(false);
-    }
-    try {
-      task = timer.scheduleWithFixedDelay(this::check, tickMs, tickMs, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException stopped) {
-      task = null; // shutting down: JRaft can still elect this node while it stops
-    }
+    task.onLeaderStart(term);
   }
 
   @Override
-  public synchronized void onLeaderStop() {
-    if (task != null) {
-      task.cancel(false);
-      task = null;
-    }
+  public void onLeaderStop() {
+    task.onLeaderStop();
   }
 
   /** One look at the members, on the leader; public so tests can run it now. */
@@ -138,7 +119,6 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
 
   @Override
   public void close() {
-    onLeaderStop();
-    timer.shutdownNow();
+    task.close();
   }
 }

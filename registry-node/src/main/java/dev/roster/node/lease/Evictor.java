@@ -2,15 +2,12 @@ package dev.roster.node.lease;
 
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.EvictCommand;
+import dev.roster.node.raft.LeaderTask;
 import dev.roster.node.raft.LeadershipListener;
 import dev.roster.node.raft.RaftRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,8 +25,7 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
   private final RaftRegistry raft;
   private final EvictionPolicy policy;
   private final long writeTimeoutMs;
-  private final ScheduledExecutorService timer;
-  private ScheduledFuture<?> task;
+  private final LeaderTask task;
   private volatile long leaderSinceNanos;
   private volatile Boolean lastProtecting;
   private final List<BiConsumer<EvictionDecision, Integer>> checkListeners =
@@ -39,11 +35,7 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
     this.raft = raft;
     this.policy = policy;
     this.writeTimeoutMs = writeTimeoutMs;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "roster-evictor");
-      t.setDaemon(true);
-      return t;
-    });
+    this.task = new LeaderTask("roster-evictor", policy.evictInterval(), this::check);
   }
 
   /** Told after every check this node made as leader: the decision and how many were evicted. */
@@ -52,27 +44,15 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
   }
 
   @Override
-  public synchronized void onLeaderStart(long term) {
+  public void onLeaderStart(long term) {
     leaderSinceNanos = RaftRegistry.wallClockNanos();
     lastProtecting = null;
-    if (task != null) {
-      task.cancel(false);
-    }
-    long period = policy.evictInterval().toMillis();
-    try {
-      task = timer.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException stopped) {
-      // the node is shutting down (JRaft can still elect it while it stops): nothing to evict
-      task = null;
-    }
+    task.onLeaderStart(term);
   }
 
   @Override
-  public synchronized void onLeaderStop() {
-    if (task != null) {
-      task.cancel(false);
-      task = null;
-    }
+  public void onLeaderStop() {
+    task.onLeaderStop();
   }
 
   /** One check; public so tests and operators can run it now. */
@@ -115,7 +95,6 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
 
   @Override
   public void close() {
-    onLeaderStop();
-    timer.shutdownNow();
+    task.close();
   }
 }

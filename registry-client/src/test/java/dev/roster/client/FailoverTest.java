@@ -16,30 +16,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Redirects, retries, backoff and deadlines against scripted nodes. */
 class FailoverTest {
-  private final List<AutoCloseable> closeLater = new ArrayList<>();
+  @RegisterExtension final Started started = new Started();
 
   private StubNode node() {
-    StubNode n = StubNode.start();
-    closeLater.add(n);
-    return n;
+    return started.node();
   }
 
   private RosterClient client(RosterClient.Builder b) {
-    RosterClient c = b.build();
-    closeLater.add(0, c);
-    return c;
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : closeLater) {
-      c.close();
-    }
+    return started.client(b);
   }
 
   @Test
@@ -137,7 +126,7 @@ class FailoverTest {
   void anAnswerWhoseBodyStallsIsCutByTheGuardAndFreesItsThread() throws Exception {
     // HttpRequest.timeout ends at the headers; this node sends them and then only part of the body
     ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    closeLater.add(stalling);
+    started.closeAfter(stalling);
     Thread acceptor = new Thread(() -> {
       List<Socket> held = new ArrayList<>();
       try {

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The threading model of docs/client.md: a fixed number of named threads whatever the load, no
@@ -32,25 +32,14 @@ class ThreadingTest {
   private static final String EVENTS = "roster-client-\\d+-events";
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private final List<AutoCloseable> closeLater = new ArrayList<>();
+  @RegisterExtension final Started started = new Started();
 
   private StubNode node() {
-    StubNode n = StubNode.start();
-    closeLater.add(n);
-    return n;
+    return started.node();
   }
 
   private RosterClient client(RosterClient.Builder b) {
-    RosterClient c = b.build();
-    closeLater.add(0, c);
-    return c;
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : closeLater) {
-      c.close();
-    }
+    return started.client(b);
   }
 
   @Test

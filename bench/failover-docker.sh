@@ -21,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 trials=${1:-10}
+[ -z "${KEEP_LOGS:-}" ] || mkdir -p "$KEEP_LOGS"
 settle=${SETTLE:-5}
 compose=(docker compose -f deploy/docker-compose.yml)
 started=

@@ -99,12 +99,17 @@ class RegistrySnapshotTest {
     assertThat(c.instances().get(ENV + "/" + APPID + "/h1").metadata()).containsEntry("ü", "ß");
   }
 
+  /** {@link #busyRegistry()} with h2 registered again in region cn-east: it needs format 2. */
+  private static Registry busyRegistryWithARegion() {
+    Registry r = busyRegistry();
+    InstanceSpec h2 = spec("h2");
+    r.register(new InstanceSpec("cn-east", h2.zone(), ENV, APPID, "h2", h2.addrs(), "v2", Status.UP, Map.of()), 160);
+    return r;
+  }
+
   @Test
   void regionsRoundTripInFormatVersion2() throws IOException {
-    Registry original = busyRegistry();
-    InstanceSpec h2 = spec("h2");
-    original.register(new InstanceSpec("cn-east", h2.zone(), ENV, APPID, "h2", h2.addrs(), "v2",
-        Status.UP, Map.of()), 160);
+    Registry original = busyRegistryWithARegion();
     RegistrySnapshot captured = RegistrySnapshot.capture(original, LAST_APPLIED_TS);
 
     Path file = write(captured);
@@ -242,11 +247,7 @@ class RegistrySnapshotTest {
   @Test
   void aVersion2FileLabelledVersion1IsRejected() throws IOException {
     // every instance would read one string short: the body no longer parses to its exact length
-    Registry withRegion = busyRegistry();
-    InstanceSpec h2 = spec("h2");
-    withRegion.register(new InstanceSpec("cn-east", h2.zone(), ENV, APPID, "h2", h2.addrs(), "v2",
-        Status.UP, Map.of()), 160);
-    Path file = write(RegistrySnapshot.capture(withRegion, LAST_APPLIED_TS));
+    Path file = write(RegistrySnapshot.capture(busyRegistryWithARegion(), LAST_APPLIED_TS));
     assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4)).as("format version").isEqualTo(2);
     byte[] bytes = Files.readAllBytes(file);
     ByteBuffer.wrap(bytes).putInt(4, 1);

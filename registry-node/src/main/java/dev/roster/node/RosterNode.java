@@ -9,6 +9,7 @@ import dev.roster.node.config.CommandLineArgs;
 import dev.roster.node.config.ConfigException;
 import dev.roster.node.config.HostPort;
 import dev.roster.node.config.NodeConfig;
+import dev.roster.node.config.RosterVersion;
 import dev.roster.node.http.Api;
 import dev.roster.node.http.HttpServer;
 import dev.roster.node.http.PollHub;
@@ -138,8 +139,8 @@ public final class RosterNode implements AutoCloseable {
           + "and other nodes can reach (and --cluster-url for the nodes' own network), or redirects to "
           + "this node will point at their own loopback", config.advertise());
     }
-    log.info("listening on http://{}:{} (raft {}, {}, data {})",
-        httpAddress.getHostString(), httpAddress.getPort(), config.raft(),
+    log.info("roster-node {} listening on http://{}:{} (raft {}, {}, data {})",
+        RosterVersion.get(), httpAddress.getHostString(), httpAddress.getPort(), config.raft(),
         config.join() ? "joining: waiting to be added by the leader" : "peers " + config.peers(),
         config.dataDir());
     return this;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "roster-node",
     mixinStandardHelpOptions = true,
-    version = "roster-node 0.1.0",
+    versionProvider = RosterVersion.class,
     sortOptions = false,
     description = "Runs one Roster registry node. With no arguments: a single-node registry on 127.0.0.1:7171.")
 public final class CommandLineArgs {

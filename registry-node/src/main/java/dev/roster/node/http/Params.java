@@ -36,10 +36,6 @@ public final class Params {
     this.values = values;
   }
 
-  public static Params of(Map<String, List<String>> values) {
-    return new Params(values);
-  }
-
   static Params parse(FullHttpRequest request, ObjectMapper json) {
     Map<String, List<String>> values = new LinkedHashMap<>();
     try {

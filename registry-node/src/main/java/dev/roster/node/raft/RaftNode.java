@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * a failed start), stops it, and hands the running node to the other roles.
  */
 final class RaftNode {
+  // the facade's logger: this line reads as it did before the roles were split out of it
   private static final Logger log = LoggerFactory.getLogger(RaftRegistry.class);
 
   private final RaftSettings settings;

@@ -1,6 +1,5 @@
 package dev.roster.node;
 
-import com.alipay.sofa.jraft.JRaftServiceFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.cluster.NodeAnnouncer;
 import dev.roster.node.cluster.NodeLiveness;
@@ -19,8 +18,12 @@ import dev.roster.node.metrics.Metrics;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Status;
+import dev.roster.node.raft.AdminOutcome;
+import dev.roster.node.raft.LeaderClock;
+import dev.roster.node.raft.NodeId;
 import dev.roster.node.raft.RaftRegistry;
 import dev.roster.node.raft.RaftSettings;
+import dev.roster.node.raft.RaftStorage;
 import dev.roster.node.raft.RegistryStateMachine;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -29,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +57,11 @@ public final class RosterNode implements AutoCloseable {
   private volatile boolean closed;
 
   public RosterNode(NodeConfig config) {
-    this(config, RaftRegistry.defaultServices());
+    this(config, RaftStorage.standard());
   }
 
-  /** A node whose Raft log and metadata are kept by {@code raftServices} (tests: a slow disk). */
-  public RosterNode(NodeConfig config, JRaftServiceFactory raftServices) {
+  /** A node whose Raft log and metadata are kept by {@code raftStorage} (tests: a slow disk). */
+  public RosterNode(NodeConfig config, RaftStorage raftStorage) {
     this.config = config;
     // the nodes' own entries renew every few seconds: self-protection must not count them
     this.fsm = new RegistryStateMachine(GuardPolicy.of(
@@ -71,7 +75,7 @@ public final class RosterNode implements AutoCloseable {
         (int) config.electionTimeout().toMillis(),
         (int) Math.max(1, config.snapshotInterval().toSeconds()),
         config.snapshotOps(),
-        config.join()), fsm, raftServices);
+        config.join()), fsm, raftStorage, LeaderClock.system());
     // Nodes announce themselves more often than clients renew, so /discovery/nodes notices a lost
     // node within seconds; each announcement is one small Raft entry.
     Duration announceInterval = config.renewInterval().compareTo(MAX_ANNOUNCE_INTERVAL) < 0
@@ -112,7 +116,8 @@ public final class RosterNode implements AutoCloseable {
             () -> fsm.read(r -> r.expectedRenews()))
         .counter("roster_evictions_total", "Instances removed by eviction.", fsm::evictedTotal)
         .gauge("roster_raft_term", "Current Raft term seen by this node.", fsm::term)
-        .gauge("roster_raft_is_leader", "1 if this node is the leader.", () -> raft.isLeader() ? 1 : 0)
+        .gauge("roster_raft_is_leader", "1 if this node is the leader.",
+            () -> raft.leadership().isLeader() ? 1 : 0)
         .gauge("roster_raft_applied_index", "Last log index applied to the registry.", fsm::appliedIndex)
         .gauge("roster_raft_committed_index", "Last log index known committed.",
             () -> raft.status().committedIndex())
@@ -191,8 +196,8 @@ public final class RosterNode implements AutoCloseable {
     evictor.close();
     announcer.close();
     liveness.close();
-    if (!grace.isZero() && raft.isLeader() && raft.status().peers().size() > 1) {
-      if (raft.anotherMemberMayBeUp()) {
+    if (!grace.isZero() && raft.leadership().isLeader() && raft.status().peers().size() > 1) {
+      if (raft.admin().anotherMemberMayBeUp()) {
         transferLeadershipBefore(System.nanoTime() + grace.toNanos() / 2);
       } else {
         // the whole cluster is being stopped: nobody can take over, do not wait for it
@@ -213,14 +218,13 @@ public final class RosterNode implements AutoCloseable {
   }
 
   private void transferLeadershipBefore(long deadlineNanos) {
-    com.alipay.sofa.jraft.Status s = raft.transferLeadership(null);
-    if (!s.isOk()) {
-      log.info("could not hand over leadership before stopping: {}", s.getErrorMsg());
+    AdminOutcome s = raft.admin().transferLeadership(null);
+    if (!s.ok()) {
+      log.info("could not hand over leadership before stopping: {}", s.message());
       return;
     }
     long waitMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
-    java.util.Optional<com.alipay.sofa.jraft.entity.PeerId> next =
-        raft.awaitLeaderOtherThan(raft.self(), waitMs).join();
+    Optional<NodeId> next = raft.leadership().awaitLeaderOtherThan(raft.self(), waitMs).join();
     if (next.isPresent()) {
       log.info("handed leadership over to {}", next.get());
     } else {

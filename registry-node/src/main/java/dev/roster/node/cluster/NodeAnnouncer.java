@@ -81,7 +81,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
 
   private void tick() {
     try {
-      if (raft.leader().isEmpty() || !inFlight.compareAndSet(false, true)) {
+      if (raft.leadership().leader().isEmpty() || !inFlight.compareAndSet(false, true)) {
         return;
       }
       Optional<Instance> me = raft.stateMachine().read(r -> r.application(PeerDirectory.ENV, PeerDirectory.APPID)
@@ -110,8 +110,8 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   }
 
   private CompletableFuture<Boolean> announce(boolean register) {
-    if (raft.isLeader()) {
-      return raft.propose(ts -> register
+    if (raft.leadership().isLeader()) {
+      return raft.writes().propose(ts -> register
                   ? new RegisterCommand(ts, self)
                   : new RenewCommand(ts, self.env(), self.appid(), self.hostname()),
               writeTimeoutMs)

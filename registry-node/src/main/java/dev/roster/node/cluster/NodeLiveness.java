@@ -65,7 +65,7 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
   /** One look at the members, on the leader; public so tests can run it now. */
   public void check() {
     try {
-      Optional<Membership> view = raft.membership();
+      Optional<Membership> view = raft.admin().membership();
       if (view.isEmpty()) {
         return;
       }
@@ -93,7 +93,8 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
         return;
       }
       // all or nothing: if an entry went away meanwhile, the next look sees that
-      boolean applied = raft.propose(ts -> new SetCommand(ts, PeerDirectory.ENV, PeerDirectory.APPID, changes),
+      boolean applied = raft.writes().propose(
+          ts -> new SetCommand(ts, PeerDirectory.ENV, PeerDirectory.APPID, changes),
           writeTimeoutMs).get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS).isOk();
       for (SetChange c : applied ? changes : List.<SetChange>of()) {
         if (c.status() == Status.UP) {
@@ -110,7 +111,9 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
   }
 
   private void remove(String node) throws Exception {
-    raft.propose(ts -> new CancelCommand(ts, PeerDirectory.ENV, PeerDirectory.APPID, node), writeTimeoutMs)
+    raft.writes()
+        .propose(ts -> new CancelCommand(ts, PeerDirectory.ENV, PeerDirectory.APPID, node),
+            writeTimeoutMs)
         .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
     if (reportedRemoved.add(node)) {
       log.info("node {} is no longer a member: its entry is removed", node);

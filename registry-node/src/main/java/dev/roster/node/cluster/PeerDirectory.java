@@ -1,9 +1,9 @@
 package dev.roster.node.cluster;
 
-import com.alipay.sofa.jraft.entity.PeerId;
 import dev.roster.node.model.Application;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.Status;
+import dev.roster.node.raft.NodeId;
 import dev.roster.node.raft.RaftRegistry;
 import java.net.URI;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ public final class PeerDirectory {
   }
 
   /** The advertised HTTP base URL of the node with this Raft address, if it has registered. */
-  public Optional<String> httpAddressOf(PeerId peer) {
+  public Optional<String> httpAddressOf(NodeId peer) {
     return httpAddressOf(peer, false);
   }
 
@@ -57,8 +57,8 @@ public final class PeerDirectory {
    * The HTTP base URL of the node with this Raft address, if it has registered: its cluster URL
    * for a caller {@linkplain #reachedInside inside} the nodes' network, else its advertised URL.
    */
-  public Optional<String> httpAddressOf(PeerId peer, boolean inside) {
-    String hostname = peer.getEndpoint().toString();
+  public Optional<String> httpAddressOf(NodeId peer, boolean inside) {
+    String hostname = peer.toString();
     return raft.stateMachine().read(r -> r.application(ENV, APPID)
         .map(app -> app.instance(hostname))
         .flatMap(i -> urlOf(i, inside)));
@@ -70,7 +70,7 @@ public final class PeerDirectory {
   }
 
   public Optional<String> leaderHttpAddress() {
-    return raft.leader().flatMap(this::httpAddressOf);
+    return raft.leadership().leader().flatMap(this::httpAddressOf);
   }
 
   /** Metadata key of the URL nodes use among themselves when it differs from the advertised one. */
@@ -78,7 +78,7 @@ public final class PeerDirectory {
 
   /** The URL this node uses to reach the leader: its cluster URL, else its advertised URL. */
   public Optional<String> leaderClusterAddress() {
-    return raft.leader().flatMap(peer -> httpAddressOf(peer, true));
+    return raft.leadership().leader().flatMap(peer -> httpAddressOf(peer, true));
   }
 
   /** One row of {@code /discovery/nodes}. */
@@ -90,7 +90,7 @@ public final class PeerDirectory {
    * reaches them.
    */
   public List<NodeView> nodes(long nowNanos, boolean inside) {
-    String leader = raft.leader().map(p -> p.getEndpoint().toString()).orElse("");
+    String leader = raft.leadership().leader().map(NodeId::toString).orElse("");
     List<String> members = raft.status().peers();
     List<NodeView> rows = new ArrayList<>();
     raft.stateMachine().read(r -> {

@@ -1,9 +1,10 @@
 package dev.roster.node.http;
 
-import com.alipay.sofa.jraft.entity.PeerId;
 import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.metrics.Metrics;
+import dev.roster.node.raft.AdminOutcome;
 import dev.roster.node.raft.ClusterStatus;
+import dev.roster.node.raft.NodeId;
 import dev.roster.node.raft.RaftRegistry;
 import dev.roster.node.raft.RegistryDigest;
 import java.util.ArrayList;
@@ -42,7 +43,8 @@ final class ClusterApi {
         .get("/cluster/status", this::status)
         .get("/cluster/digest", this::digest)
         .get("/discovery/nodes", req -> done(Reply.ok(
-            directory.nodes(RaftRegistry.wallClockNanos(), directory.reachedInside(req.host())))))
+            directory.nodes(raft.writes().clock().unixNanos(),
+                directory.reachedInside(req.host())))))
         .get("/metrics", req -> done(Reply.ok(RawBody.text("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()))))
         .post("/cluster/peers/add", this::addPeer)
         .post("/cluster/peers/remove", this::removePeer)
@@ -54,10 +56,10 @@ final class ClusterApi {
   /** Takes a snapshot of this node's registry now (before a backup, or to compact the log). */
   private CompletableFuture<Reply> snapshot(ApiRequest req) {
     long index = raft.stateMachine().appliedIndex();
-    return raft.snapshot().thenApply(v -> {
+    return raft.admin().snapshot().thenApply(v -> {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("applied_index", index);
-      data.put("snapshot_dir", raft.snapshotDirectory().toString());
+      data.put("snapshot_dir", raft.admin().snapshotDirectory().toString());
       return Reply.ok(data);
     });
   }
@@ -73,7 +75,7 @@ final class ClusterApi {
     if (!"unsafe".equals(p.optional("confirm"))) {
       throw ApiException.badParam("confirm", "must be 'unsafe': resetting membership can lose acknowledged writes");
     }
-    List<PeerId> peers = new ArrayList<>();
+    List<NodeId> peers = new ArrayList<>();
     for (String text : p.requiredList("peers")) {
       for (String one : text.split(",")) {
         if (!one.isBlank()) {
@@ -84,54 +86,51 @@ final class ClusterApi {
     if (peers.stream().noneMatch(x -> x.equals(raft.self()))) {
       throw ApiException.badParam("peers", "must include this node (" + raft.self() + ")");
     }
-    com.alipay.sofa.jraft.Status s = raft.resetPeers(peers);
-    if (!s.isOk()) {
-      throw new ApiException(Code.BAD_REQUEST, "cannot reset peers: " + s.getErrorMsg());
+    AdminOutcome s = raft.admin().resetPeers(peers);
+    if (!s.ok()) {
+      throw new ApiException(Code.BAD_REQUEST, "cannot reset peers: " + s.message());
     }
-    return done(Reply.ok(Map.of("peers", peers.stream().map(PeerId::toString).toList())));
+    return done(Reply.ok(Map.of("peers", peers.stream().map(NodeId::toString).toList())));
   }
 
   private CompletableFuture<Reply> addPeer(ApiRequest req) {
-    PeerId peer = peer(req.params().required("peer"));
-    return writes.onLeader(req, ms -> raft.addPeer(peer, MEMBERSHIP_TIMEOUT_MS)
+    NodeId peer = peer(req.params().required("peer"));
+    return writes.onLeader(req, ms -> raft.admin().addPeer(peer, MEMBERSHIP_TIMEOUT_MS)
         .thenApply(v -> Reply.ok(Map.of("peers", raft.stateMachine().peers()))));
   }
 
   private CompletableFuture<Reply> removePeer(ApiRequest req) {
-    PeerId peer = peer(req.params().required("peer"));
-    return writes.onLeader(req, ms -> raft.removePeer(peer, MEMBERSHIP_TIMEOUT_MS)
+    NodeId peer = peer(req.params().required("peer"));
+    return writes.onLeader(req, ms -> raft.admin().removePeer(peer, MEMBERSHIP_TIMEOUT_MS)
         .thenApply(v -> Reply.ok(Map.of("peers", raft.stateMachine().peers()))));
   }
 
   /** Hands leadership over and answers once another node leads (or the budget ends: -503). */
   private CompletableFuture<Reply> transferLeader(ApiRequest req) {
     String target = req.params().optional("peer");
-    PeerId peer = target == null || target.isBlank() ? null : peer(target);
-    if (peer != null && peer.equals(raft.self()) && raft.isLeader()) {
+    NodeId peer = target == null || target.isBlank() ? null : peer(target);
+    if (peer != null && peer.equals(raft.self()) && raft.leadership().isLeader()) {
       return done(Reply.ok(Map.of("leader", raft.self().toString())));
     }
     return writes.onLeader(req, ms -> {
-      com.alipay.sofa.jraft.Status s = raft.transferLeadership(peer);
-      if (!s.isOk()) {
-        // EBUSY: a configuration change or another transfer is in progress; worth retrying
-        Code code = s.getRaftError() == com.alipay.sofa.jraft.error.RaftError.EBUSY ? Code.UNAVAILABLE : Code.BAD_REQUEST;
-        throw new ApiException(code, "cannot transfer leadership: " + s.getErrorMsg());
+      AdminOutcome s = raft.admin().transferLeadership(peer);
+      if (!s.ok()) {
+        // busy: a configuration change or another transfer is in progress; worth retrying
+        Code code = s.busy() ? Code.UNAVAILABLE : Code.BAD_REQUEST;
+        throw new ApiException(code, "cannot transfer leadership: " + s.message());
       }
-      return raft.awaitLeaderOtherThan(raft.self(), ms)
+      return raft.leadership().awaitLeaderOtherThan(raft.self(), ms)
           .thenApply(l -> l.map(p -> Reply.ok(Map.of("leader", p.toString())))
               .orElseGet(() -> Reply.of(Code.UNAVAILABLE, "leadership transfer did not complete within " + ms + " ms")));
     });
   }
 
-  private PeerId peer(String text) {
-    PeerId peer = new PeerId();
-    if (!peer.parse(text.trim()) || peer.getPort() <= 0) {
+  private NodeId peer(String text) {
+    try {
+      return NodeId.parse(text.trim());
+    } catch (IllegalArgumentException e) {
       throw ApiException.badParam("peer", "must be a host:port Raft address, got '" + text + "'");
     }
-    if (peer.getEndpoint().getIp() == null || peer.getEndpoint().getIp().isEmpty()) {
-      throw ApiException.badParam("peer", "must be a host:port Raft address, got '" + text + "'");
-    }
-    return peer;
   }
 
   private CompletableFuture<Reply> ready(ApiRequest req) {
@@ -146,7 +145,7 @@ final class ClusterApi {
     ClusterStatus s = raft.status();
     String why = s.error() != null ? "state machine failed: " + s.error()
         : s.leader() == null ? "no leader known"
-        : !raft.caughtUp() ? "not yet caught up with the leader since start"
+        : !raft.reads().caughtUp() ? "not yet caught up with the leader since start"
         : "applied index " + s.appliedIndex() + " behind committed " + s.committedIndex();
     return done(new Reply(Code.UNAVAILABLE, "not ready: " + why, Map.of("ready", false), Map.of()));
   }

@@ -15,6 +15,7 @@ import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
 import dev.roster.node.raft.RaftRegistry;
+import dev.roster.node.raft.Reads;
 import dev.roster.node.raft.RenewCoalescer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -330,26 +331,26 @@ public final class RegistryApi {
 
   /**
    * Runs a read locally, after a readIndex round when the caller asked for {@code consistent};
-   * on a node that has not caught up since it started, after it has (see {@link RaftRegistry#caughtUp()}).
+   * on a node that has not caught up since it started, after it has (see {@link Reads#caughtUp()}).
    */
   private CompletableFuture<Reply> readAfter(Params p, Supplier<Reply> read) {
     if (p.bool("consistent", false)) {
-      return raft.readIndex(writes.budgetMs()).thenApply(v -> read.get());
+      return raft.reads().readIndex(writes.budgetMs()).thenApply(v -> read.get());
     }
     return onceCaughtUp(() -> CompletableFuture.completedFuture(read.get()));
   }
 
   /**
    * Starts {@code read} at once on a node that has caught up since it started, and otherwise once
-   * it has (or fails with -503, see {@link RaftRegistry#awaitCaughtUp}). Cancelling the result —
+   * it has (or fails with -503, see {@link Reads#awaitCaughtUp}). Cancelling the result —
    * the client went away — cancels what {@code read} started, so a parked poll frees its slot.
    */
   private CompletableFuture<Reply> onceCaughtUp(Supplier<CompletableFuture<Reply>> read) {
-    if (raft.caughtUp()) {
+    if (raft.reads().caughtUp()) {
       return read.get();
     }
     CompletableFuture<Reply> result = new CompletableFuture<>();
-    raft.awaitCaughtUp(writes.budgetMs()).whenComplete((v, e) -> {
+    raft.reads().awaitCaughtUp(writes.budgetMs()).whenComplete((v, e) -> {
       if (e != null) {
         result.completeExceptionally(e);
         return;

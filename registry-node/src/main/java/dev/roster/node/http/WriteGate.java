@@ -1,9 +1,9 @@
 package dev.roster.node.http;
 
-import com.alipay.sofa.jraft.entity.PeerId;
 import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.RegistryCommand;
+import dev.roster.node.raft.NodeId;
 import dev.roster.node.raft.NotLeaderException;
 import dev.roster.node.raft.RaftRegistry;
 import dev.roster.node.raft.UnavailableException;
@@ -39,7 +39,8 @@ final class WriteGate {
   /** A registry write: proposed on the leader, its apply result turned into a reply. */
   CompletableFuture<Reply> submit(
       ApiRequest request, LongFunction<RegistryCommand> command, Function<ApplyResult, Reply> onResult) {
-    return onLeader(request, remainingMs -> raft.propose(command, remainingMs).thenApply(onResult));
+    return onLeader(request,
+        remainingMs -> raft.writes().propose(command, remainingMs).thenApply(onResult));
   }
 
   /**
@@ -54,7 +55,7 @@ final class WriteGate {
   private CompletableFuture<Reply> route(
       ApiRequest request, LongFunction<CompletableFuture<Reply>> action, long deadline, boolean mayWait) {
     long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-    if (raft.isLeader()) {
+    if (raft.leadership().isLeader()) {
       return action.apply(remainingMs)
           .exceptionallyCompose(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -66,25 +67,25 @@ final class WriteGate {
           });
     }
     // a leader that is handing over still names itself: treat that like an election
-    Optional<PeerId> leader = raft.leader().filter(l -> !l.equals(raft.self()));
+    Optional<NodeId> leader = raft.leadership().leader().filter(l -> !l.equals(raft.self()));
     if (leader.isPresent()) {
       return CompletableFuture.completedFuture(redirect(request, leader.get()));
     }
     if (!mayWait) {
       return CompletableFuture.failedFuture(new UnavailableException("no leader elected"));
     }
-    return raft.awaitLeader(Math.min(electionTimeoutMs, remainingMs))
+    return raft.leadership().awaitLeader(Math.min(electionTimeoutMs, remainingMs))
         .thenCompose(elected -> elected.isPresent()
             ? route(request, action, deadline, false)
             : CompletableFuture.failedFuture(new UnavailableException(
                 "no leader elected within " + electionTimeoutMs + " ms")));
   }
 
-  private Reply redirect(ApiRequest request, PeerId leader) {
+  private Reply redirect(ApiRequest request, NodeId leader) {
     Optional<String> url = directory.httpAddressOf(leader, directory.reachedInside(request.host()));
     if (url.isEmpty()) {
       throw new UnavailableException(
-          "leader " + leader.getEndpoint() + " has not announced its HTTP address yet");
+          "leader " + leader + " has not announced its HTTP address yet");
     }
     return new Reply(
         Code.NOT_LEADER,

@@ -45,7 +45,7 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
 
   @Override
   public void onLeaderStart(long term) {
-    leaderSinceNanos = RaftRegistry.wallClockNanos();
+    leaderSinceNanos = raft.writes().clock().unixNanos();
     lastProtecting = null;
     task.onLeaderStart(term);
   }
@@ -58,15 +58,16 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
   /** One check; public so tests and operators can run it now. */
   public void check() {
     try {
-      if (!raft.isLeader()) {
+      if (!raft.leadership().isLeader()) {
         return;
       }
-      long now = raft.leaderTimestamp();
+      long now = raft.writes().leaderTimestamp();
       boolean inGrace = now - leaderSinceNanos < policy.expire().toNanos();
       EvictionDecision d = raft.stateMachine().read(r ->
           EvictionDecision.decide(r, now, inGrace, policy, ThreadLocalRandom.current()));
       reportProtection(d);
-      ApplyResult result = raft.propose(ts -> new EvictCommand(ts, d.targets(), true), writeTimeoutMs)
+      ApplyResult result = raft.writes()
+          .propose(ts -> new EvictCommand(ts, d.targets(), true), writeTimeoutMs)
           .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
       int evicted = result.value() instanceof List<?> l ? l.size() : 0;
       checkListeners.forEach(l -> l.accept(d, evicted));

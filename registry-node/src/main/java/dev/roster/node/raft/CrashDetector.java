@@ -43,7 +43,7 @@ final class CrashDetector implements AutoCloseable {
   /** Give up the short timeout if no leader emerged by then (e.g. no quorum left). */
   private static final long MAX_FAST_MS = 10_000;
 
-  private final RaftRegistry raft;
+  private final RaftNode raft;
   private final int normalTimeoutMs;
   private final int fastTimeoutMs;
   private final int normalDelayMs;
@@ -57,11 +57,11 @@ final class CrashDetector implements AutoCloseable {
   private long fastSince;
   private int silentProbes;
 
-  CrashDetector(RaftRegistry raft, int normalTimeoutMs) {
+  CrashDetector(RaftNode raft, int normalTimeoutMs) {
     this.raft = raft;
     this.normalTimeoutMs = normalTimeoutMs;
     this.fastTimeoutMs = Math.max(100, normalTimeoutMs / 5);
-    this.normalDelayMs = RaftRegistry.electionDelayMs(normalTimeoutMs);
+    this.normalDelayMs = RaftNode.electionDelayMs(normalTimeoutMs);
     // the normal random delay (half the normal timeout) would dwarf the short timeout; but the
     // survivors usually detect the same death within a few ms of each other, so this delay is
     // all that separates their campaigns: with 0-100 ms, 3 of 20 measured failovers split the vote

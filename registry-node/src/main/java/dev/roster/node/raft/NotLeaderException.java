@@ -1,18 +1,16 @@
 package dev.roster.node.raft;
 
-import com.alipay.sofa.jraft.entity.PeerId;
-
 /** This node cannot take the write; {@link #leader()} is where to send it, if known. */
 public class NotLeaderException extends RuntimeException {
   private static final long serialVersionUID = 1L;
-  private final transient PeerId leader;
+  private final transient NodeId leader;
 
-  public NotLeaderException(PeerId leader, String message) {
+  public NotLeaderException(NodeId leader, String message) {
     super(message);
     this.leader = leader;
   }
 
-  public PeerId leader() {
+  public NodeId leader() {
     return leader;
   }
 }

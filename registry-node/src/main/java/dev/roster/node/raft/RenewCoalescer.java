@@ -38,7 +38,7 @@ public final class RenewCoalescer {
 
   /**
    * Renews one instance. Completes with the renewed instance, empty if it is unknown
-   * (NotFound), or exceptionally like {@link RaftRegistry#propose}.
+   * (NotFound), or exceptionally like {@link Writes#propose}.
    */
   public CompletableFuture<Optional<Instance>> renew(String env, String appid, String hostname, long timeoutMs) {
     Pending p = new Pending(new RenewBatchCommand.Key(env, appid, hostname), new CompletableFuture<>());
@@ -77,7 +77,7 @@ public final class RenewCoalescer {
     batch.forEach(p -> keys.add(p.key()));
     CompletableFuture<dev.roster.node.command.ApplyResult> result;
     try {
-      result = raft.propose(ts -> new RenewBatchCommand(ts, keys), timeoutMs);
+      result = raft.writes().propose(ts -> new RenewBatchCommand(ts, keys), timeoutMs);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }

@@ -138,9 +138,9 @@ class CatchUpIT {
       // JRaft truncates the log only up to the previous snapshot: the second snapshot removes
       // the entries the follower is missing, so it can only catch up by installing a snapshot
       writeBatch(c.url(leader), "w1");
-      c.node(leader).raft().snapshot().get(30, TimeUnit.SECONDS);
+      c.node(leader).raft().admin().snapshot().get(30, TimeUnit.SECONDS);
       writeBatch(c.url(leader), "w2");
-      c.node(leader).raft().snapshot().get(30, TimeUnit.SECONDS);
+      c.node(leader).raft().admin().snapshot().get(30, TimeUnit.SECONDS);
       writeBatch(c.url(leader), "w3");
       assertThat(snapshotsOf(c.dataDir(follower))).isEmpty();
       List<String> leaderSnapshots = snapshotsOf(c.dataDir(leader));
@@ -230,7 +230,7 @@ class CatchUpIT {
       awaitSameUserApps(c, f, leader);
     }
     for (int i = 0; i < c.size(); i++) {
-      c.node(i).raft().snapshot().get(30, TimeUnit.SECONDS);
+      c.node(i).raft().admin().snapshot().get(30, TimeUnit.SECONDS);
     }
   }
 

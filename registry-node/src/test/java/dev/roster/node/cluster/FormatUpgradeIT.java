@@ -21,6 +21,7 @@ import com.alipay.sofa.jraft.storage.impl.RocksDBLogStorage;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roster.node.command.CommandCodec;
 import dev.roster.node.command.RegistryCommand;
+import dev.roster.node.raft.RaftStorage;
 import dev.roster.node.raft.RegistrySnapshot;
 import dev.roster.node.testing.FormatV1;
 import dev.roster.node.testing.Http;
@@ -56,14 +57,14 @@ class FormatUpgradeIT {
   @Test
   void aNodeRestartedFromAVersion1SnapshotAndLogServesItsInstances() throws Exception {
     Version1Log oldVersion = new Version1Log();
-    try (TestCluster c = TestCluster.start(1, Map.of(), i -> oldVersion)) {
+    try (TestCluster c = TestCluster.start(1, Map.of(), i -> RaftStorage.of(oldVersion))) {
       c.awaitReady();
       String url = c.url(0);
       for (int n = 0; n < 4; n++) {
         ok(register(url, APP, "h" + n));
       }
       ok(setStatus(url, APP, "h1", 2));
-      c.node(0).raft().snapshot().get(30, TimeUnit.SECONDS);
+      c.node(0).raft().admin().snapshot().get(30, TimeUnit.SECONDS);
       // what only the log after the snapshot holds
       ok(register(url, APP, "h4"));
       ok(register(url, "upgrade.later", "l0"));
@@ -102,7 +103,7 @@ class FormatUpgradeIT {
       ok(register(url, APP, "h2"));
       assertThat(regionsByHostname(fetch(url, APP, false)))
           .isEqualTo(Map.of("h0", "cn-east", "h1", "cn-north", "h2", ""));
-      c.node(0).raft().snapshot().get(30, TimeUnit.SECONDS);
+      c.node(0).raft().admin().snapshot().get(30, TimeUnit.SECONDS);
       // after the snapshot, in the log only: a new region, and one replaced
       ok(registerIn(url, APP, "h3", "cn-south"));
       ok(registerIn(url, APP, "h1", "cn-west"));

@@ -32,7 +32,7 @@ class GracefulShutdownIT {
         c.stopNode(f);
       }
       long start = System.nanoTime();
-      assertThat(c.node(leader).raft().isLeader()).as("still leading").isTrue();
+      assertThat(c.node(leader).raft().leadership().isLeader()).as("still leading").isTrue();
       c.node(leader).close(Duration.ofSeconds(20));
       long closeMs = (System.nanoTime() - start) / 1_000_000;
       assertThat(closeMs).as("close with a 20 s grace, ms (a handover attempt waits 10 s)").isLessThan(8000);

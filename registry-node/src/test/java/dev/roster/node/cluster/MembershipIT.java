@@ -108,7 +108,7 @@ class MembershipIT {
     // the Raft port and the data directory are free again: the same node starts now
     try (RosterNode again = new RosterNode(NodeConfig.fromSettings(Map.of(
         "http", "127.0.0.1:" + TestCluster.freePort(), "raft", raft, "data", data.toString()))).start()) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> again.raft().isLeader());
+      await().atMost(Duration.ofSeconds(20)).until(() -> again.raft().leadership().isLeader());
     }
   }
 

@@ -54,7 +54,7 @@ class ReplicationIT {
     String leaderRaft = cluster.raftAddress(leader);
     int leaders = 0;
     for (int i = 0; i < cluster.size(); i++) {
-      if (cluster.node(i).raft().isLeader()) {
+      if (cluster.node(i).raft().leadership().isLeader()) {
         leaders++;
       }
       Http.Response status = Http.get(cluster.url(i) + "/cluster/status");

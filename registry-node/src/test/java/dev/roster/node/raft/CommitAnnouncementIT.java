@@ -43,13 +43,14 @@ class CommitAnnouncementIT {
   @Test
   void aFollowerWithASlowDiskAppliesEachChangeWithoutWaitingForAHeartbeat() throws InterruptedException {
     SlowDisk[] disks = new SlowDisk[3];
-    try (TestCluster cluster = TestCluster.start(3, RARE_HEARTBEATS, i -> new DefaultJRaftServiceFactory() {
+    try (TestCluster cluster = TestCluster.start(3, RARE_HEARTBEATS,
+        i -> RaftStorage.of(new DefaultJRaftServiceFactory() {
       @Override
       public LogStorage createLogStorage(String uri, RaftOptions raftOptions) {
         disks[i] = new SlowDisk(uri, raftOptions);
         return disks[i];
       }
-    })) {
+    }))) {
       int leader = cluster.awaitReady(Duration.ofSeconds(60));
       disks[cluster.followers(leader).get(0)].writeDelayMs = 40;
       assertMostChangesPrompt(cluster, leader);

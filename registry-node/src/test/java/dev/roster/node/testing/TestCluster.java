@@ -1,10 +1,9 @@
 package dev.roster.node.testing;
 
-import com.alipay.sofa.jraft.JRaftServiceFactory;
 import dev.roster.node.RosterNode;
 import dev.roster.node.config.NodeConfig;
 import dev.roster.node.model.Instance;
-import dev.roster.node.raft.RaftRegistry;
+import dev.roster.node.raft.RaftStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -43,10 +42,10 @@ public final class TestCluster implements AutoCloseable {
   private final Path root;
   private final List<Map<String, String>> settings = new ArrayList<>();
   private final RosterNode[] nodes;
-  private final IntFunction<JRaftServiceFactory> raftServices;
+  private final IntFunction<RaftStorage> raftStorage;
 
-  private TestCluster(int n, Map<String, String> extra, IntFunction<JRaftServiceFactory> raftServices) {
-    this.raftServices = raftServices;
+  private TestCluster(int n, Map<String, String> extra, IntFunction<RaftStorage> raftStorage) {
+    this.raftStorage = raftStorage;
     try {
       root = Files.createTempDirectory("roster-cluster");
     } catch (IOException e) {
@@ -79,12 +78,13 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts {@code n} nodes with test-friendly defaults plus {@code extra} settings. */
   public static TestCluster start(int n, Map<String, String> extra) {
-    return start(n, extra, i -> RaftRegistry.defaultServices());
+    return start(n, extra, i -> RaftStorage.standard());
   }
 
-  /** As {@link #start(int, Map)}, node {@code i} keeping its Raft storage with {@code raftServices.apply(i)}. */
-  public static TestCluster start(int n, Map<String, String> extra, IntFunction<JRaftServiceFactory> raftServices) {
-    TestCluster c = new TestCluster(n, extra, raftServices);
+  /** As {@link #start(int, Map)}, node {@code i} keeping its Raft log in {@code raftStorage(i)}. */
+  public static TestCluster start(
+      int n, Map<String, String> extra, IntFunction<RaftStorage> raftStorage) {
+    TestCluster c = new TestCluster(n, extra, raftStorage);
     try {
       for (int i = 0; i < n; i++) {
         c.startNode(i);
@@ -142,7 +142,8 @@ public final class TestCluster implements AutoCloseable {
     if (nodes[i] != null) {
       throw new IllegalStateException("node " + i + " is already running");
     }
-    nodes[i] = new RosterNode(NodeConfig.fromSettings(settings.get(i)), raftServices.apply(i)).start();
+    nodes[i] =
+        new RosterNode(NodeConfig.fromSettings(settings.get(i)), raftStorage.apply(i)).start();
     return nodes[i];
   }
 
@@ -193,8 +194,8 @@ public final class TestCluster implements AutoCloseable {
           }
           String leaderRaft = raftAddress(leader.get());
           for (int i = 0; i < nodes.length; i++) {
-            if (nodes[i] != null && !nodes[i].raft().leader()
-                .map(p -> p.getEndpoint().toString()).orElse("").equals(leaderRaft)) {
+            if (nodes[i] != null && !nodes[i].raft().leadership().leader()
+                .map(p -> p.toString()).orElse("").equals(leaderRaft)) {
               return false;
             }
           }
@@ -240,7 +241,7 @@ public final class TestCluster implements AutoCloseable {
 
   private Optional<Integer> leaderIndex() {
     for (int i = 0; i < nodes.length; i++) {
-      if (nodes[i] != null && nodes[i].raft().isLeader()) {
+      if (nodes[i] != null && nodes[i].raft().leadership().isLeader()) {
         return Optional.of(i);
       }
     }

@@ -89,4 +89,11 @@ class ArchitectureTest {
             pkg("http"), pkg("cluster"), pkg("lease"), pkg("raft"), pkg("command"), pkg("model"));
     rule.check(main);
   }
+
+  @Test
+  void jraftOnlyInRaft() {
+    ArchRule rule = noClasses().that().resideOutsideOfPackage(pkg("raft"))
+        .should().dependOnClassesThat().resideInAPackage("com.alipay..");
+    rule.check(main);
+  }
 }

@@ -37,6 +37,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void utilDependsOnNothingButTheJdk() {
+    ArchRule rule = noClasses().that().resideInAPackage(pkg("util"))
+        .should().dependOnClassesThat().resideOutsideOfPackages(pkg("util"), "java..");
+    rule.check(main);
+  }
+
+  @Test
   void commandDependsOnTheModelOnly() {
     ArchRule rule = noClasses().that().resideInAPackage(pkg("command"))
         .should().dependOnClassesThat()

@@ -1,5 +1,6 @@
 package dev.roster.node.cluster;
 
+import static dev.roster.node.util.Concurrency.daemonThreads;
 import dev.roster.node.command.RegisterCommand;
 import dev.roster.node.command.RenewCommand;
 import dev.roster.node.model.Instance;
@@ -56,11 +57,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
     this.tickMs = Math.max(20, Math.min(500, renewInterval.toMillis() / 2));
     this.writeTimeoutMs = writeTimeoutMs;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(writeTimeoutMs)).build();
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "roster-node-announcer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("roster-node-announcer"));
   }
 
   public void start() {

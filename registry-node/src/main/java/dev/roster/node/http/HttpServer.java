@@ -1,5 +1,6 @@
 package dev.roster.node.http;
 
+import static dev.roster.node.util.Concurrency.unwrap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.metrics.Metrics;
 import dev.roster.node.raft.MembershipException;
@@ -39,9 +40,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -260,7 +260,7 @@ public final class HttpServer implements AutoCloseable {
   }
 
   private Reply toReply(Throwable e) {
-    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    Throwable cause = unwrap(e);
     if (cause instanceof ApiException api) {
       return api.toReply();
     }

@@ -1,5 +1,6 @@
 package dev.roster.node.http;
 
+import static dev.roster.node.util.Concurrency.unwrap;
 import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.RegistryCommand;
@@ -10,7 +11,6 @@ import dev.roster.node.raft.UnavailableException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 
@@ -58,7 +58,7 @@ final class WriteGate {
     if (raft.leadership().isLeader()) {
       return action.apply(remainingMs)
           .exceptionallyCompose(e -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = unwrap(e);
             if (cause instanceof NotLeaderException && mayWait) {
               // lost leadership between the check and the apply: route again, once
               return route(request, action, deadline, false);

@@ -1,5 +1,6 @@
 package dev.roster.node.raft;
 
+import static dev.roster.node.util.Concurrency.daemonThreads;
 import com.alipay.sofa.jraft.entity.PeerId;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -48,11 +49,7 @@ final class CrashDetector implements AutoCloseable {
   private final int fastTimeoutMs;
   private final int normalDelayMs;
   private final int fastDelayMs;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "roster-crash-detector");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("roster-crash-detector"));
   private volatile PeerId suspect;
   private long fastSince;
   private int silentProbes;

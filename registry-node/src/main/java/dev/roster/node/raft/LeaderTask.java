@@ -1,5 +1,6 @@
 package dev.roster.node.raft;
 
+import static dev.roster.node.util.Concurrency.daemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,11 +23,7 @@ public final class LeaderTask implements LeadershipListener, AutoCloseable {
   public LeaderTask(String threadName, Duration period, Runnable job) {
     this.periodMs = period.toMillis();
     this.job = job;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads(threadName));
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.roster.node.raft;
 
+import static dev.roster.node.util.Concurrency.unwrap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -17,11 +17,6 @@ final class RaftFutures {
     return future
         .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, timeoutMs)));
-  }
-
-  /** The failure a {@link CompletionException} wraps, or {@code e} itself. */
-  static Throwable unwrap(Throwable e) {
-    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   private static Throwable translate(Throwable e, long timeoutMs) {

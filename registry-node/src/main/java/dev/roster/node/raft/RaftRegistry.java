@@ -1,5 +1,6 @@
 package dev.roster.node.raft;
 
+import static dev.roster.node.util.Concurrency.daemonThreads;
 import com.alipay.sofa.jraft.Node;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -43,11 +44,7 @@ public final class RaftRegistry implements AutoCloseable {
   public RaftRegistry(
       RaftSettings settings, RegistryStateMachine fsm, RaftStorage storage, LeaderClock clock) {
     this.fsm = fsm;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "roster-raft-timer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("roster-raft-timer"));
     int electionTimeoutMs = settings.electionTimeoutMs();
     this.raft = new RaftNode(settings, fsm, storage);
     this.crashDetector = new CrashDetector(raft, electionTimeoutMs);

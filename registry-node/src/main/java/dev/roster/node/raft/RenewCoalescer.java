@@ -1,5 +1,7 @@
 package dev.roster.node.raft;
 
+import static dev.roster.node.util.Concurrency.unwrap;
+
 import dev.roster.node.command.RenewBatchCommand;
 import dev.roster.node.model.Instance;
 import java.util.ArrayList;
@@ -84,8 +86,7 @@ public final class RenewCoalescer {
     result.whenComplete((r, e) -> {
       inFlight.decrementAndGet();
       if (e != null) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-            ? e.getCause() : e;
+        Throwable cause = unwrap(e);
         batch.forEach(p -> p.future().completeExceptionally(cause));
       } else {
         List<?> renewed = (List<?>) r.value();

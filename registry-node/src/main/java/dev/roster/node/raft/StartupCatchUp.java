@@ -1,6 +1,7 @@
 package dev.roster.node.raft;
 
 import com.alipay.sofa.jraft.Node;
+import dev.roster.node.util.Concurrency;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -76,6 +77,6 @@ final class StartupCatchUp {
     if (applied < committed) {
       return "applied " + applied + " of " + committed + " committed entries";
     }
-    return RaftFutures.unwrap(failure).getMessage();
+    return Concurrency.unwrap(failure).getMessage();
   }
 }

@@ -220,7 +220,7 @@ final class Poller implements AutoCloseable {
   }
 
   private void failed(int gen, Throwable error) {
-    Throwable cause = Transport.unwrap(error);
+    Throwable cause = Futures.unwrap(error);
     if (cause.getCause() instanceof CancellationException) {
       return;
     }
@@ -240,7 +240,7 @@ final class Poller implements AutoCloseable {
   }
 
   private void pause(int gen) {
-    long delay = Transport.backoffMillis(++pauses, core.settings().backoffMin(), core.settings().backoffMax());
+    long delay = Backoff.millis(++pauses, core.settings().backoffMin(), core.settings().backoffMax());
     try {
       pause = core.scheduler().schedule(() -> {
         synchronized (this) {

@@ -54,7 +54,7 @@ public final class Registration implements AutoCloseable {
           closed = true;
         }
         onClosed.accept(this);
-        throw Transport.unwrap(e);
+        throw Futures.unwrap(e);
       }
       scheduleRenew(renewDelayMillis());
       return this;
@@ -83,7 +83,7 @@ public final class Registration implements AutoCloseable {
    *     (the registration still remembers the status and uses it when it registers again)
    */
   public void setStatus(Status status) {
-    Transport.await(setStatusAsync(status),
+    Futures.await(setStatusAsync(status),
         core.syncBound().plus(core.settings().deadline())); // may queue behind one renew
   }
 
@@ -111,7 +111,7 @@ public final class Registration implements AutoCloseable {
   @Override
   public void close() {
     try {
-      Transport.await(closeAsync(), core.syncBound().plus(core.settings().requestTimeout()));
+      Futures.await(closeAsync(), core.syncBound().plus(core.settings().requestTimeout()));
     } catch (RosterException e) {
       log.warn("{}: cancel did not finish: {}", this, e.getMessage());
     }
@@ -136,7 +136,7 @@ public final class Registration implements AutoCloseable {
           .handle((reply, e) -> {
             if (e != null) {
               log.warn("{}: could not cancel ({}); the registry will evict it after its expiry",
-                  this, Transport.unwrap(e).getMessage());
+                  this, Futures.unwrap(e).getMessage());
             }
             onClosed.accept(this);
             return null;
@@ -185,7 +185,7 @@ public final class Registration implements AutoCloseable {
       } else {
         if (!renewFailing) {
           renewFailing = true;
-          log.warn("{}: renew failed, retrying: {}", this, Transport.unwrap(e).getMessage());
+          log.warn("{}: renew failed, retrying: {}", this, Futures.unwrap(e).getMessage());
         }
         scheduleRenew(retryDelayMillis());
       }
@@ -265,6 +265,6 @@ public final class Registration implements AutoCloseable {
   private long retryDelayMillis() {
     Duration d = core.settings().backoffMax().compareTo(core.settings().renewInterval()) < 0
         ? core.settings().backoffMax() : core.settings().renewInterval();
-    return Transport.backoffMillis(Integer.MAX_VALUE, d, d);
+    return Backoff.millis(Integer.MAX_VALUE, d, d);
   }
 }

@@ -103,7 +103,7 @@ public final class RosterClient implements AutoCloseable {
    * @throws IllegalStateException if this client already keeps that instance registered
    */
   public Registration register(Instance instance) {
-    return Transport.await(registerAsync(instance), core.syncBound());
+    return Futures.await(registerAsync(instance), core.syncBound());
   }
 
   /** {@link #register} without blocking. */
@@ -143,7 +143,7 @@ public final class RosterClient implements AutoCloseable {
    * @throws RosterUnavailableException if no node answered within the deadline and nothing is cached
    */
   public AppInstances fetch(Query query) {
-    return Transport.await(fetchAsync(query), core.syncBound());
+    return Futures.await(fetchAsync(query), core.syncBound());
   }
 
   /** {@link #fetch(Query)} without blocking. */
@@ -173,7 +173,7 @@ public final class RosterClient implements AutoCloseable {
         }
         throw new RosterException(reply.code(), "fetch of " + query.appid() + ": unexpected answer " + reply.code(), null);
       }
-      RuntimeException failure = Transport.unwrap(error);
+      RuntimeException failure = Futures.unwrap(error);
       AppInstances fallback = failure instanceof RosterUnavailableException ? cached(query) : null;
       if (fallback == null) {
         throw failure;
@@ -226,7 +226,7 @@ public final class RosterClient implements AutoCloseable {
     List<CompletableFuture<Void>> cancels = new ArrayList<>();
     registrations.forEach(r -> cancels.add(r.closeAsync()));
     try {
-      Transport.await(CompletableFuture.allOf(cancels.toArray(new CompletableFuture<?>[0])),
+      Futures.await(CompletableFuture.allOf(cancels.toArray(new CompletableFuture<?>[0])),
           core.syncBound().plus(settings.requestTimeout()));
     } catch (RosterException e) {
       log.warn("closing: not every registration was cancelled: {}", e.getMessage());
@@ -302,7 +302,7 @@ public final class RosterClient implements AutoCloseable {
           continue;
         }
         try {
-          URI url = Transport.baseUrl(scheme + "://" + addr);
+          URI url = BaseUrls.parse(scheme + "://" + addr);
           live.add(url);
           if ("leader".equals(row.path("role").asText())) {
             leader = url;
@@ -467,7 +467,7 @@ public final class RosterClient implements AutoCloseable {
         }
         URI u;
         try {
-          u = Transport.baseUrl(n);
+          u = BaseUrls.parse(n);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("nodes: " + e.getMessage());
         }

@@ -10,18 +10,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,40 +108,6 @@ final class Transport {
         log.debug("closing the HTTP client failed", e);
       }
     }
-  }
-
-  /** Exponential from backoffMin, doubling per failure up to backoffMax, then "equal jitter". */
-  static long backoffMillis(int failures, Duration min, Duration max) {
-    long cap = max.toMillis();
-    long d = min.toMillis();
-    for (int i = 1; i < failures && d < cap; i++) {
-      d *= 2;
-    }
-    d = Math.min(d, cap);
-    long half = d / 2;
-    return half + ThreadLocalRandom.current().nextLong(d - half + 1);
-  }
-
-  /** The base URL of a node, {@code scheme://host[:port]}, or an exception naming what is wrong. */
-  static URI baseUrl(String url) {
-    URI u;
-    try {
-      u = new URI(url.trim());
-    } catch (Exception e) {
-      throw new IllegalArgumentException("'" + url + "' is not a URL");
-    }
-    String scheme = u.getScheme();
-    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-      throw new IllegalArgumentException("'" + url + "' must start with http:// or https://");
-    }
-    if (u.getHost() == null) {
-      throw new IllegalArgumentException("'" + url + "' has no host");
-    }
-    String path = u.getRawPath();
-    if ((path != null && !path.isEmpty() && !path.equals("/")) || u.getRawQuery() != null || u.getRawFragment() != null) {
-      throw new IllegalArgumentException("'" + url + "' must be a base URL like http://host:7171 (no path or query)");
-    }
-    return URI.create(scheme.toLowerCase() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()));
   }
 
   /** One call in progress: the attempts on successive nodes, backoffs and the deadline. */
@@ -287,7 +248,7 @@ final class Transport {
       Reply reply = parse(response.body());
       if (reply == null) {
         if (status == 307 || status == 308) {
-          redirect(node, hops, response.headers().firstValue("Location").map(Transport::leaderBase).orElse(null));
+          redirect(node, hops, response.headers().firstValue("Location").map(BaseUrls::ofRedirect).orElse(null));
         } else {
           transientFailure(node, "HTTP " + status + " without a registry answer", null);
         }
@@ -303,9 +264,9 @@ final class Transport {
         }
         result.complete(reply);
       } else if (code == Reply.NOT_LEADER || (code > -400 && (status == 307 || status == 308))) {
-        URI leader = leaderBase(reply.data().path("leader").asText(""));
+        URI leader = BaseUrls.ofRedirect(reply.data().path("leader").asText(""));
         if (leader == null) {
-          leader = response.headers().firstValue("Location").map(Transport::leaderBase).orElse(null);
+          leader = response.headers().firstValue("Location").map(BaseUrls::ofRedirect).orElse(null);
         }
         redirect(node, hops, leader);
       } else if (code <= -500) {
@@ -350,7 +311,7 @@ final class Transport {
       }
       URI next = nodes.pick(call.write(), node, failedNodes);
       long delay = failFast && !failedNodes.contains(next)
-          ? 0 : backoffMillis(failures, settings.backoffMin(), settings.backoffMax());
+          ? 0 : Backoff.millis(failures, settings.backoffMin(), settings.backoffMax());
       if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= deadlineNanos) {
         giveUp();
         return;
@@ -426,61 +387,11 @@ final class Transport {
     }
   }
 
-  /** The base URL of the node a redirect names ({@code data.leader} or the Location header). */
-  private static URI leaderBase(String url) {
-    if (url == null || url.isBlank()) {
-      return null;
-    }
-    try {
-      URI u = URI.create(url);
-      if (u.getScheme() == null || u.getHost() == null) {
-        return null;
-      }
-      return URI.create(u.getScheme().toLowerCase() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
   private static String describe(Throwable t) {
     if (t instanceof HttpTimeoutException) {
       return "timed out (" + t.getMessage() + ")";
     }
     String m = t.getMessage();
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-  }
-
-  /** Waits for an operation's outcome at most {@code bound}, rethrowing its failure unwrapped. */
-  static <T> T await(CompletableFuture<T> future, Duration bound) {
-    try {
-      return future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw unwrap(e.getCause());
-    } catch (TimeoutException e) {
-      future.cancel(false);
-      throw new RosterUnavailableException("no outcome within " + bound.toMillis() + " ms", e);
-    } catch (CancellationException e) {
-      throw new RosterException("the operation was cancelled (client or handle closed)", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(false);
-      throw new RosterException("interrupted while waiting for the registry", e);
-    }
-  }
-
-  static RuntimeException unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof RosterException r) {
-      return r;
-    }
-    if (t instanceof CancellationException c) {
-      return new RosterException("the operation was cancelled (client or handle closed)", c);
-    }
-    if (t instanceof RuntimeException r) {
-      return r;
-    }
-    return new RosterException(String.valueOf(t), t);
   }
 }

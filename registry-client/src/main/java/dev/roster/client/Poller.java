@@ -1,7 +1,6 @@
 package dev.roster.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.roster.client.Transport.Operation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +32,7 @@ final class Poller implements AutoCloseable {
 
   private final Core core;
   private final Map<String, AppWatch> apps = new LinkedHashMap<>(); // guarded by this
-  private Operation inFlight; // guarded by this
+  private RetryingCall inFlight; // guarded by this
   private ScheduledFuture<?> pause; // guarded by this
   private int generation; // guarded by this
   private int pauses; // guarded by this
@@ -127,7 +126,7 @@ final class Poller implements AutoCloseable {
     form.addAll("latest_timestamp", since).add("hold", Wire.millis(core.settings().pollHold()));
     Duration hold = core.settings().pollHold();
     Call call = new Call(false, "/discovery/polls", form, hold.plus(core.settings().requestTimeout()));
-    Operation op = core.transport().startPoll(call, hold.plus(core.settings().deadline()));
+    RetryingCall op = core.transport().startPoll(call, hold.plus(core.settings().deadline()));
     inFlight = op;
     op.result().whenComplete((reply, e) -> onPoll(gen, reply, e));
   }
@@ -184,7 +183,7 @@ final class Poller implements AutoCloseable {
   private void fetch(int gen, List<String> appids) {
     Form form = new Form().add("env", core.settings().env()).addAll("appid", appids)
         .add("status", Status.UP.code()).add("consistent", "true");
-    Operation op = core.transport().startPoll(core.call(false, "/discovery/fetchs", form), core.settings().deadline());
+    RetryingCall op = core.transport().startPoll(core.call(false, "/discovery/fetchs", form), core.settings().deadline());
     inFlight = op;
     op.result().whenComplete((reply, e) -> onFetch(gen, appids, reply, e));
   }

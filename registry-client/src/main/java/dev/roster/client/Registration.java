@@ -1,6 +1,5 @@
 package dev.roster.client;
 
-import dev.roster.client.Transport.Operation;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,7 +32,7 @@ public final class Registration implements AutoCloseable {
   private volatile Instance current;
   private volatile boolean closed;
   private volatile boolean renewFailing;
-  private volatile Operation inFlight;
+  private volatile RetryingCall inFlight;
   private volatile ScheduledFuture<?> nextRenew;
   private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by lock
   private CompletableFuture<Void> closing; // guarded by lock
@@ -128,7 +127,7 @@ public final class Registration implements AutoCloseable {
       if (renew != null) {
         renew.cancel(false);
       }
-      Operation op = inFlight;
+      RetryingCall op = inFlight;
       if (op != null) {
         op.stopRetrying(); // its attempt in flight finishes first: the cancel comes after it
       }
@@ -221,13 +220,13 @@ public final class Registration implements AutoCloseable {
   }
 
   private CompletableFuture<Reply> write(String path, Form form) {
-    Operation op = core.transport().start(core.call(true, path, form), core.settings().deadline());
+    RetryingCall op = core.transport().start(core.call(true, path, form), core.settings().deadline());
     inFlight = op;
     // a finished operation holds its last answer: not worth keeping for every registration
     return op.result().whenComplete((reply, e) -> clearInFlight(op));
   }
 
-  private void clearInFlight(Operation done) {
+  private void clearInFlight(RetryingCall done) {
     synchronized (lock) {
       if (inFlight == done) {
         inFlight = null;

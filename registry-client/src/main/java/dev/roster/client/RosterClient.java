@@ -2,7 +2,6 @@ package dev.roster.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.roster.client.Transport.Operation;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +82,13 @@ public final class RosterClient implements AutoCloseable {
         thread(name + "-events"));
     ObjectMapper json = new ObjectMapper();
     Nodes nodes = new Nodes(settings.nodes(), settings.backoffMax().toNanos());
-    Transport transport = new Transport(settings, nodes, scheduler, io, polls, http, json);
+    Exchange exchange = new HttpExchange(settings.connectTimeout(), scheduler, http, json);
+    RetryingCall.Timer timer =
+        (task, delayMillis) -> scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    RetryingCall.Context retries = new RetryingCall.Context(nodes, exchange, timer,
+        new Backoff(settings.backoffMin(), settings.backoffMax()), settings.maxRedirects(),
+        System::nanoTime);
+    Transport transport = new Transport(retries, io, polls);
     this.core = new Core(settings, nodes, transport, scheduler, events, new Wire(json));
     this.poller = new Poller(core);
     this.nodeRefresh = scheduler.scheduleWithFixedDelay(this::refreshNodes, 0,
@@ -159,7 +164,7 @@ public final class RosterClient implements AutoCloseable {
       form.add("consistent", "true");
     }
     boolean cached = cached(query) != null;
-    Operation op = core.transport().start(core.call(false, "/discovery/fetch", form), settings.deadline(), cached);
+    RetryingCall op = core.transport().start(core.call(false, "/discovery/fetch", form), settings.deadline(), cached);
     return op.result().handle((reply, error) -> {
       if (error == null) {
         if (reply.ok()) {
@@ -287,7 +292,7 @@ public final class RosterClient implements AutoCloseable {
   }
 
   private void refreshNodes() {
-    Operation op = core.transport().start(core.call(false, "/discovery/nodes", new Form()), settings.requestTimeout());
+    RetryingCall op = core.transport().start(core.call(false, "/discovery/nodes", new Form()), settings.requestTimeout());
     op.result().whenComplete((reply, error) -> {
       if (error != null || !reply.ok() || !reply.data().isArray()) {
         log.debug("node list not refreshed: {}", error == null ? reply : error.toString());

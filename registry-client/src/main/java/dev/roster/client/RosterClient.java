@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Roster client: register your instances, fetch and watch other applications. Build one per
- * application with {@link #builder()} and share it; it is immutable, thread-safe and
+ * application with {@link #newBuilder()} and share it; it is immutable, thread-safe and
  * {@link AutoCloseable}.
  *
  * <pre>{@code
- * try (RosterClient roster = RosterClient.builder()
+ * try (RosterClient roster = RosterClient.newBuilder()
  *         .nodes("http://10.0.0.1:7171", "http://10.0.0.2:7171", "http://10.0.0.3:7171")
  *         .env("prod").zone("sh001").build();
  *     Registration me = roster.register(Instance.builder("billing.api", "billing-7f9c")
@@ -95,8 +95,14 @@ public final class RosterClient implements AutoCloseable {
         settings.nodeRefreshInterval().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  public static Builder builder() {
+  /** A builder with every setting at its default; {@code nodes} and {@code env} are required. */
+  public static Builder newBuilder() {
     return new Builder();
+  }
+
+  /** The same as {@link #newBuilder()}, kept for existing callers. */
+  public static Builder builder() {
+    return newBuilder();
   }
 
   /**

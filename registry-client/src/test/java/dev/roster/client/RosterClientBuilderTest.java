@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class RosterClientBuilderTest {
   private static RosterClient.Builder valid() {
-    return RosterClient.builder().nodes("http://127.0.0.1:7171").env("prod");
+    return RosterClient.newBuilder().nodes("http://127.0.0.1:7171").env("prod");
   }
 
   @Test
@@ -29,6 +29,12 @@ class RosterClientBuilderTest {
     assertThat(s.renewInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.pollHold()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.nodeRefreshInterval()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void builderIsTheSameAsNewBuilder() {
+    Settings viaAlias = RosterClient.builder().nodes("http://127.0.0.1:7171").env("prod").settings();
+    assertThat(viaAlias).isEqualTo(valid().settings());
   }
 
   @Test
@@ -88,7 +94,7 @@ class RosterClientBuilderTest {
         nulled("region", () -> i.region(null)),
         nulled("addrs", () -> i.addrs((String[]) null)),
         nulled("status", () -> Query.app("a").status(null)),
-        nulled("nodes", () -> RosterClient.builder().nodes((String[]) null)));
+        nulled("nodes", () -> RosterClient.newBuilder().nodes((String[]) null)));
   }
 
   private static Arguments nulled(String name, Runnable call) {

@@ -97,7 +97,8 @@ public final class Registration implements AutoCloseable {
             current = current.withStatus(status);
             return CompletableFuture.completedFuture(null);
           }
-          log.info("{} was not found by the registry while setting {}: registering it again", this, status);
+          log.info("{} was not found by the registry while setting {}: registering it again",
+              this, status);
           return registerOnce().thenApply(i -> null);
         }));
   }
@@ -204,7 +205,8 @@ public final class Registration implements AutoCloseable {
     }
     return write("/discovery/register", form).thenApply(reply -> {
       if (!reply.ok()) {
-        throw new RosterException(reply.code(), this + ": register answered " + reply.code() + " " + reply.message(), null);
+        throw new RosterException(reply.code(),
+            this + ": register answered " + reply.code() + " " + reply.message(), null);
       }
       current = core.wire().instance(reply.data());
       return current;
@@ -220,7 +222,8 @@ public final class Registration implements AutoCloseable {
   }
 
   private CompletableFuture<Reply> write(String path, Form form) {
-    RetryingCall op = core.transport().start(core.call(true, path, form), core.settings().deadline());
+    RetryingCall op =
+        core.transport().start(core.call(true, path, form), core.settings().deadline());
     inFlight = op;
     // a finished operation holds its last answer: not worth keeping for every registration
     return op.result().whenComplete((reply, e) -> clearInFlight(op));

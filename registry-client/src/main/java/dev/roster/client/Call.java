@@ -6,7 +6,8 @@ import java.time.Duration;
  * One request of the contract, independent of the node it is sent to.
  *
  * @param write writes go to the leader (followers redirect); reads go to any node
- * @param attemptTimeout how long one attempt on one node may take (a long poll: hold + request timeout)
+ * @param attemptTimeout how long one attempt on one node may take (a long poll: hold + request
+ *     timeout)
  */
 record Call(boolean write, String path, Form params, Duration attemptTimeout) {
   String method() {

@@ -131,7 +131,8 @@ public record Instance(
 
     /** @throws IllegalArgumentException naming the missing or invalid field */
     public Instance build() {
-      return new Instance(appid, hostname, addrs, zone, region, null, version, status, metadata, 0, 0, 0, 0, 0);
+      return new Instance(appid, hostname, addrs, zone, region, null, version, status, metadata,
+          0, 0, 0, 0, 0);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * The nodes a client talks to: the configured seeds plus the nodes {@code /discovery/nodes}
@@ -19,17 +20,28 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Nodes {
   private final List<URI> seeds;
   private final long penaltyNanos;
+  private final LongSupplier clock;
   private volatile List<URI> all;
   private final AtomicReference<URI> leader = new AtomicReference<>();
   private final Map<URI, Long> failedAt = new ConcurrentHashMap<>();
-  // a random start spreads many clients built at the same moment over the nodes
-  private final AtomicInteger cursor = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
+  private final AtomicInteger cursor;
 
   /** A node that failed is skipped for {@code penaltyNanos} unless every node has failed. */
   Nodes(List<URI> seeds, long penaltyNanos) {
+    // a random start spreads many clients built at the same moment over the nodes
+    this(seeds, penaltyNanos, System::nanoTime, ThreadLocalRandom.current().nextInt(1 << 16));
+  }
+
+  /**
+   * @param clock {@link System#nanoTime}, or a manual clock in tests
+   * @param firstPick where the round-robin starts, an index into the seeds modulo their number
+   */
+  Nodes(List<URI> seeds, long penaltyNanos, LongSupplier clock, int firstPick) {
     this.seeds = List.copyOf(seeds);
     this.all = this.seeds;
     this.penaltyNanos = penaltyNanos;
+    this.clock = clock;
+    this.cursor = new AtomicInteger(firstPick);
   }
 
   /**
@@ -48,7 +60,7 @@ final class Nodes {
     }
     List<URI> list = all;
     int n = list.size();
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     URI untriedPenalised = null;
     URI fallback = null;
     for (int i = 0; i < n; i++) {
@@ -81,7 +93,7 @@ final class Nodes {
   }
 
   void failed(URI node) {
-    failedAt.put(node, System.nanoTime());
+    failedAt.put(node, clock.getAsLong());
     leader.compareAndSet(node, null);
   }
 

@@ -1,7 +1,6 @@
 package dev.roster.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.roster.client.Transport.Operation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,21 +18,20 @@ import org.slf4j.LoggerFactory;
  * {@code /discovery/polls} request, with the version last seen of each. When the set of watched
  * applications changes the poll in flight is abandoned and a new one started.
  *
- * <p>The loop: applications not seen yet are fetched once (a linearizable {@code /discovery/fetchs})
- * so their listeners start from the current state; then poll; a change is handed to the listeners and
- * the next poll starts at once. The registry's polls does not report an application that
- * disappeared (its last instance cancelled or evicted): it parks on it as on one that does not
- * exist yet (older registries answered -404 when none existed), so after a hold that ended with
- * nothing new, and after a -404, the applications already seen are checked with one
- * linearizable fetchs. Failures pause with backoff;
- * listeners keep what they had.
+ * <p>The loop: applications not seen yet are fetched once (a linearizable
+ * {@code /discovery/fetchs}) so their listeners start from the current state; then poll; a change
+ * is handed to the listeners and the next poll starts at once. The registry's polls does not
+ * report an application that disappeared (its last instance cancelled or evicted): it parks on it
+ * as on one that does not exist yet (older registries answered -404 when none existed), so after a
+ * hold that ended with nothing new, and after a -404, the applications already seen are checked
+ * with one linearizable fetchs. Failures pause with backoff; listeners keep what they had.
  */
 final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
 
   private final Core core;
   private final Map<String, AppWatch> apps = new LinkedHashMap<>(); // guarded by this
-  private Operation inFlight; // guarded by this
+  private RetryingCall inFlight; // guarded by this
   private ScheduledFuture<?> pause; // guarded by this
   private int generation; // guarded by this
   private int pauses; // guarded by this
@@ -126,8 +124,9 @@ final class Poller implements AutoCloseable {
     }
     form.addAll("latest_timestamp", since).add("hold", Wire.millis(core.settings().pollHold()));
     Duration hold = core.settings().pollHold();
-    Call call = new Call(false, "/discovery/polls", form, hold.plus(core.settings().requestTimeout()));
-    Operation op = core.transport().startPoll(call, hold.plus(core.settings().deadline()));
+    Call call =
+        new Call(false, "/discovery/polls", form, hold.plus(core.settings().requestTimeout()));
+    RetryingCall op = core.transport().startPoll(call, hold.plus(core.settings().deadline()));
     inFlight = op;
     op.result().whenComplete((reply, e) -> onPoll(gen, reply, e));
   }
@@ -184,7 +183,8 @@ final class Poller implements AutoCloseable {
   private void fetch(int gen, List<String> appids) {
     Form form = new Form().add("env", core.settings().env()).addAll("appid", appids)
         .add("status", Status.UP.code()).add("consistent", "true");
-    Operation op = core.transport().startPoll(core.call(false, "/discovery/fetchs", form), core.settings().deadline());
+    RetryingCall op = core.transport()
+        .startPoll(core.call(false, "/discovery/fetchs", form), core.settings().deadline());
     inFlight = op;
     op.result().whenComplete((reply, e) -> onFetch(gen, appids, reply, e));
   }
@@ -209,7 +209,8 @@ final class Poller implements AutoCloseable {
       JsonNode data = reply.data().get(appid);
       anyPresent |= data != null;
       if (app != null) {
-        app.offer(data == null ? AppInstances.absent(appid) : core.wire().appInstances(appid, data));
+        app.offer(data == null
+            ? AppInstances.absent(appid) : core.wire().appInstances(appid, data));
       }
     }
     if (!anyPresent && apps.values().stream().allMatch(a -> a.known() == 0)) {
@@ -220,7 +221,7 @@ final class Poller implements AutoCloseable {
   }
 
   private void failed(int gen, Throwable error) {
-    Throwable cause = Transport.unwrap(error);
+    Throwable cause = Futures.unwrap(error);
     if (cause.getCause() instanceof CancellationException) {
       return;
     }
@@ -240,7 +241,8 @@ final class Poller implements AutoCloseable {
   }
 
   private void pause(int gen) {
-    long delay = Transport.backoffMillis(++pauses, core.settings().backoffMin(), core.settings().backoffMax());
+    long delay =
+        Backoff.millis(++pauses, core.settings().backoffMin(), core.settings().backoffMax());
     try {
       pause = core.scheduler().schedule(() -> {
         synchronized (this) {

@@ -8,7 +8,9 @@ import java.util.Set;
  * What to {@linkplain RosterClient#fetch(Query) fetch}: an application, the statuses wanted
  * (default UP only) and optionally one zone (default all zones). Immutable.
  *
- * <pre>{@code client.fetch(Query.app("billing.api").status(Status.UP, Status.WAITING).zone("sh001"))}</pre>
+ * <pre>{@code
+ * client.fetch(Query.app("billing.api").status(Status.UP, Status.WAITING).zone("sh001"))
+ * }</pre>
  */
 public final class Query {
   private final String appid;

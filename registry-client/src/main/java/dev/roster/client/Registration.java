@@ -1,6 +1,5 @@
 package dev.roster.client;
 
-import dev.roster.client.Transport.Operation;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,7 +32,7 @@ public final class Registration implements AutoCloseable {
   private volatile Instance current;
   private volatile boolean closed;
   private volatile boolean renewFailing;
-  private volatile Operation inFlight;
+  private volatile RetryingCall inFlight;
   private volatile ScheduledFuture<?> nextRenew;
   private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by lock
   private CompletableFuture<Void> closing; // guarded by lock
@@ -54,7 +53,7 @@ public final class Registration implements AutoCloseable {
           closed = true;
         }
         onClosed.accept(this);
-        throw Transport.unwrap(e);
+        throw Futures.unwrap(e);
       }
       scheduleRenew(renewDelayMillis());
       return this;
@@ -83,7 +82,7 @@ public final class Registration implements AutoCloseable {
    *     (the registration still remembers the status and uses it when it registers again)
    */
   public void setStatus(Status status) {
-    Transport.await(setStatusAsync(status),
+    Futures.await(setStatusAsync(status),
         core.syncBound().plus(core.settings().deadline())); // may queue behind one renew
   }
 
@@ -98,7 +97,8 @@ public final class Registration implements AutoCloseable {
             current = current.withStatus(status);
             return CompletableFuture.completedFuture(null);
           }
-          log.info("{} was not found by the registry while setting {}: registering it again", this, status);
+          log.info("{} was not found by the registry while setting {}: registering it again",
+              this, status);
           return registerOnce().thenApply(i -> null);
         }));
   }
@@ -111,7 +111,7 @@ public final class Registration implements AutoCloseable {
   @Override
   public void close() {
     try {
-      Transport.await(closeAsync(), core.syncBound().plus(core.settings().requestTimeout()));
+      Futures.await(closeAsync(), core.syncBound().plus(core.settings().requestTimeout()));
     } catch (RosterException e) {
       log.warn("{}: cancel did not finish: {}", this, e.getMessage());
     }
@@ -128,7 +128,7 @@ public final class Registration implements AutoCloseable {
       if (renew != null) {
         renew.cancel(false);
       }
-      Operation op = inFlight;
+      RetryingCall op = inFlight;
       if (op != null) {
         op.stopRetrying(); // its attempt in flight finishes first: the cancel comes after it
       }
@@ -136,7 +136,7 @@ public final class Registration implements AutoCloseable {
           .handle((reply, e) -> {
             if (e != null) {
               log.warn("{}: could not cancel ({}); the registry will evict it after its expiry",
-                  this, Transport.unwrap(e).getMessage());
+                  this, Futures.unwrap(e).getMessage());
             }
             onClosed.accept(this);
             return null;
@@ -185,7 +185,7 @@ public final class Registration implements AutoCloseable {
       } else {
         if (!renewFailing) {
           renewFailing = true;
-          log.warn("{}: renew failed, retrying: {}", this, Transport.unwrap(e).getMessage());
+          log.warn("{}: renew failed, retrying: {}", this, Futures.unwrap(e).getMessage());
         }
         scheduleRenew(retryDelayMillis());
       }
@@ -205,7 +205,8 @@ public final class Registration implements AutoCloseable {
     }
     return write("/discovery/register", form).thenApply(reply -> {
       if (!reply.ok()) {
-        throw new RosterException(reply.code(), this + ": register answered " + reply.code() + " " + reply.message(), null);
+        throw new RosterException(reply.code(),
+            this + ": register answered " + reply.code() + " " + reply.message(), null);
       }
       current = core.wire().instance(reply.data());
       return current;
@@ -221,13 +222,14 @@ public final class Registration implements AutoCloseable {
   }
 
   private CompletableFuture<Reply> write(String path, Form form) {
-    Operation op = core.transport().start(core.call(true, path, form), core.settings().deadline());
+    RetryingCall op =
+        core.transport().start(core.call(true, path, form), core.settings().deadline());
     inFlight = op;
     // a finished operation holds its last answer: not worth keeping for every registration
     return op.result().whenComplete((reply, e) -> clearInFlight(op));
   }
 
-  private void clearInFlight(Operation done) {
+  private void clearInFlight(RetryingCall done) {
     synchronized (lock) {
       if (inFlight == done) {
         inFlight = null;
@@ -265,6 +267,6 @@ public final class Registration implements AutoCloseable {
   private long retryDelayMillis() {
     Duration d = core.settings().backoffMax().compareTo(core.settings().renewInterval()) < 0
         ? core.settings().backoffMax() : core.settings().renewInterval();
-    return Transport.backoffMillis(Integer.MAX_VALUE, d, d);
+    return Backoff.millis(Integer.MAX_VALUE, d, d);
   }
 }

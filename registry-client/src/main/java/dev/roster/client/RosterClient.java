@@ -2,7 +2,6 @@ package dev.roster.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.roster.client.Transport.Operation;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,11 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Roster client: register your instances, fetch and watch other applications. Build one per
- * application with {@link #builder()} and share it; it is immutable, thread-safe and
+ * application with {@link #newBuilder()} and share it; it is immutable, thread-safe and
  * {@link AutoCloseable}.
  *
  * <pre>{@code
- * try (RosterClient roster = RosterClient.builder()
+ * try (RosterClient roster = RosterClient.newBuilder()
  *         .nodes("http://10.0.0.1:7171", "http://10.0.0.2:7171", "http://10.0.0.3:7171")
  *         .env("prod").zone("sh001").build();
  *     Registration me = roster.register(Instance.builder("billing.api", "billing-7f9c")
@@ -73,7 +72,8 @@ public final class RosterClient implements AutoCloseable {
     // bounded: an unbounded pool grew to one thread per response in flight (67-165 threads held
     // by 550 registrations); a request holds its thread for one round trip on loopback or LAN
     this.io = onDemand(settings.ioThreads(), threads(name + "-io"));
-    // the watch loop's own thread: its long poll is held for pollHold and must not take an I/O thread
+    // the watch loop's own thread: its long poll is held for pollHold and must not take an I/O
+    // thread
     this.polls = onDemand(1, thread(name + "-poll"));
     // the HttpClient's executor, apart from the threads blocked in send() waiting for it to read
     // their responses: were it the I/O pool, enough blocked callers would leave it none
@@ -83,15 +83,27 @@ public final class RosterClient implements AutoCloseable {
         thread(name + "-events"));
     ObjectMapper json = new ObjectMapper();
     Nodes nodes = new Nodes(settings.nodes(), settings.backoffMax().toNanos());
-    Transport transport = new Transport(settings, nodes, scheduler, io, polls, http, json);
+    Exchange exchange = new HttpExchange(settings.connectTimeout(), scheduler, http, json);
+    RetryingCall.Timer timer =
+        (task, delayMillis) -> scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    RetryingCall.Context retries = new RetryingCall.Context(nodes, exchange, timer,
+        new Backoff(settings.backoffMin(), settings.backoffMax()), settings.maxRedirects(),
+        System::nanoTime);
+    Transport transport = new Transport(retries, io, polls);
     this.core = new Core(settings, nodes, transport, scheduler, events, new Wire(json));
     this.poller = new Poller(core);
     this.nodeRefresh = scheduler.scheduleWithFixedDelay(this::refreshNodes, 0,
         settings.nodeRefreshInterval().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  public static Builder builder() {
+  /** A builder with every setting at its default; {@code nodes} and {@code env} are required. */
+  public static Builder newBuilder() {
     return new Builder();
+  }
+
+  /** The same as {@link #newBuilder()}, kept for existing callers. */
+  public static Builder builder() {
+    return newBuilder();
   }
 
   /**
@@ -103,7 +115,7 @@ public final class RosterClient implements AutoCloseable {
    * @throws IllegalStateException if this client already keeps that instance registered
    */
   public Registration register(Instance instance) {
-    return Transport.await(registerAsync(instance), core.syncBound());
+    return Futures.await(registerAsync(instance), core.syncBound());
   }
 
   /** {@link #register} without blocking. */
@@ -115,8 +127,9 @@ public final class RosterClient implements AutoCloseable {
           + "' differs from the client's '" + settings.env() + "'");
     }
     Instance spec = new Instance(instance.appid(), instance.hostname(), instance.addrs(),
-        instance.zone() != null ? instance.zone() : settings.zone(), instance.region(), settings.env(), instance.version(),
-        instance.status(), instance.metadata(), 0, 0, 0, 0, 0);
+        instance.zone() != null ? instance.zone() : settings.zone(), instance.region(),
+        settings.env(), instance.version(), instance.status(), instance.metadata(),
+        0, 0, 0, 0, 0);
     for (Registration r : registrations) {
       Instance other = r.instance();
       if (other.appid().equals(spec.appid()) && other.hostname().equals(spec.hostname())) {
@@ -140,10 +153,11 @@ public final class RosterClient implements AutoCloseable {
    * is returned instead — as soon as every node failed once — and a warning is logged.
    *
    * @throws RosterNotFoundException if the application does not exist in this env
-   * @throws RosterUnavailableException if no node answered within the deadline and nothing is cached
+   * @throws RosterUnavailableException if no node answered within the deadline and nothing is
+   *     cached
    */
   public AppInstances fetch(Query query) {
-    return Transport.await(fetchAsync(query), core.syncBound());
+    return Futures.await(fetchAsync(query), core.syncBound());
   }
 
   /** {@link #fetch(Query)} without blocking. */
@@ -159,7 +173,8 @@ public final class RosterClient implements AutoCloseable {
       form.add("consistent", "true");
     }
     boolean cached = cached(query) != null;
-    Operation op = core.transport().start(core.call(false, "/discovery/fetch", form), settings.deadline(), cached);
+    Call call = core.call(false, "/discovery/fetch", form);
+    RetryingCall op = core.transport().start(call, settings.deadline(), cached);
     return op.result().handle((reply, error) -> {
       if (error == null) {
         if (reply.ok()) {
@@ -169,16 +184,19 @@ public final class RosterClient implements AutoCloseable {
         }
         if (reply.notFound()) {
           lastFetched.remove(query);
-          throw new RosterNotFoundException("application " + query.appid() + " (env " + settings.env() + ") not found");
+          throw new RosterNotFoundException(
+              "application " + query.appid() + " (env " + settings.env() + ") not found");
         }
-        throw new RosterException(reply.code(), "fetch of " + query.appid() + ": unexpected answer " + reply.code(), null);
+        throw new RosterException(reply.code(),
+            "fetch of " + query.appid() + ": unexpected answer " + reply.code(), null);
       }
-      RuntimeException failure = Transport.unwrap(error);
+      RuntimeException failure = Futures.unwrap(error);
       AppInstances fallback = failure instanceof RosterUnavailableException ? cached(query) : null;
       if (fallback == null) {
         throw failure;
       }
-      log.warn("registry unreachable, serving the last known instances of {}: {}", query.appid(), failure.getMessage());
+      log.warn("registry unreachable, serving the last known instances of {}: {}",
+          query.appid(), failure.getMessage());
       return fallback;
     });
   }
@@ -226,7 +244,7 @@ public final class RosterClient implements AutoCloseable {
     List<CompletableFuture<Void>> cancels = new ArrayList<>();
     registrations.forEach(r -> cancels.add(r.closeAsync()));
     try {
-      Transport.await(CompletableFuture.allOf(cancels.toArray(new CompletableFuture<?>[0])),
+      Futures.await(CompletableFuture.allOf(cancels.toArray(new CompletableFuture<?>[0])),
           core.syncBound().plus(settings.requestTimeout()));
     } catch (RosterException e) {
       log.warn("closing: not every registration was cancelled: {}", e.getMessage());
@@ -248,7 +266,8 @@ public final class RosterClient implements AutoCloseable {
 
   /** At most {@code size} threads, started on demand; idle ones end after 30 s. */
   private static ThreadPoolExecutor onDemand(int size, ThreadFactory threads) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), threads);
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
@@ -287,7 +306,8 @@ public final class RosterClient implements AutoCloseable {
   }
 
   private void refreshNodes() {
-    Operation op = core.transport().start(core.call(false, "/discovery/nodes", new Form()), settings.requestTimeout());
+    Call call = core.call(false, "/discovery/nodes", new Form());
+    RetryingCall op = core.transport().start(call, settings.requestTimeout());
     op.result().whenComplete((reply, error) -> {
       if (error != null || !reply.ok() || !reply.data().isArray()) {
         log.debug("node list not refreshed: {}", error == null ? reply : error.toString());
@@ -302,7 +322,7 @@ public final class RosterClient implements AutoCloseable {
           continue;
         }
         try {
-          URI url = Transport.baseUrl(scheme + "://" + addr);
+          URI url = BaseUrls.parse(scheme + "://" + addr);
           live.add(url);
           if ("leader".equals(row.path("role").asText())) {
             leader = url;
@@ -422,7 +442,9 @@ public final class RosterClient implements AutoCloseable {
       return this;
     }
 
-    /** How long the registry holds a watch's long poll without news. At most 300 s; default 30 s. */
+    /**
+     * How long the registry holds a watch's long poll without news. At most 300 s; default 30 s.
+     */
     public Builder pollHold(Duration pollHold) {
       this.pollHold = pollHold;
       return this;
@@ -439,8 +461,8 @@ public final class RosterClient implements AutoCloseable {
      * the most requests in flight besides the watches' long poll), handle the responses and run
      * the continuations of the async methods; they start on demand and end after 30 s idle.
      * Renews and fetches per second are at most about this / the round trip (a renew is a Raft
-     * write: 7-15 ms on a loaded 2-core machine), so a few threads carry thousands of registrations;
-     * do not block in callbacks. 1 to 64; default 4.
+     * write: 7-15 ms on a loaded 2-core machine), so a few threads carry thousands of
+     * registrations; do not block in callbacks. 1 to 64; default 4.
      */
     public Builder ioThreads(int ioThreads) {
       this.ioThreads = ioThreads;
@@ -458,7 +480,8 @@ public final class RosterClient implements AutoCloseable {
 
     Settings settings() {
       if (nodes == null || nodes.isEmpty()) {
-        throw new IllegalArgumentException("nodes: at least one node URL is required, e.g. http://127.0.0.1:7171");
+        throw new IllegalArgumentException(
+            "nodes: at least one node URL is required, e.g. http://127.0.0.1:7171");
       }
       List<URI> urls = new ArrayList<>();
       for (String n : nodes) {
@@ -467,7 +490,7 @@ public final class RosterClient implements AutoCloseable {
         }
         URI u;
         try {
-          u = Transport.baseUrl(n);
+          u = BaseUrls.parse(n);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("nodes: " + e.getMessage());
         }
@@ -481,38 +504,45 @@ public final class RosterClient implements AutoCloseable {
       positive("requestTimeout", requestTimeout);
       positive("deadline", deadline);
       if (deadline.compareTo(requestTimeout) < 0) {
-        throw new IllegalArgumentException("deadline: must be at least requestTimeout (" + requestTimeout.toMillis()
-            + " ms), got " + deadline.toMillis() + " ms");
+        throw new IllegalArgumentException("deadline: must be at least requestTimeout ("
+            + requestTimeout.toMillis() + " ms), got " + deadline.toMillis() + " ms");
       }
       if (maxRedirects < 1 || maxRedirects > 10) {
-        throw new IllegalArgumentException("maxRedirects: must be between 1 and 10, got " + maxRedirects);
+        throw new IllegalArgumentException(
+            "maxRedirects: must be between 1 and 10, got " + maxRedirects);
       }
       positive("backoffMin", backoffMin);
       positive("backoffMax", backoffMax);
       if (backoffMax.compareTo(backoffMin) < 0) {
-        throw new IllegalArgumentException("backoffMax: must be at least backoffMin (" + backoffMin.toMillis()
-            + " ms), got " + backoffMax.toMillis() + " ms");
+        throw new IllegalArgumentException("backoffMax: must be at least backoffMin ("
+            + backoffMin.toMillis() + " ms), got " + backoffMax.toMillis() + " ms");
       }
       positive("renewInterval", renewInterval);
       positive("pollHold", pollHold);
       if (pollHold.compareTo(Duration.ofMinutes(5)) > 0) {
-        throw new IllegalArgumentException("pollHold: must be at most 300 s (the registry's limit), got "
-            + pollHold.toMillis() + " ms");
+        throw new IllegalArgumentException(
+            "pollHold: must be at most 300 s (the registry's limit), got "
+                + pollHold.toMillis() + " ms");
       }
       positive("nodeRefreshInterval", nodeRefreshInterval);
       if (ioThreads < 1 || ioThreads > 64) {
-        throw new IllegalArgumentException("ioThreads: must be between 1 and 64, got " + ioThreads);
+        throw new IllegalArgumentException(
+            "ioThreads: must be between 1 and 64, got " + ioThreads);
       }
-      return new Settings(List.copyOf(urls), env, zone, connectTimeout, requestTimeout, deadline, maxRedirects,
-          backoffMin, backoffMax, renewInterval, pollHold, nodeRefreshInterval, ioThreads);
+      return new Settings(List.copyOf(urls), env, zone, connectTimeout, requestTimeout, deadline,
+          maxRedirects, backoffMin, backoffMax, renewInterval, pollHold, nodeRefreshInterval,
+          ioThreads);
     }
 
     private static void identifier(String name, String value) {
       if (value == null || value.isBlank()) {
         throw new IllegalArgumentException(name + ": is required and must not be blank");
       }
-      if (!value.equals(value.strip()) || value.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-        throw new IllegalArgumentException(name + ": must not contain spaces or control characters, got '" + value + "'");
+      boolean spaceOrControl = value.chars()
+          .anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+      if (!value.equals(value.strip()) || spaceOrControl) {
+        throw new IllegalArgumentException(
+            name + ": must not contain spaces or control characters, got '" + value + "'");
       }
     }
 

@@ -4,7 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** The validated settings of one client (see {@link RosterClient.Builder} for meanings and defaults). */
+/**
+ * The validated settings of one client (see {@link RosterClient.Builder} for meanings and
+ * defaults).
+ */
 record Settings(
     List<URI> nodes,
     String env,

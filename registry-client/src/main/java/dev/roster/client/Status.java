@@ -25,6 +25,7 @@ public enum Status {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown instance status " + code + " (1 = up, 2 = waiting)");
+    throw new IllegalArgumentException(
+        "unknown instance status " + code + " (1 = up, 2 = waiting)");
   }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
 /** The contract's JSON, read by hand so a field the registry adds later never breaks a client. */
 final class Wire {
   private static final Comparator<Instance> ORDER =
-      Comparator.comparing((Instance i) -> i.zone() == null ? "" : i.zone()).thenComparing(Instance::hostname);
+      Comparator.comparing((Instance i) -> i.zone() == null ? "" : i.zone())
+          .thenComparing(Instance::hostname);
 
   private final ObjectMapper json;
 
@@ -22,7 +23,10 @@ final class Wire {
     this.json = json;
   }
 
-  /** A fetch or poll answer for one app: {@code {"instances": {"<zone>": [...]}, "latest_timestamp": N}}. */
+  /**
+   * A fetch or poll answer for one app:
+   * {@code {"instances": {"<zone>": [...]}, "latest_timestamp": N}}.
+   */
   AppInstances appInstances(String appid, JsonNode data) {
     List<Instance> all = new ArrayList<>();
     for (Iterator<JsonNode> zones = data.path("instances").elements(); zones.hasNext(); ) {
@@ -62,7 +66,8 @@ final class Wire {
     try {
       return json.writeValueAsString(metadata);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("metadata: cannot be encoded as JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "metadata: cannot be encoded as JSON: " + e.getMessage(), e);
     }
   }
 

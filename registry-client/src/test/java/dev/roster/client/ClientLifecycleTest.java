@@ -40,7 +40,8 @@ class ClientLifecycleTest {
     WatchTest.Seen seen = new WatchTest.Seen();
     client.watch("users", seen);
     CompletableFuture<AppInstances> pending = client.fetchAsync(Query.app("users"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> node.count("/discovery/renew") >= 2 && !seen.calls.isEmpty());
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> node.count("/discovery/renew") >= 2 && !seen.calls.isEmpty());
     pending.join();
     assertThat(started(before)).anyMatch(n -> n.startsWith("roster-client-"));
 
@@ -66,8 +67,10 @@ class ClientLifecycleTest {
     client.close();
 
     assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> client.watch("users", now -> {})).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> client.register(instance("a", "h"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> client.watch("users", now -> {}))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> client.register(instance("a", "h")))
+        .isInstanceOf(IllegalStateException.class);
     w.close();
   }
 

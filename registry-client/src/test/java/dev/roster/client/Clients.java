@@ -7,7 +7,7 @@ final class Clients {
   private Clients() {}
 
   static RosterClient.Builder fast(String... nodes) {
-    return RosterClient.builder()
+    return RosterClient.newBuilder()
         .nodes(nodes)
         .env("test")
         .zone("z1")

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,9 +43,11 @@ class FailoverTest {
     assertThat(r.instance().hostname()).isEqualTo("h1");
     assertThat(follower.count("/discovery/register")).isEqualTo(1);
     assertThat(leader.count("/discovery/register")).isEqualTo(1);
-    assertThat(leader.requests("/discovery/register").get(0).params("addrs")).containsExactly("http://10.0.0.7:8080");
+    assertThat(leader.requests("/discovery/register").get(0).params("addrs"))
+        .containsExactly("http://10.0.0.7:8080");
     await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/renew") >= 3);
-    assertThat(follower.count("/discovery/renew")).as("renews go straight to the remembered leader").isZero();
+    assertThat(follower.count("/discovery/renew")).as("renews go straight to the remembered leader")
+        .isZero();
   }
 
   @Test
@@ -73,8 +76,10 @@ class FailoverTest {
     // deadline cut short; that chains were cut is shown by their count below
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
         .isInstanceOf(RosterUnavailableException.class)
-        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("more than 2 redirects", "timed out"));
-    assertThat(elapsedMs(start)).as("bounded by the deadline (1 s), with slack for a busy machine").isLessThan(2000);
+        .satisfies(e -> assertThat(e.getMessage())
+            .containsAnyOf("more than 2 redirects", "timed out"));
+    assertThat(elapsedMs(start)).as("bounded by the deadline (1 s), with slack for a busy machine")
+        .isLessThan(2000);
     int chains = a.count("/discovery/register") + b.count("/discovery/register");
     assertThat(chains).isGreaterThanOrEqualTo(3).isLessThan(60);
     assertThat(a.calls()).extracting(StubNode.Request::path).doesNotContain("/discovery/renew");
@@ -83,14 +88,17 @@ class FailoverTest {
   @Test
   void unavailableNodeIsRetriedOnTheNextNode() {
     StubNode busy = node().on("/discovery/fetch", r -> Answer.unavailable());
-    StubNode good = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    StubNode good = node()
+        .on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
     RosterClient client = client(fast(busy.url(), good.url()));
 
     for (int i = 0; i < 4; i++) {
-      assertThat(client.fetch("users").instances()).extracting(Instance::hostname).containsExactly("u1");
+      assertThat(client.fetch("users").instances()).extracting(Instance::hostname)
+          .containsExactly("u1");
     }
     assertThat(good.count("/discovery/fetch")).isEqualTo(4);
-    assertThat(busy.count("/discovery/fetch")).as("a node that just failed is skipped for a while").isLessThanOrEqualTo(1);
+    assertThat(busy.count("/discovery/fetch")).as("a node that just failed is skipped for a while")
+        .isLessThanOrEqualTo(1);
   }
 
   @Test
@@ -112,8 +120,10 @@ class FailoverTest {
       Thread.sleep(3000);
       return Answer.ok(StubNode.appData("users", 1));
     });
-    StubNode good = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
-    RosterClient client = client(fast(slow.url(), good.url()).requestTimeout(Duration.ofMillis(300)));
+    StubNode good = node()
+        .on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    RosterClient client = client(fast(slow.url(), good.url())
+        .requestTimeout(Duration.ofMillis(300)));
 
     long start = System.nanoTime();
     for (int i = 0; i < 2; i++) {
@@ -133,8 +143,9 @@ class FailoverTest {
         while (true) {
           Socket s = stalling.accept();
           held.add(s);
-          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-              + "{\"code\":0,").getBytes(StandardCharsets.US_ASCII));
+          String head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+              + "Content-Length: 1000\r\n\r\n";
+          s.getOutputStream().write((head + "{\"code\":0,").getBytes(StandardCharsets.US_ASCII));
           s.getOutputStream().flush();
         }
       } catch (IOException e) {
@@ -149,7 +160,8 @@ class FailoverTest {
     }, "stalling-node");
     acceptor.setDaemon(true);
     acceptor.start();
-    StubNode good = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    StubNode good = node()
+        .on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
     RosterClient client = client(fast("http://127.0.0.1:" + stalling.getLocalPort(), good.url())
         .requestTimeout(Duration.ofMillis(300)).ioThreads(1));
 
@@ -157,7 +169,8 @@ class FailoverTest {
     for (int i = 0; i < 2; i++) { // round-robin: one of the two fetches starts on the stalling node
       assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
     }
-    // the one I/O thread was blocked on the stalling node: request timeout + the guard's 1 s frees it
+    // the one I/O thread was blocked on the stalling node:
+    // request timeout + the guard's 1 s frees it
     assertThat(elapsedMs(start)).isBetween(1000L, 4000L);
   }
 
@@ -166,25 +179,30 @@ class FailoverTest {
     StubNode a = node().on("/discovery/fetch", r -> Answer.unavailable());
     StubNode b = node().on("/discovery/fetch", r -> Answer.unavailable());
     RosterClient client = client(fast(a.url(), b.url())
-        .backoffMin(Duration.ofMillis(40)).backoffMax(Duration.ofMillis(320)).deadline(Duration.ofMillis(1500)));
+        .backoffMin(Duration.ofMillis(40)).backoffMax(Duration.ofMillis(320))
+            .deadline(Duration.ofMillis(1500)));
 
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.fetch("users"))
         .isInstanceOf(RosterUnavailableException.class)
         .hasMessageContaining("failed on every node within 1500 ms")
-        // the last problem is the nodes' -503, or on a busy machine an attempt the deadline cut short
+        // the last problem is the nodes' -503, or on a busy
+        // machine an attempt the deadline cut short
         .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("-503 no leader", "timed out"));
-    assertThat(elapsedMs(start)).as("bounded by the deadline, with slack for a busy machine").isLessThan(1500 + 1000);
+    assertThat(elapsedMs(start)).as("bounded by the deadline, with slack for a busy machine")
+        .isLessThan(1500 + 1000);
 
     List<Long> times = new ArrayList<>();
     a.requests("/discovery/fetch").forEach(r -> times.add(r.nanos()));
     b.requests("/discovery/fetch").forEach(r -> times.add(r.nanos()));
     times.sort(null);
-    // waits are jittered to 50–100 % of 40, 80, 160, 320, 320... ms: never shorter than half of that
+    // waits are jittered to 50–100 % of 40, 80, 160, 320,
+    // 320... ms: never shorter than half of that
     long expected = 40;
     for (int i = 1; i < times.size(); i++) {
       long gapMs = (times.get(i) - times.get(i - 1)) / 1_000_000;
-      assertThat(gapMs).as("wait before attempt %d", i + 1).isGreaterThanOrEqualTo(expected / 2 - 5);
+      assertThat(gapMs).as("wait before attempt %d", i + 1)
+          .isGreaterThanOrEqualTo(expected / 2 - 5);
       expected = Math.min(expected * 2, 320);
     }
     assertThat(times.size()).isBetween(4, 12);
@@ -192,20 +210,24 @@ class FailoverTest {
 
   @Test
   void everyNodeRefusingEndsUnavailableAtTheDeadline() {
-    RosterClient client = client(fast(StubNode.deadUrl(), StubNode.deadUrl()).deadline(Duration.ofMillis(800)));
+    RosterClient client = client(fast(StubNode.deadUrl(), StubNode.deadUrl())
+        .deadline(Duration.ofMillis(800)));
 
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
         .isInstanceOf(RosterUnavailableException.class)
         .hasMessageContaining("POST /discovery/register failed on every node within 800 ms")
-        // the last problem is the refused connection, or on a busy machine an attempt the deadline cut short
-        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("ConnectException", "connect timed out"));
+        // the last problem is the refused connection, or on a busy
+        // machine an attempt the deadline cut short
+        .satisfies(e -> assertThat(e.getMessage())
+            .containsAnyOf("ConnectException", "connect timed out"));
     assertThat(elapsedMs(start)).isBetween(300L, 800L + 1000);
   }
 
   @Test
   void badRequestIsNotRetried() {
-    StubNode a = node().on("/discovery/register", r -> Answer.code(-400, "parameter 'hostname' is required"));
+    StubNode a = node()
+        .on("/discovery/register", r -> Answer.code(-400, "parameter 'hostname' is required"));
     RosterClient client = client(fast(a.url()));
 
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
@@ -228,10 +250,12 @@ class FailoverTest {
 
   @Test
   void fetchSendsTheQueryAndSortsInstances() {
-    StubNode a = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 9, "u2", "u1")));
+    StubNode a = node()
+        .on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 9, "u2", "u1")));
     RosterClient client = client(fast(a.url()));
 
-    AppInstances got = client.fetch(Query.app("users").status(Status.UP, Status.WAITING).zone("z1"));
+    AppInstances got = client.fetch(Query.app("users").status(Status.UP, Status.WAITING)
+        .zone("z1"));
 
     assertThat(got.instances()).extracting(Instance::hostname).containsExactly("u1", "u2");
     assertThat(got.instances().get(0).addrs()).containsExactly("http://u1:80");
@@ -246,7 +270,8 @@ class FailoverTest {
   void fetchServesTheLastAnswerWhenNoNodeAnswers() {
     AtomicInteger mode = new AtomicInteger();
     StubNode a = node().on("/discovery/fetch",
-        r -> mode.get() == 0 ? Answer.ok(StubNode.appData("users", 5, "u1")) : Answer.unavailable());
+        r -> mode.get() == 0 ? Answer.ok(StubNode.appData("users", 5, "u1"))
+            : Answer.unavailable());
     RosterClient client = client(fast(a.url()).deadline(Duration.ofMillis(1500)));
     client.fetch("users");
     mode.set(1);
@@ -255,7 +280,8 @@ class FailoverTest {
     AppInstances cached = client.fetch("users");
 
     assertThat(cached.instances()).extracting(Instance::hostname).containsExactly("u1");
-    assertThat(elapsedMs(start)).as("gives up once every node failed, not at the deadline (1.5 s)").isLessThan(1000);
+    assertThat(elapsedMs(start)).as("gives up once every node failed, not at the deadline (1.5 s)")
+        .isLessThan(1000);
     assertThatThrownBy(() -> client.fetch(Query.app("users").zone("z9")))
         .as("no cached answer for another query")
         .isInstanceOf(RosterUnavailableException.class);
@@ -266,14 +292,17 @@ class FailoverTest {
     AtomicInteger mode = new AtomicInteger();
     List<StubNode> three = List.of(node(), node(), node());
     for (StubNode n : three) {
-      n.on("/discovery/fetch", r -> mode.get() == 0 ? Answer.ok(StubNode.appData("users", 5, "u1")) : Answer.unavailable());
+      n.on("/discovery/fetch", r -> mode.get() == 0 ? Answer.ok(StubNode.appData("users", 5, "u1"))
+          : Answer.unavailable());
     }
     RosterClient client = client(fast(three.get(0).url(), three.get(1).url(), three.get(2).url())
-        .requestTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(6)).backoffMax(Duration.ofSeconds(2)));
+        .requestTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(6))
+            .backoffMax(Duration.ofSeconds(2)));
     client.fetch("users");
     mode.set(1);
     // every node now penalised: the choice by penalty alone bounced between two of them
-    assertThatThrownBy(() -> client.fetch(Query.app("users").zone("z9")).instances()).isInstanceOf(RosterUnavailableException.class);
+    assertThatThrownBy(() -> client.fetch(Query.app("users").zone("z9")).instances())
+        .isInstanceOf(RosterUnavailableException.class);
     int before = three.stream().mapToInt(n -> n.count("/discovery/fetch")).sum();
 
     long start = System.nanoTime();
@@ -290,7 +319,8 @@ class FailoverTest {
   void cachedFetchWithEveryConnectionRefusedServesTheCacheAtOnce() {
     StubNode a = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
     RosterClient client = client(fast(a.url(), StubNode.deadUrl(), StubNode.deadUrl())
-        .requestTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(6)).backoffMax(Duration.ofSeconds(2)));
+        .requestTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(6))
+            .backoffMax(Duration.ofSeconds(2)));
     await().atMost(Duration.ofSeconds(5)).until(() -> {
       client.fetch("users");
       return a.count("/discovery/fetch") > 0;
@@ -318,17 +348,20 @@ class FailoverTest {
 
   @Test
   void anOlderRegistrysHttpStatusesCarryingTheCodeStillWork() {
-    StubNode old = node().on("/discovery/fetch", r -> Answer.legacy(-404, 404, "application users not found"))
+    StubNode old = node()
+        .on("/discovery/fetch", r -> Answer.legacy(-404, 404, "application users not found"))
         .on("/discovery/register", r -> Answer.legacy(-400, 400, "param 'addrs' is required"));
     StubNode busy = node().on("/discovery/fetch", r -> Answer.legacy(-503, 503, "no leader"));
     RosterClient client = client(fast(busy.url(), old.url()));
     // the first node-list refresh takes its turn in the round-robin first: between the two
     // fetches it would send both to the same node
-    await().atMost(Duration.ofSeconds(5)).until(() -> busy.count("/discovery/nodes") + old.count("/discovery/nodes") > 0);
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> busy.count("/discovery/nodes") + old.count("/discovery/nodes") > 0);
 
     assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);
     assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);
-    assertThat(busy.count("/discovery/fetch")).as("HTTP 503 + -503 is retried on the next node").isPositive();
+    assertThat(busy.count("/discovery/fetch")).as("HTTP 503 + -503 is retried on the next node")
+        .isPositive();
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
         .isInstanceOf(RosterRequestException.class).hasMessageContaining("'addrs' is required");
   }
@@ -343,7 +376,8 @@ class FailoverTest {
 
     assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
     assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
-    assertThat(a.count("/discovery/fetch") + b.count("/discovery/fetch")).as("a's -503 was retried on b").isLessThanOrEqualTo(3);
+    assertThat(a.count("/discovery/fetch") + b.count("/discovery/fetch"))
+        .as("a's -503 was retried on b").isLessThanOrEqualTo(3);
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
         .isInstanceOf(RosterRequestException.class)
         .satisfies(e -> assertThat(((RosterException) e).code()).isEqualTo(-413));
@@ -353,7 +387,8 @@ class FailoverTest {
   void aBare502WithoutEnvelopeIsATransientFailure() {
     AtomicInteger asked = new AtomicInteger();
     StubNode behindProxy = node().on("/discovery/fetch", r -> asked.incrementAndGet() == 1
-        ? Answer.bare(502, "<html>502 Bad Gateway</html>") : Answer.ok(StubNode.appData("users", 5, "u1")));
+        ? Answer.bare(502, "<html>502 Bad Gateway</html>")
+            : Answer.ok(StubNode.appData("users", 5, "u1")));
     RosterClient client = client(fast(behindProxy.url()));
 
     assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
@@ -365,13 +400,14 @@ class FailoverTest {
     StubNode other = node().actingAsLeader();
     String otherAddr = other.url().substring("http://".length());
     StubNode seed = node().on("/discovery/nodes", r -> Answer.ok(List.of(
-        java.util.Map.of("addr", otherAddr, "zone", "z1", "status", 0, "role", "leader"))));
+        Map.of("addr", otherAddr, "zone", "z1", "status", 0, "role", "leader"))));
     RosterClient client = client(fast(seed.url()));
 
     await().atMost(Duration.ofSeconds(20)).until(() -> client.nodes().contains(other.url()));
     client.register(instance("billing", "h1"));
 
-    assertThat(other.count("/discovery/register")).as("the reported leader takes the write").isEqualTo(1);
+    assertThat(other.count("/discovery/register")).as("the reported leader takes the write")
+        .isEqualTo(1);
     assertThat(seed.count("/discovery/register")).isZero();
   }
 

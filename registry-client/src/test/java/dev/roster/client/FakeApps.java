@@ -27,7 +27,8 @@ final class FakeApps {
   }
 
   StubNode serveOn(StubNode node) {
-    return node.on("/discovery/fetch", this::fetch).on("/discovery/fetchs", this::fetchs).on("/discovery/polls", this::polls);
+    return node.on("/discovery/fetch", this::fetch).on("/discovery/fetchs", this::fetchs)
+        .on("/discovery/polls", this::polls);
   }
 
   synchronized Answer fetch(Request r) {

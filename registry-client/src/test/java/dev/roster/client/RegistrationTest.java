@@ -33,7 +33,8 @@ class RegistrationTest {
 
   @Test
   void registerSendsTheInstanceInTheClientsEnvAndZone() {
-    Instance me = Instance.builder("billing", "h1").addrs("http://10.0.0.7:8080", "grpc://10.0.0.7:9090")
+    Instance me = Instance.builder("billing", "h1")
+        .addrs("http://10.0.0.7:8080", "grpc://10.0.0.7:9090")
         .version("1.2").metadata("weight", "10").build();
 
     Registration r = client.register(me);
@@ -44,7 +45,8 @@ class RegistrationTest {
     assertThat(sent.param("zone")).isEqualTo("z1");
     assertThat(sent.param("appid")).isEqualTo("billing");
     assertThat(sent.param("hostname")).isEqualTo("h1");
-    assertThat(sent.params("addrs")).containsExactly("http://10.0.0.7:8080", "grpc://10.0.0.7:9090");
+    assertThat(sent.params("addrs"))
+        .containsExactly("http://10.0.0.7:8080", "grpc://10.0.0.7:9090");
     assertThat(sent.param("status")).isEqualTo("1");
     assertThat(sent.param("version")).isEqualTo("1.2");
     assertThat(sent.param("metadata")).isEqualTo("{\"weight\":\"10\"}");
@@ -54,11 +56,13 @@ class RegistrationTest {
 
   @Test
   void regionIsSentOnRegisterAndDecodedFromTheAnswer() {
-    Registration withRegion = client.register(Instance.builder("billing", "h1").addrs("http://x").region("cn-east").build());
+    Registration withRegion = client.register(Instance.builder("billing", "h1").addrs("http://x")
+        .region("cn-east").build());
     Registration without = client.register(instance("billing", "h2"));
 
     assertThat(leader.requests("/discovery/register").get(0).param("region")).isEqualTo("cn-east");
-    assertThat(leader.requests("/discovery/register").get(1).params("region")).as("not sent when unset").isEmpty();
+    assertThat(leader.requests("/discovery/register").get(1).params("region"))
+        .as("not sent when unset").isEmpty();
     assertThat(withRegion.instance().region()).isEqualTo("cn-east");
     assertThat(without.instance().region()).as("an answer without the field").isEmpty();
   }
@@ -90,7 +94,8 @@ class RegistrationTest {
   @Test
   void renewAnsweredNotFoundRegistersAgain() {
     AtomicBoolean evicted = new AtomicBoolean();
-    leader.on("/discovery/renew", r -> evicted.getAndSet(false) ? Answer.notFound() : Answer.ok(StubNode.instanceOf(r)));
+    leader.on("/discovery/renew", r -> evicted.getAndSet(false) ? Answer.notFound()
+        : Answer.ok(StubNode.instanceOf(r)));
     client.register(instance("billing", "h1"));
     await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/renew") >= 1);
 
@@ -98,19 +103,22 @@ class RegistrationTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/register") == 2);
     int renews = leader.count("/discovery/renew");
-    await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/renew") >= renews + 2);
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> leader.count("/discovery/renew") >= renews + 2);
     assertThat(leader.count("/discovery/register")).isEqualTo(2);
   }
 
   @Test
   void renewKeepsTryingThroughAnOutage() {
     AtomicBoolean down = new AtomicBoolean();
-    leader.on("/discovery/renew", r -> down.get() ? Answer.unavailable() : Answer.ok(StubNode.instanceOf(r)));
+    leader.on("/discovery/renew", r -> down.get() ? Answer.unavailable()
+        : Answer.ok(StubNode.instanceOf(r)));
     client.register(instance("billing", "h1"));
 
     down.set(true);
     int before = leader.count("/discovery/renew");
-    await().atMost(Duration.ofSeconds(10)).until(() -> leader.count("/discovery/renew") >= before + 10);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> leader.count("/discovery/renew") >= before + 10);
     down.set(false);
     AtomicInteger ok = new AtomicInteger();
     leader.on("/discovery/renew", r -> {
@@ -184,7 +192,8 @@ class RegistrationTest {
 
     assertThat(leader.requests("/discovery/cancel")).extracting(q -> q.param("hostname"))
         .containsExactlyInAnyOrder("h1", "h2");
-    assertThatThrownBy(() -> client.register(instance("billing", "h3"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> client.register(instance("billing", "h3")))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -202,7 +211,8 @@ class RegistrationTest {
   void failedFirstRegistrationLeavesNothingBehind() {
     leader.on("/discovery/register", r -> Answer.unavailable());
     try (RosterClient quick = fast(leader.url()).deadline(Duration.ofMillis(500)).build()) {
-      assertThatThrownBy(() -> quick.register(instance("billing", "h1"))).isInstanceOf(RosterUnavailableException.class);
+      assertThatThrownBy(() -> quick.register(instance("billing", "h1")))
+          .isInstanceOf(RosterUnavailableException.class);
 
       leader.actingAsLeader();
       quick.register(instance("billing", "h1")); // not "already registered"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class RosterClientBuilderTest {
   private static RosterClient.Builder valid() {
-    return RosterClient.builder().nodes("http://127.0.0.1:7171").env("prod");
+    return RosterClient.newBuilder().nodes("http://127.0.0.1:7171").env("prod");
   }
 
   @Test
@@ -32,9 +33,17 @@ class RosterClientBuilderTest {
   }
 
   @Test
+  void builderIsTheSameAsNewBuilder() {
+    Settings viaAlias = RosterClient.builder().nodes("http://127.0.0.1:7171").env("prod")
+        .settings();
+    assertThat(viaAlias).isEqualTo(valid().settings());
+  }
+
+  @Test
   void nodeUrlsAreNormalisedAndDeduplicated() {
     Settings s = valid().nodes("http://a:7171/", "HTTP://a:7171", "https://b").settings();
-    assertThat(s.nodes()).extracting(Object::toString).containsExactly("http://a:7171", "https://b");
+    assertThat(s.nodes()).extracting(Object::toString)
+        .containsExactly("http://a:7171", "https://b");
   }
 
   static List<Arguments> invalidSettings() {
@@ -45,7 +54,7 @@ class RosterClientBuilderTest {
         bad("nodes", b -> b.nodes("http://a:7171/discovery")),
         bad("nodes", b -> b.nodes("http://a:7171?x=1")),
         bad("nodes", b -> b.nodes("http://a b")),
-        bad("nodes", b -> b.nodes(java.util.Arrays.asList("http://a:1", null))),
+        bad("nodes", b -> b.nodes(Arrays.asList("http://a:1", null))),
         bad("env", b -> b.env(null)),
         bad("env", b -> b.env(" ")),
         bad("env", b -> b.env("pro d")),
@@ -54,11 +63,13 @@ class RosterClientBuilderTest {
         bad("requestTimeout", b -> b.requestTimeout(Duration.ofMillis(-1))),
         bad("requestTimeout", b -> b.requestTimeout(null)),
         bad("deadline", b -> b.deadline(Duration.ZERO)),
-        bad("deadline", b -> b.requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(1))),
+        bad("deadline", b -> b.requestTimeout(Duration.ofSeconds(5))
+            .deadline(Duration.ofSeconds(1))),
         bad("maxRedirects", b -> b.maxRedirects(0)),
         bad("maxRedirects", b -> b.maxRedirects(11)),
         bad("backoffMin", b -> b.backoffMin(Duration.ZERO)),
-        bad("backoffMax", b -> b.backoffMin(Duration.ofSeconds(3)).backoffMax(Duration.ofSeconds(1))),
+        bad("backoffMax", b -> b.backoffMin(Duration.ofSeconds(3))
+            .backoffMax(Duration.ofSeconds(1))),
         bad("renewInterval", b -> b.renewInterval(Duration.ofNanos(10))),
         bad("pollHold", b -> b.pollHold(Duration.ZERO)),
         bad("pollHold", b -> b.pollHold(Duration.ofMinutes(6))),
@@ -71,7 +82,8 @@ class RosterClientBuilderTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidSettings")
-  void buildRejectsAnInvalidSettingByName(String setting, UnaryOperator<RosterClient.Builder> change) {
+  void buildRejectsAnInvalidSettingByName(String setting,
+      UnaryOperator<RosterClient.Builder> change) {
     assertThatThrownBy(() -> change.apply(valid()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(setting + ":");
@@ -88,7 +100,7 @@ class RosterClientBuilderTest {
         nulled("region", () -> i.region(null)),
         nulled("addrs", () -> i.addrs((String[]) null)),
         nulled("status", () -> Query.app("a").status(null)),
-        nulled("nodes", () -> RosterClient.builder().nodes((String[]) null)));
+        nulled("nodes", () -> RosterClient.newBuilder().nodes((String[]) null)));
   }
 
   private static Arguments nulled(String name, Runnable call) {
@@ -110,7 +122,8 @@ class RosterClientBuilderTest {
         Registration r = client.register(Clients.instance("a", "h"))) {
       assertThatThrownBy(() -> client.watch("a", null)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("listener: must not be null");
-      assertThatThrownBy(() -> client.registerAsync(null)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> client.registerAsync(null))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("instance:");
       assertThatThrownBy(() -> client.fetchAsync(null)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("query:");
@@ -123,14 +136,17 @@ class RosterClientBuilderTest {
   @Test
   void ioThreadsIsValidated() {
     assertThat(valid().settings().ioThreads()).isEqualTo(4);
-    assertThatThrownBy(() -> valid().ioThreads(0).build()).hasMessageStartingWith("ioThreads: must be between 1 and 64");
+    assertThatThrownBy(() -> valid().ioThreads(0).build())
+        .hasMessageStartingWith("ioThreads: must be between 1 and 64");
     assertThatThrownBy(() -> valid().ioThreads(65).build()).hasMessageStartingWith("ioThreads:");
   }
 
   @Test
   void instanceBuilderRequiresAppidHostnameAndAnAddress() {
-    assertThatThrownBy(() -> Instance.builder("", "h").addrs("http://x").build()).hasMessageStartingWith("appid:");
-    assertThatThrownBy(() -> Instance.builder("a", null).addrs("http://x").build()).hasMessageStartingWith("hostname:");
+    assertThatThrownBy(() -> Instance.builder("", "h").addrs("http://x").build())
+        .hasMessageStartingWith("appid:");
+    assertThatThrownBy(() -> Instance.builder("a", null).addrs("http://x").build())
+        .hasMessageStartingWith("hostname:");
     assertThatThrownBy(() -> Instance.builder("a", "h").build()).hasMessageStartingWith("addrs:");
     Instance i = Instance.builder("a", "h").addrs("http://x").metadata("k", "v").build();
     assertThat(i.status()).isEqualTo(Status.UP);

@@ -86,11 +86,12 @@ final class StubNode implements AutoCloseable {
 
     /** What a follower answers to a write: 307, Location and data.leader. */
     static Answer redirect(String leaderUrl, Request r) {
-      return envelope(-307, 307, "not the leader; retry on " + leaderUrl, Map.of("leader", leaderUrl),
-          Map.of("Location", leaderUrl + r.path()));
+      return envelope(-307, 307, "not the leader; retry on " + leaderUrl,
+          Map.of("leader", leaderUrl), Map.of("Location", leaderUrl + r.path()));
     }
 
-    static Answer envelope(int code, int status, String message, Object data, Map<String, String> headers) {
+    static Answer envelope(int code, int status, String message, Object data,
+        Map<String, String> headers) {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("code", code);
       e.put("message", message);
@@ -160,7 +161,9 @@ final class StubNode implements AutoCloseable {
 
   /** Every write redirected to {@code leader}. */
   StubNode redirectingWritesTo(String leader) {
-    for (String p : List.of("/discovery/register", "/discovery/renew", "/discovery/cancel", "/discovery/set")) {
+    List<String> writes =
+        List.of("/discovery/register", "/discovery/renew", "/discovery/cancel", "/discovery/set");
+    for (String p : writes) {
       on(p, r -> Answer.redirect(leader, r));
     }
     return this;
@@ -242,7 +245,8 @@ final class StubNode implements AutoCloseable {
       }
       byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
       answer.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-      ex.getResponseHeaders().set("Content-Type", answer.body().startsWith("{") ? "application/json" : "text/html");
+      ex.getResponseHeaders()
+          .set("Content-Type", answer.body().startsWith("{") ? "application/json" : "text/html");
       ex.sendResponseHeaders(answer.status(), body.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(body);

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +51,8 @@ class ThreadingTest {
 
     renewAThousandTwice(() -> most.accumulateAndGet(clientThreads(before), Math::max), () -> {});
 
-    // scheduler + events + poll + at most ioThreads (4) I/O threads + the HttpClient's 2 and its selector
+    // scheduler + events + poll + at most ioThreads (4) I/O
+    // threads + the HttpClient's 2 and its selector
     assertThat(most.get()).as("client threads at the busiest moment seen").isBetween(3, 6 + 4);
   }
 
@@ -87,7 +90,8 @@ class ThreadingTest {
         .requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(15)));
     client.watch("users", now -> {});
 
-    for (int batch = 0; batch < 20; batch++) { // 50 at a time: the stub's backlog, not the client, limits
+    // 50 at a time: the stub's backlog, not the client, limits
+    for (int batch = 0; batch < 20; batch++) {
       List<CompletableFuture<Registration>> pending = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
         pending.add(client.registerAsync(instance("billing", "h" + batch + "-" + i)));
@@ -98,7 +102,8 @@ class ThreadingTest {
         afterFirstBatch.run();
       }
     }
-    await("every registration renewed twice").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+    await("every registration renewed twice").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20)).until(() -> {
       sample.run();
       return leader.count("/discovery/renew") >= 2000;
     });
@@ -111,7 +116,7 @@ class ThreadingTest {
     apps.serveOn(n);
     apps.put("users", 1, "u1");
     RosterClient client = client(fast(n.url()));
-    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
 
     client.watch("users", now -> threads.add(Thread.currentThread().getName()));
     await().atMost(WAIT).until(() -> !threads.isEmpty());
@@ -125,12 +130,14 @@ class ThreadingTest {
   void continuationsOfTheAsyncMethodsRunOnTheClientsIoThreads() throws Exception {
     CountDownLatch answer = new CountDownLatch(1);
     StubNode leader = node().actingAsLeader().on("/discovery/fetch", r -> {
-      answer.await(10, TimeUnit.SECONDS); // so that every continuation is attached before the answer
+      // so that every continuation is attached before the answer
+      answer.await(10, TimeUnit.SECONDS);
       return Answer.ok(StubNode.appData("users", 5, "u1"));
     });
     RosterClient client = client(fast(leader.url()).deadline(Duration.ofSeconds(5)));
 
-    CompletableFuture<String> fetched = client.fetchAsync(Query.app("users")).thenApply(a -> Thread.currentThread().getName());
+    CompletableFuture<String> fetched = client.fetchAsync(Query.app("users"))
+        .thenApply(a -> Thread.currentThread().getName());
     answer.countDown();
 
     assertThat(fetched.get(10, TimeUnit.SECONDS)).matches(IO);
@@ -169,8 +176,9 @@ class ThreadingTest {
     RosterClient client = client(fast(busy.url()).deadline(Duration.ofMillis(500)));
 
     CompletableFuture<String> failedOn = client.fetchAsync(Query.app("users"))
-        .handle((a, e) -> e instanceof java.util.concurrent.CompletionException
-            && e.getCause() instanceof RosterUnavailableException ? Thread.currentThread().getName() : "no failure: " + e);
+        .handle((a, e) -> e instanceof CompletionException
+            && e.getCause() instanceof RosterUnavailableException
+                ? Thread.currentThread().getName() : "no failure: " + e);
     attached.countDown();
 
     assertThat(failedOn.get(10, TimeUnit.SECONDS)).matches(IO);
@@ -182,7 +190,8 @@ class ThreadingTest {
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       String name = t.getName();
       if (t.isAlive() && !before.contains(t)
-          && (name.startsWith("roster-client-") || name.matches("HttpClient-\\d+-SelectorManager"))) {
+          && (name.startsWith("roster-client-")
+              || name.matches("HttpClient-\\d+-SelectorManager"))) {
         n++;
       }
     }

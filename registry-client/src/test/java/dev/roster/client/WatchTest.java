@@ -69,10 +69,12 @@ class WatchTest {
 
   @Test
   void listenerSeesEveryVersionOnceAndInOrder() {
-    // a node that reveals one version per poll, and sometimes answers from the past like a lagging node
+    // a node that reveals one version per poll, and sometimes
+    // answers from the past like a lagging node
     AtomicLong newest = new AtomicLong(1);
     AtomicInteger polls = new AtomicInteger();
-    node.on("/discovery/fetchs", r -> Answer.ok(Map.of("users", StubNode.appData("users", 1, "u1"))));
+    node.on("/discovery/fetchs",
+        r -> Answer.ok(Map.of("users", StubNode.appData("users", 1, "u1"))));
     node.on("/discovery/polls", r -> {
       long since = Long.parseLong(r.param("latest_timestamp"));
       int n = polls.incrementAndGet();
@@ -115,7 +117,8 @@ class WatchTest {
     client.watch("a", a);
     client.watch("b", b);
     client.watch("c", c);
-    await().atMost(WAIT).until(() -> a.calls.size() == 1 && b.calls.size() == 1 && c.calls.size() == 1);
+    await().atMost(WAIT)
+        .until(() -> a.calls.size() == 1 && b.calls.size() == 1 && c.calls.size() == 1);
     int settled = node.count("/discovery/polls");
 
     // hold is 300 ms: three more polls take about a second
@@ -123,7 +126,8 @@ class WatchTest {
     apps.put("b", 2, "b1", "b2");
     await().atMost(WAIT).until(() -> b.calls.size() == 2);
 
-    List<StubNode.Request> later = node.requests("/discovery/polls").subList(settled, node.count("/discovery/polls"));
+    List<StubNode.Request> later = node.requests("/discovery/polls")
+        .subList(settled, node.count("/discovery/polls"));
     for (StubNode.Request r : later) {
       assertThat(r.params("appid")).containsExactly("a", "b", "c");
       assertThat(r.params("latest_timestamp")).hasSize(3);
@@ -165,7 +169,8 @@ class WatchTest {
 
     await().atMost(WAIT).until(() -> a.calls.size() == 2);
     assertThat(a.calls.get(1).isEmpty()).isTrue();
-    assertThat(node.requests("/discovery/fetchs")).anySatisfy(r -> assertThat(r.param("consistent")).isEqualTo("true"));
+    assertThat(node.requests("/discovery/fetchs"))
+        .anySatisfy(r -> assertThat(r.param("consistent")).isEqualTo("true"));
 
     apps.put("a", 9, "a2");
     await().atMost(WAIT).until(() -> a.calls.size() == 3);
@@ -187,7 +192,8 @@ class WatchTest {
     int before = node.count("/discovery/polls");
     await().atMost(WAIT).until(() -> node.count("/discovery/polls") >= before + 5);
 
-    assertThat(w.current().orElseThrow().instances()).extracting(Instance::hostname).containsExactly("u1");
+    assertThat(w.current().orElseThrow().instances()).extracting(Instance::hostname)
+        .containsExactly("u1");
     assertThat(client.fetch("users").instances()).as("fetch falls back to the watched state")
         .extracting(Instance::hostname).containsExactly("u1");
     assertThat(seen.calls).hasSize(1);
@@ -241,6 +247,7 @@ class WatchTest {
     await().atMost(WAIT).until(() -> second.calls.size() == 2);
     assertThat(second.versions()).containsExactly(1L, 2L);
     assertThat(failures.get()).isEqualTo(2);
-    assertThat(node.count("/discovery/fetchs")).as("the app's state is not fetched again").isEqualTo(1);
+    assertThat(node.count("/discovery/fetchs")).as("the app's state is not fetched again")
+        .isEqualTo(1);
   }
 }

@@ -1,10 +1,13 @@
 package dev.roster.node.command;
 
+import dev.roster.node.model.Instance;
 import dev.roster.node.model.Registry;
 import java.util.Objects;
+import java.util.Set;
 
+/** Removes an instance; answers with the removed instance. */
 public record CancelCommand(long ts, String env, String appid, String hostname)
-    implements RegistryCommand {
+    implements RegistryCommand<Instance> {
   public CancelCommand {
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(appid, "appid");
@@ -17,7 +20,9 @@ public record CancelCommand(long ts, String env, String appid, String hostname)
   }
 
   @Override
-  public ApplyResult applyTo(Registry registry) {
-    return registry.cancel(env, appid, hostname, ts).map(ApplyResult::ok).orElse(ApplyResult.notFound());
+  public ApplyResult<Instance> applyTo(Registry registry) {
+    return registry.cancel(env, appid, hostname, ts)
+        .map(removed -> ApplyResult.ok(removed).changing(Set.of(removed.appKey())))
+        .orElseGet(ApplyResult::notFound);
   }
 }

@@ -28,30 +28,36 @@ public final class CommandCodec {
    * a region. During a rolling upgrade the nodes not yet upgraded keep reading the log, until a
    * client actually sends a region (docs/operations.md#upgrades).
    */
-  public static byte[] encode(RegistryCommand command) {
+  public static byte[] encode(RegistryCommand<?> command) {
     boolean withRegion = command instanceof RegisterCommand r && !r.spec().region().isEmpty();
     BinaryWriter w = new BinaryWriter();
     w.writeByte(withRegion ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_REGION)
         .writeByte(command.type().tag).writeLong(command.ts());
-    switch (command.type()) {
-      case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec(), withRegion);
-      case RENEW -> {
-        RenewCommand c = (RenewCommand) command;
-        w.writeString(c.env()).writeString(c.appid()).writeString(c.hostname());
-      }
-      case CANCEL -> {
-        CancelCommand c = (CancelCommand) command;
-        w.writeString(c.env()).writeString(c.appid()).writeString(c.hostname());
-      }
-      case SET -> writeSet(w, (SetCommand) command);
-      case EVICT -> writeEvict(w, (EvictCommand) command);
-      case RENEW_BATCH -> writeRenewBatch(w, (RenewBatchCommand) command);
-      default -> throw new IllegalStateException("unhandled " + command.type());
-    }
-    return w.toByteArray();
+    // a switch expression: the compiler checks that every type has a body (the cast matches the
+    // tag, each record returns its own)
+    BinaryWriter body =
+        switch (command.type()) {
+          case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec(), withRegion);
+          case RENEW -> {
+            RenewCommand c = (RenewCommand) command;
+            yield writeKey(w, c.env(), c.appid(), c.hostname());
+          }
+          case CANCEL -> {
+            CancelCommand c = (CancelCommand) command;
+            yield writeKey(w, c.env(), c.appid(), c.hostname());
+          }
+          case SET -> writeSet(w, (SetCommand) command);
+          case EVICT -> writeEvict(w, (EvictCommand) command);
+          case RENEW_BATCH -> writeRenewBatch(w, (RenewBatchCommand) command);
+        };
+    return body.toByteArray();
   }
 
-  public static RegistryCommand decode(byte[] bytes) {
+  private static BinaryWriter writeKey(BinaryWriter w, String env, String appid, String host) {
+    return w.writeString(env).writeString(appid).writeString(host);
+  }
+
+  public static RegistryCommand<?> decode(byte[] bytes) {
     return decode(ByteBuffer.wrap(bytes));
   }
 
@@ -59,7 +65,7 @@ public final class CommandCodec {
    * Decodes one command from {@code data}'s position to its limit (without moving it); anything
    * else — wrong version, unknown type, trailing bytes — throws.
    */
-  public static RegistryCommand decode(ByteBuffer data) {
+  public static RegistryCommand<?> decode(ByteBuffer data) {
     BinaryReader r = new BinaryReader(data);
     int version = r.readByte();
     if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_REGION) {
@@ -67,7 +73,7 @@ public final class CommandCodec {
     }
     RegistryCommand.Type type = RegistryCommand.Type.ofTag((byte) r.readByte());
     long ts = r.readLong();
-    RegistryCommand command =
+    RegistryCommand<?> command =
         switch (type) {
           case REGISTER -> new RegisterCommand(
               ts, ModelCodec.readSpec(r, version != FORMAT_VERSION_WITHOUT_REGION));
@@ -85,7 +91,7 @@ public final class CommandCodec {
     return command;
   }
 
-  private static void writeSet(BinaryWriter w, SetCommand c) {
+  private static BinaryWriter writeSet(BinaryWriter w, SetCommand c) {
     w.writeString(c.env()).writeString(c.appid()).writeInt(c.changes().size());
     for (SetChange change : c.changes()) {
       w.writeString(change.hostname());
@@ -93,6 +99,7 @@ public final class CommandCodec {
       w.writeInt(change.status() == null ? 0 : change.status());
       w.writeStringMap(change.metadata());
     }
+    return w;
   }
 
   private static SetCommand readSet(BinaryReader r, long ts) {
@@ -116,11 +123,12 @@ public final class CommandCodec {
     return new SetCommand(ts, env, appid, changes);
   }
 
-  private static void writeRenewBatch(BinaryWriter w, RenewBatchCommand c) {
+  private static BinaryWriter writeRenewBatch(BinaryWriter w, RenewBatchCommand c) {
     w.writeInt(c.renews().size());
     for (RenewBatchCommand.Key k : c.renews()) {
-      w.writeString(k.env()).writeString(k.appid()).writeString(k.hostname());
+      writeKey(w, k.env(), k.appid(), k.hostname());
     }
+    return w;
   }
 
   private static RenewBatchCommand readRenewBatch(BinaryReader r, long ts) {
@@ -130,17 +138,18 @@ public final class CommandCodec {
     }
     List<RenewBatchCommand.Key> renews = new ArrayList<>(Math.min(n, 4096));
     for (int i = 0; i < n; i++) {
-      renews.add(new RenewBatchCommand.Key(r.readRequiredString(), r.readRequiredString(), r.readRequiredString()));
+      renews.add(new RenewBatchCommand.Key(
+          r.readRequiredString(), r.readRequiredString(), r.readRequiredString()));
     }
     return new RenewBatchCommand(ts, renews);
   }
 
-  private static void writeEvict(BinaryWriter w, EvictCommand c) {
+  private static BinaryWriter writeEvict(BinaryWriter w, EvictCommand c) {
     w.writeBoolean(c.rollGuardWindow()).writeInt(c.targets().size());
     for (EvictTarget t : c.targets()) {
-      w.writeString(t.env()).writeString(t.appid()).writeString(t.hostname());
-      w.writeLong(t.renewTimestamp());
+      writeKey(w, t.env(), t.appid(), t.hostname()).writeLong(t.renewTimestamp());
     }
+    return w;
   }
 
   private static EvictCommand readEvict(BinaryReader r, long ts) {

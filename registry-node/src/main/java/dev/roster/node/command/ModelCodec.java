@@ -13,13 +13,13 @@ public final class ModelCodec {
   private ModelCodec() {}
 
   /** Writes a spec; {@code withRegion} false writes the layout of format version 1 (no region). */
-  public static void writeSpec(BinaryWriter w, InstanceSpec s, boolean withRegion) {
+  public static BinaryWriter writeSpec(BinaryWriter w, InstanceSpec s, boolean withRegion) {
     if (withRegion) {
       w.writeString(s.region());
     }
     w.writeString(s.zone()).writeString(s.env()).writeString(s.appid()).writeString(s.hostname());
     w.writeStrings(s.addrs()).writeString(s.version()).writeInt(s.status());
-    w.writeStringMap(s.metadata());
+    return w.writeStringMap(s.metadata());
   }
 
   /** Reads a spec; {@code withRegion} false reads the layout of format version 1. */

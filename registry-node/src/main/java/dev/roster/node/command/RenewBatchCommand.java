@@ -5,14 +5,16 @@ import dev.roster.node.model.Registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Many renews in one log entry. The leader gathers renews that arrive while earlier ones are
  * being committed (see {@code RenewCoalescer}); applying this is exactly applying each renew in
  * order with the same timestamp. The result value is a list with, per renew, the renewed
- * instance or {@code null} for NotFound.
+ * instance or empty for NotFound.
  */
-public record RenewBatchCommand(long ts, List<Key> renews) implements RegistryCommand {
+public record RenewBatchCommand(long ts, List<Key> renews)
+    implements RegistryCommand<List<Optional<Instance>>> {
   /** One renew: the instance it is for. */
   public record Key(String env, String appid, String hostname) {
     public Key {
@@ -35,11 +37,12 @@ public record RenewBatchCommand(long ts, List<Key> renews) implements RegistryCo
   }
 
   @Override
-  public ApplyResult applyTo(Registry registry) {
-    List<Instance> results = new ArrayList<>(renews.size());
+  public ApplyResult<List<Optional<Instance>>> applyTo(Registry registry) {
+    List<Optional<Instance>> results = new ArrayList<>(renews.size());
     for (Key k : renews) {
-      results.add(registry.renew(k.env(), k.appid(), k.hostname(), ts).orElse(null));
+      results.add(registry.renew(k.env(), k.appid(), k.hostname(), ts));
     }
-    return ApplyResult.ok(results);
+    // a restart replays each renew of the batch
+    return ApplyResult.ok(List.copyOf(results)).weighing(renews.size());
   }
 }

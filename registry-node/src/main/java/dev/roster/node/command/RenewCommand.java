@@ -1,10 +1,12 @@
 package dev.roster.node.command;
 
+import dev.roster.node.model.Instance;
 import dev.roster.node.model.Registry;
 import java.util.Objects;
 
+/** A heartbeat; answers with the renewed instance. Changes nothing pollers see. */
 public record RenewCommand(long ts, String env, String appid, String hostname)
-    implements RegistryCommand {
+    implements RegistryCommand<Instance> {
   public RenewCommand {
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(appid, "appid");
@@ -17,7 +19,9 @@ public record RenewCommand(long ts, String env, String appid, String hostname)
   }
 
   @Override
-  public ApplyResult applyTo(Registry registry) {
-    return registry.renew(env, appid, hostname, ts).map(ApplyResult::ok).orElse(ApplyResult.notFound());
+  public ApplyResult<Instance> applyTo(Registry registry) {
+    return registry.renew(env, appid, hostname, ts)
+        .map(ApplyResult::ok)
+        .orElseGet(ApplyResult::notFound);
   }
 }

@@ -418,13 +418,14 @@ public final class RaftRegistry implements AutoCloseable {
    * entry is committed and applied here, or exceptionally with {@link NotLeaderException} /
    * {@link UnavailableException}; never later than {@code timeoutMs}.
    */
-  public CompletableFuture<ApplyResult> propose(LongFunction<RegistryCommand> command, long timeoutMs) {
+  public <R> CompletableFuture<ApplyResult<R>> propose(
+      LongFunction<? extends RegistryCommand<R>> command, long timeoutMs) {
     Node n = node;
     if (n == null || !n.isLeader()) {
       return CompletableFuture.failedFuture(
           new NotLeaderException(leader().orElse(null), "not the leader"));
     }
-    ProposalClosure closure = new ProposalClosure(command.apply(leaderTimestamp()));
+    ProposalClosure<R> closure = new ProposalClosure<>(command.apply(leaderTimestamp()));
     Task task = new Task(ByteBuffer.wrap(CommandCodec.encode(closure.command)), closure);
     n.apply(task);
     return closure.future

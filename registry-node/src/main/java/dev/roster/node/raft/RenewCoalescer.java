@@ -1,5 +1,6 @@
 package dev.roster.node.raft;
 
+import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.RenewBatchCommand;
 import dev.roster.node.model.Instance;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class RenewCoalescer {
   private void propose(List<Pending> batch, long timeoutMs) {
     List<RenewBatchCommand.Key> keys = new ArrayList<>(batch.size());
     batch.forEach(p -> keys.add(p.key()));
-    CompletableFuture<dev.roster.node.command.ApplyResult> result;
+    CompletableFuture<ApplyResult<List<Optional<Instance>>>> result;
     try {
       result = raft.propose(ts -> new RenewBatchCommand(ts, keys), timeoutMs);
     } catch (RuntimeException e) {
@@ -88,9 +89,9 @@ public final class RenewCoalescer {
             ? e.getCause() : e;
         batch.forEach(p -> p.future().completeExceptionally(cause));
       } else {
-        List<?> renewed = (List<?>) r.value();
+        List<Optional<Instance>> renewed = r.value();
         for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).future().complete(Optional.ofNullable((Instance) renewed.get(i)));
+          batch.get(i).future().complete(renewed.get(i));
         }
       }
       flush(timeoutMs);

@@ -31,7 +31,7 @@ class CommandCodecTest {
         "v1.2.3", Status.WAITING, Map.of("weight", "10", "color", "blue", "ünïcødé", "值"));
   }
 
-  static Stream<RegistryCommand> everyCommandType() {
+  static Stream<RegistryCommand<?>> everyCommandType() {
     return Stream.of(
         new RegisterCommand(TS, spec()),
         new RegisterCommand(
@@ -65,8 +65,8 @@ class CommandCodecTest {
 
   @ParameterizedTest
   @MethodSource("everyCommandType")
-  void everyCommandTypeRoundTripsEqual(RegistryCommand command) {
-    RegistryCommand decoded = CommandCodec.decode(CommandCodec.encode(command));
+  void everyCommandTypeRoundTripsEqual(RegistryCommand<?> command) {
+    RegistryCommand<?> decoded = CommandCodec.decode(CommandCodec.encode(command));
 
     assertThat(decoded).isEqualTo(command);
     assertThat(decoded.type()).isEqualTo(command.type());
@@ -114,7 +114,7 @@ class CommandCodecTest {
 
   @Test
   void decodeOfByteBufferReadsOnlyItsRemainingBytesAndLeavesItsPosition() {
-    RegistryCommand c = new CancelCommand(TS, "prod", "app", "h1");
+    RegistryCommand<?> c = new CancelCommand(TS, "prod", "app", "h1");
     byte[] encoded = CommandCodec.encode(c);
     ByteBuffer buf = ByteBuffer.allocate(encoded.length + 3);
     buf.put((byte) 9).put(encoded).put((byte) 9).put((byte) 9);
@@ -176,8 +176,8 @@ class CommandCodecTest {
 
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void entriesWrittenInFormatVersion1StillDecode(String hex, RegistryCommand expected) {
-    RegistryCommand decoded = CommandCodec.decode(HexFormat.of().parseHex(hex));
+  void entriesWrittenInFormatVersion1StillDecode(String hex, RegistryCommand<?> expected) {
+    RegistryCommand<?> decoded = CommandCodec.decode(HexFormat.of().parseHex(hex));
 
     assertThat(decoded).isEqualTo(expected);
     if (decoded instanceof RegisterCommand register) {
@@ -188,7 +188,7 @@ class CommandCodecTest {
   /** The tests' version 1 writer (used where a whole node must start from old data) is faithful. */
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote(String hex, RegistryCommand command) {
+  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote(String hex, RegistryCommand<?> command) {
     assertThat(HexFormat.of().formatHex(FormatV1.entry(command))).isEqualTo(hex);
   }
 
@@ -198,7 +198,7 @@ class CommandCodecTest {
    */
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void commandsWithoutARegionAreWrittenAsTheOldVersionWroteThem(String hex, RegistryCommand command) {
+  void commandsWithoutARegionAreWrittenAsTheOldVersionWroteThem(String hex, RegistryCommand<?> command) {
     assertThat(HexFormat.of().formatHex(CommandCodec.encode(command))).isEqualTo(hex);
   }
 
@@ -214,7 +214,7 @@ class CommandCodecTest {
 
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void everyTruncationOfAVersion1EntryThrows(String hex, RegistryCommand command) {
+  void everyTruncationOfAVersion1EntryThrows(String hex, RegistryCommand<?> command) {
     assertEveryPrefixThrows(HexFormat.of().parseHex(hex));
   }
 
@@ -242,7 +242,7 @@ class CommandCodecTest {
 
   @ParameterizedTest
   @MethodSource("everyCommandType")
-  void everyTruncationOfAnEncodedCommandThrows(RegistryCommand command) {
+  void everyTruncationOfAnEncodedCommandThrows(RegistryCommand<?> command) {
     assertEveryPrefixThrows(CommandCodec.encode(command));
   }
 
@@ -257,7 +257,7 @@ class CommandCodecTest {
 
   @ParameterizedTest
   @MethodSource("everyCommandType")
-  void trailingBytesThrow(RegistryCommand command) {
+  void trailingBytesThrow(RegistryCommand<?> command) {
     byte[] bytes = CommandCodec.encode(command);
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
 

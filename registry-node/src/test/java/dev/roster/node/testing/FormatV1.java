@@ -29,7 +29,7 @@ public final class FormatV1 {
    * {@code command} as a version 1 log entry. Only REGISTER's body changed in version 2; every
    * other body is the same, so those entries differ in their version byte alone.
    */
-  public static byte[] entry(RegistryCommand command) {
+  public static byte[] entry(RegistryCommand<?> command) {
     if (command.type() != RegistryCommand.Type.REGISTER) {
       byte[] bytes = CommandCodec.encode(command);
       bytes[0] = 1;

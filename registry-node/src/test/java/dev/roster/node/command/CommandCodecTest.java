@@ -202,6 +202,33 @@ class CommandCodecTest {
     assertThat(HexFormat.of().formatHex(CommandCodec.encode(command))).isEqualTo(hex);
   }
 
+  /**
+   * Golden bytes of format 2, which only a REGISTER with a region is written in (every other
+   * entry is written as format 1: see {@link #entriesOfFormatVersion1()}).
+   */
+  private static final String REGISTER_WITH_REGION_FORMAT_2 =
+      "020117979cfe3d85cd1500000009636e2d656173742d310000000573683030310000000470726f640000000c"
+          + "6d61696e2e7765622e73766300000006686f73742d310000000100000012687474703a2f2f31302e302e"
+          + "302e313a38300000000276320000000100000001000000016b0000000176";
+
+  private static RegisterCommand registerWithRegion() {
+    return new RegisterCommand(TS, new InstanceSpec(
+        "cn-east-1", "sh001", "prod", "main.web.svc", "host-1", List.of("http://10.0.0.1:80"),
+        "v2", Status.UP, Map.of("k", "v")));
+  }
+
+  @Test
+  void aRegisterWithARegionIsWrittenAsTheCheckedInFormatVersion2Bytes() {
+    assertThat(HexFormat.of().formatHex(CommandCodec.encode(registerWithRegion())))
+        .isEqualTo(REGISTER_WITH_REGION_FORMAT_2);
+  }
+
+  @Test
+  void theCheckedInFormatVersion2BytesDecode() {
+    assertThat(CommandCodec.decode(HexFormat.of().parseHex(REGISTER_WITH_REGION_FORMAT_2)))
+        .isEqualTo(registerWithRegion());
+  }
+
   @Test
   void aRegisterWithARegionIsWrittenInFormatVersion2() {
     InstanceSpec s = spec();

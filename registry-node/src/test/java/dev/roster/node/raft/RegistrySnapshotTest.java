@@ -158,6 +158,32 @@ class RegistrySnapshotTest {
     assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(formatVersion1File()));
   }
 
+  /**
+   * Golden bytes of format 2: {@code registry-format-2.snap} holds {@link
+   * #busyRegistryWithARegion()} as this version writes it. A change to the format must be
+   * deliberate: a new version, and this file kept and still read.
+   */
+  @Test
+  void aRegistryWithARegionIsWrittenAsTheCheckedInFormatVersion2File()
+      throws IOException, URISyntaxException {
+    Path file = write(RegistrySnapshot.capture(busyRegistryWithARegion(), LAST_APPLIED_TS));
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(fixture(2)));
+  }
+
+  @Test
+  void theCheckedInFormatVersion2FileLoads() throws IOException, URISyntaxException {
+    RegistrySnapshot read = RegistrySnapshot.readFrom(fixture(2));
+
+    assertThat(read).isEqualTo(RegistrySnapshot.capture(busyRegistryWithARegion(), LAST_APPLIED_TS));
+    assertThat(contents(read.restore(POLICY))).isEqualTo(contents(busyRegistryWithARegion()));
+  }
+
+  private static Path fixture(int formatVersion) throws URISyntaxException {
+    String name = "registry-format-" + formatVersion + ".snap";
+    return Path.of(RegistrySnapshotTest.class.getResource(name).toURI());
+  }
+
   private static Path formatVersion1File() throws URISyntaxException {
     return Path.of(RegistrySnapshotTest.class.getResource("registry-format-1.snap").toURI());
   }

@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  * the command — so applying the same commands in the same order gives the same state on every
  * node. No I/O, no clock, no threads, no randomness: the caller serialises access.
  */
-public final class Registry {
+public final class Registry implements RegistryView {
   private final Map<AppKey, Application> apps = new HashMap<>();
   /** One copy of each zone and region string (see {@link #register}). */
   private final Map<String, String> places = new HashMap<>();
@@ -149,10 +149,7 @@ public final class Registry {
     return removed;
   }
 
-  /**
-   * Instances of one application matching the zone (null or empty: all zones) and the status
-   * bitmask; not modified when the caller already has {@code latestTimestamp} or newer.
-   */
+  @Override
   public Fetch fetch(String env, String appid, String zone, int statusMask, long latestTimestamp) {
     Application app = apps.get(new AppKey(appid, env));
     if (app == null) {
@@ -164,10 +161,12 @@ public final class Registry {
     return new Fetch(Fetch.Outcome.FOUND, app.select(zone, statusMask), app.latestTimestamp());
   }
 
+  @Override
   public Optional<Application> application(String env, String appid) {
     return Optional.ofNullable(apps.get(new AppKey(appid, env)));
   }
 
+  @Override
   public Collection<Application> applications() {
     return Collections.unmodifiableCollection(apps.values());
   }
@@ -179,38 +178,42 @@ public final class Registry {
     }
   }
 
+  @Override
   public long instanceCount() {
     return instanceCount;
   }
 
-  /** Instances self-protection counts on (see the constructor). */
+  @Override
   public long guardedInstanceCount() {
     return guardedInstanceCount;
   }
 
-  /** Renews self-protection expects per window from the guarded instances. */
+  @Override
   public long expectedRenews() {
     return guard.expectedRenews(guardedInstanceCount);
   }
 
+  @Override
   public long renewThreshold() {
     return guard.threshold(guardedInstanceCount);
   }
 
-  /** True while the last closed window had fewer renews than the threshold. */
+  @Override
   public boolean protecting() {
     return guard.protecting(guardedInstanceCount);
   }
 
+  @Override
   public int applicationCount() {
     return apps.size();
   }
 
+  @Override
   public Guard guard() {
     return guard;
   }
 
-  /** Instances whose last renew is more than {@code expireNanos} before {@code now}. */
+  @Override
   public List<Instance> expired(long now, long expireNanos) {
     List<Instance> expired = new ArrayList<>();
     for (Application app : apps.values()) {

@@ -18,6 +18,7 @@ import dev.roster.node.command.RegistryCommand;
 import dev.roster.node.model.AppKey;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Registry;
+import dev.roster.node.model.RegistryView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -90,8 +91,8 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     leadershipListeners.add(listener);
   }
 
-  /** Runs a read against the current registry under the read lock. */
-  public <T> T read(Function<Registry, T> reader) {
+  /** Runs a read against the current registry under the read lock; only commands write. */
+  public <T> T read(Function<RegistryView, T> reader) {
     lock.readLock().lock();
     try {
       return reader.apply(registry);

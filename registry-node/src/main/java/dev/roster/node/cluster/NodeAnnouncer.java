@@ -113,7 +113,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
     if (raft.isLeader()) {
       return raft.propose(ts -> register
                   ? new RegisterCommand(ts, self)
-                  : new RenewCommand(ts, self.env(), self.appid(), self.hostname()),
+                  : new RenewCommand(ts, self.key()),
               writeTimeoutMs)
           .thenApply(r -> r.isOk());
     }

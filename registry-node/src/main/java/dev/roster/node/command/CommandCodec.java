@@ -1,6 +1,7 @@
 package dev.roster.node.command;
 
 import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.SetChange;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -38,14 +39,8 @@ public final class CommandCodec {
     BinaryWriter body =
         switch (command.type()) {
           case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec(), withRegion);
-          case RENEW -> {
-            RenewCommand c = (RenewCommand) command;
-            yield writeKey(w, c.env(), c.appid(), c.hostname());
-          }
-          case CANCEL -> {
-            CancelCommand c = (CancelCommand) command;
-            yield writeKey(w, c.env(), c.appid(), c.hostname());
-          }
+          case RENEW -> writeKey(w, ((RenewCommand) command).key());
+          case CANCEL -> writeKey(w, ((CancelCommand) command).key());
           case SET -> writeSet(w, (SetCommand) command);
           case EVICT -> writeEvict(w, (EvictCommand) command);
           case RENEW_BATCH -> writeRenewBatch(w, (RenewBatchCommand) command);
@@ -53,8 +48,12 @@ public final class CommandCodec {
     return body.toByteArray();
   }
 
-  private static BinaryWriter writeKey(BinaryWriter w, String env, String appid, String host) {
-    return w.writeString(env).writeString(appid).writeString(host);
+  private static BinaryWriter writeKey(BinaryWriter w, InstanceKey key) {
+    return w.writeString(key.env()).writeString(key.appid()).writeString(key.hostname());
+  }
+
+  private static InstanceKey readKey(BinaryReader r) {
+    return new InstanceKey(r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
   }
 
   public static RegistryCommand<?> decode(byte[] bytes) {
@@ -77,10 +76,8 @@ public final class CommandCodec {
         switch (type) {
           case REGISTER -> new RegisterCommand(
               ts, ModelCodec.readSpec(r, version != FORMAT_VERSION_WITHOUT_REGION));
-          case RENEW -> new RenewCommand(
-              ts, r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
-          case CANCEL -> new CancelCommand(
-              ts, r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
+          case RENEW -> new RenewCommand(ts, readKey(r));
+          case CANCEL -> new CancelCommand(ts, readKey(r));
           case SET -> readSet(r, ts);
           case EVICT -> readEvict(r, ts);
           case RENEW_BATCH -> readRenewBatch(r, ts);
@@ -125,8 +122,8 @@ public final class CommandCodec {
 
   private static BinaryWriter writeRenewBatch(BinaryWriter w, RenewBatchCommand c) {
     w.writeInt(c.renews().size());
-    for (RenewBatchCommand.Key k : c.renews()) {
-      writeKey(w, k.env(), k.appid(), k.hostname());
+    for (InstanceKey k : c.renews()) {
+      writeKey(w, k);
     }
     return w;
   }
@@ -136,10 +133,9 @@ public final class CommandCodec {
     if (n < 1) {
       throw new CodecException("bad renew batch size " + n);
     }
-    List<RenewBatchCommand.Key> renews = new ArrayList<>(Math.min(n, 4096));
+    List<InstanceKey> renews = new ArrayList<>(Math.min(n, 4096));
     for (int i = 0; i < n; i++) {
-      renews.add(new RenewBatchCommand.Key(
-          r.readRequiredString(), r.readRequiredString(), r.readRequiredString()));
+      renews.add(readKey(r));
     }
     return new RenewBatchCommand(ts, renews);
   }
@@ -147,7 +143,7 @@ public final class CommandCodec {
   private static BinaryWriter writeEvict(BinaryWriter w, EvictCommand c) {
     w.writeBoolean(c.rollGuardWindow()).writeInt(c.targets().size());
     for (EvictTarget t : c.targets()) {
-      writeKey(w, t.env(), t.appid(), t.hostname()).writeLong(t.renewTimestamp());
+      writeKey(w, t.key()).writeLong(t.renewTimestamp());
     }
     return w;
   }
@@ -160,8 +156,7 @@ public final class CommandCodec {
     }
     List<EvictTarget> targets = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
-      targets.add(new EvictTarget(
-          r.readRequiredString(), r.readRequiredString(), r.readRequiredString(), r.readLong()));
+      targets.add(new EvictTarget(readKey(r), r.readLong()));
     }
     return new EvictCommand(ts, targets, roll);
   }

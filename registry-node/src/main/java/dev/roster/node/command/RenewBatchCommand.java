@@ -1,10 +1,10 @@
 package dev.roster.node.command;
 
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.Registry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -13,16 +13,8 @@ import java.util.Optional;
  * order with the same timestamp. The result value is a list with, per renew, the renewed
  * instance or empty for NotFound.
  */
-public record RenewBatchCommand(long ts, List<Key> renews)
+public record RenewBatchCommand(long ts, List<InstanceKey> renews)
     implements RegistryCommand<List<Optional<Instance>>> {
-  /** One renew: the instance it is for. */
-  public record Key(String env, String appid, String hostname) {
-    public Key {
-      Objects.requireNonNull(env, "env");
-      Objects.requireNonNull(appid, "appid");
-      Objects.requireNonNull(hostname, "hostname");
-    }
-  }
 
   public RenewBatchCommand {
     renews = List.copyOf(renews);
@@ -39,8 +31,8 @@ public record RenewBatchCommand(long ts, List<Key> renews)
   @Override
   public ApplyResult<List<Optional<Instance>>> applyTo(Registry registry) {
     List<Optional<Instance>> results = new ArrayList<>(renews.size());
-    for (Key k : renews) {
-      results.add(registry.renew(k.env(), k.appid(), k.hostname(), ts));
+    for (InstanceKey k : renews) {
+      results.add(registry.renew(k, ts));
     }
     // a restart replays each renew of the batch
     return ApplyResult.ok(List.copyOf(results)).weighing(renews.size());

@@ -11,6 +11,7 @@ import dev.roster.node.model.Application;
 import dev.roster.node.model.Fetch;
 import dev.roster.node.model.Guard;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
@@ -93,29 +94,28 @@ public final class RegistryApi {
   }
 
   /** The instance a renew or cancel names; zone is accepted (Bilibili clients send it) but not needed. */
-  private record InstanceRef(String env, String appid, String hostname) {
-    static InstanceRef of(Params p) {
-      p.optionalIdentifier("zone");
-      return new InstanceRef(p.identifier("env"), p.identifier("appid"), p.identifier("hostname"));
-    }
+  private static InstanceKey instanceKey(Params p) {
+    p.optionalIdentifier("zone");
+    return new InstanceKey(p.identifier("env"), p.identifier("appid"), p.identifier("hostname"));
+  }
 
-    ApiException notFound() {
-      return new ApiException(Code.NOT_FOUND, "instance " + hostname + " of " + appid + " (env " + env + ") not found");
-    }
+  private static ApiException notFound(InstanceKey k) {
+    return new ApiException(Code.NOT_FOUND,
+        "instance " + k.hostname() + " of " + k.appid() + " (env " + k.env() + ") not found");
   }
 
   CompletableFuture<Reply> renew(ApiRequest req) {
-    InstanceRef i = InstanceRef.of(req.params());
+    InstanceKey i = instanceKey(req.params());
     // renews are gathered into batches on the leader (RenewCoalescer): same answer, fewer entries
-    return writes.onLeader(req, ms -> renews.renew(i.env(), i.appid(), i.hostname(), ms)
-        .thenApply(renewed -> renewed.map(Reply::ok).orElseThrow(i::notFound)));
+    return writes.onLeader(req, ms -> renews.renew(i, ms)
+        .thenApply(renewed -> renewed.map(Reply::ok).orElseThrow(() -> notFound(i))));
   }
 
   CompletableFuture<Reply> cancel(ApiRequest req) {
-    InstanceRef i = InstanceRef.of(req.params());
-    return writes.submit(req, ts -> new CancelCommand(ts, i.env(), i.appid(), i.hostname()), r -> {
+    InstanceKey i = instanceKey(req.params());
+    return writes.submit(req, ts -> new CancelCommand(ts, i), r -> {
       if (!r.isOk()) {
-        throw i.notFound();
+        throw notFound(i);
       }
       return Reply.ok(null);
     });

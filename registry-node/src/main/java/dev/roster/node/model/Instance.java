@@ -70,6 +70,10 @@ public record Instance(
     return newStatus == Status.UP && status != Status.UP;
   }
 
+  public InstanceKey key() {
+    return new InstanceKey(env, appid, hostname);
+  }
+
   public AppKey appKey() {
     return new AppKey(appid, env);
   }

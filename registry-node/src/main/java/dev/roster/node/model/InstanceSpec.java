@@ -44,6 +44,10 @@ public record InstanceSpec(
     this("", zone, env, appid, hostname, addrs, version, status, metadata);
   }
 
+  public InstanceKey key() {
+    return new InstanceKey(env, appid, hostname);
+  }
+
   public AppKey appKey() {
     return new AppKey(appid, env);
   }

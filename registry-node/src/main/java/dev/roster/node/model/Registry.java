@@ -67,9 +67,9 @@ public final class Registry implements RegistryView {
    * changes nothing a fetcher filters on, so the application's latest_timestamp stays put and
    * pollers are not woken by heartbeats.
    */
-  public Optional<Instance> renew(String env, String appid, String hostname, long ts) {
-    Application app = apps.get(new AppKey(appid, env));
-    Instance existing = app == null ? null : app.instance(hostname);
+  public Optional<Instance> renew(InstanceKey key, long ts) {
+    Application app = apps.get(key.appKey());
+    Instance existing = app == null ? null : app.instance(key.hostname());
     if (existing == null) {
       return Optional.empty();
     }
@@ -82,13 +82,12 @@ public final class Registry implements RegistryView {
   }
 
   /** Removes an instance; the application goes when its last instance does. */
-  public Optional<Instance> cancel(String env, String appid, String hostname, long ts) {
-    AppKey key = new AppKey(appid, env);
-    Application app = apps.get(key);
-    if (app == null || app.instance(hostname) == null) {
+  public Optional<Instance> cancel(InstanceKey key, long ts) {
+    Application app = apps.get(key.appKey());
+    if (app == null || app.instance(key.hostname()) == null) {
       return Optional.empty();
     }
-    Instance removed = removeInstance(app, hostname, ts);
+    Instance removed = removeInstance(app, key.hostname(), ts);
     return Optional.of(removed);
   }
 
@@ -124,10 +123,10 @@ public final class Registry implements RegistryView {
   public List<Instance> evict(List<EvictTarget> targets, long ts) {
     List<Instance> evicted = new ArrayList<>();
     for (EvictTarget t : targets) {
-      Application app = apps.get(new AppKey(t.appid(), t.env()));
-      Instance current = app == null ? null : app.instance(t.hostname());
+      Application app = apps.get(t.key().appKey());
+      Instance current = app == null ? null : app.instance(t.key().hostname());
       if (current != null && current.renewTimestamp() == t.renewTimestamp()) {
-        evicted.add(removeInstance(app, t.hostname(), ts));
+        evicted.add(removeInstance(app, t.key().hostname(), ts));
       }
     }
     return evicted;

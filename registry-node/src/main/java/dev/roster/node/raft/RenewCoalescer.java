@@ -3,6 +3,7 @@ package dev.roster.node.raft;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.RenewBatchCommand;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public final class RenewCoalescer {
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  private record Pending(RenewBatchCommand.Key key, CompletableFuture<Optional<Instance>> future) {}
+  private record Pending(InstanceKey key, CompletableFuture<Optional<Instance>> future) {}
 
   public RenewCoalescer(RaftRegistry raft, int maxInFlight, int maxBatch) {
     this.raft = raft;
@@ -41,8 +42,8 @@ public final class RenewCoalescer {
    * Renews one instance. Completes with the renewed instance, empty if it is unknown
    * (NotFound), or exceptionally like {@link RaftRegistry#propose}.
    */
-  public CompletableFuture<Optional<Instance>> renew(String env, String appid, String hostname, long timeoutMs) {
-    Pending p = new Pending(new RenewBatchCommand.Key(env, appid, hostname), new CompletableFuture<>());
+  public CompletableFuture<Optional<Instance>> renew(InstanceKey key, long timeoutMs) {
+    Pending p = new Pending(key, new CompletableFuture<>());
     queue.add(p);
     flush(timeoutMs);
     return p.future.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -74,7 +75,7 @@ public final class RenewCoalescer {
   }
 
   private void propose(List<Pending> batch, long timeoutMs) {
-    List<RenewBatchCommand.Key> keys = new ArrayList<>(batch.size());
+    List<InstanceKey> keys = new ArrayList<>(batch.size());
     batch.forEach(p -> keys.add(p.key()));
     CompletableFuture<ApplyResult<List<Optional<Instance>>>> result;
     try {

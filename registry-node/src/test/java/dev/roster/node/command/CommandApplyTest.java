@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import dev.roster.node.model.InstanceKey;
 
 class CommandApplyTest {
   private final Registry registry = registry();
@@ -40,7 +41,7 @@ class CommandApplyTest {
 
   @Test
   void renewOfUnknownInstanceIsNotFound() {
-    ApplyResult<Instance> r = new RenewCommand(100, ENV, APPID, "h1").applyTo(registry);
+    ApplyResult<Instance> r = new RenewCommand(100, new InstanceKey(ENV, APPID, "h1")).applyTo(registry);
 
     assertThat(r.code()).isEqualTo(ApplyResult.Code.NOT_FOUND);
     assertThat(r.isOk()).isFalse();
@@ -51,7 +52,7 @@ class CommandApplyTest {
   void renewOfKnownInstanceIsOkWithTheRenewedInstance() {
     registry.register(spec("h1"), 100);
 
-    ApplyResult<Instance> r = new RenewCommand(200, ENV, APPID, "h1").applyTo(registry);
+    ApplyResult<Instance> r = new RenewCommand(200, new InstanceKey(ENV, APPID, "h1")).applyTo(registry);
 
     assertThat(r.isOk()).isTrue();
     assertThat(r.value()).isEqualTo(stored("h1"));
@@ -62,7 +63,7 @@ class CommandApplyTest {
 
   @Test
   void cancelOfUnknownInstanceIsNotFound() {
-    assertThat(new CancelCommand(100, ENV, APPID, "h1").applyTo(registry))
+    assertThat(new CancelCommand(100, new InstanceKey(ENV, APPID, "h1")).applyTo(registry))
         .isEqualTo(ApplyResult.notFound());
   }
 
@@ -70,7 +71,7 @@ class CommandApplyTest {
   void cancelOfKnownInstanceIsOkWithTheRemovedInstance() {
     Instance h1 = registry.register(spec("h1"), 100);
 
-    assertThat(new CancelCommand(200, ENV, APPID, "h1").applyTo(registry))
+    assertThat(new CancelCommand(200, new InstanceKey(ENV, APPID, "h1")).applyTo(registry))
         .isEqualTo(ApplyResult.ok(h1).changing(Set.of(h1.appKey())));
     assertThat(registry.instanceCount()).isZero();
   }
@@ -107,7 +108,7 @@ class CommandApplyTest {
   void evictIsOkWithTheEvictedInstancesEvenWhenNoneWere() {
     Instance h1 = registry.register(spec("h1"), 100);
     Instance h2 = registry.register(spec("h2"), 100);
-    registry.renew(ENV, APPID, "h2", 150);
+    registry.renew(new InstanceKey(ENV, APPID, "h2"), 150);
 
     ApplyResult<List<Instance>> r =
         new EvictCommand(500, List.of(EvictTarget.of(h1), EvictTarget.of(h2)), false)
@@ -123,9 +124,9 @@ class CommandApplyTest {
   @Test
   void evictWithRollGuardWindowMovesRenewsThisWindowToLastWindow() {
     registry.register(spec("h1"), 100);
-    registry.renew(ENV, APPID, "h1", 110);
-    registry.renew(ENV, APPID, "h1", 120);
-    registry.renew(ENV, APPID, "h1", 130);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 110);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 120);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 130);
 
     new EvictCommand(500, List.of(), true).applyTo(registry);
 
@@ -136,9 +137,9 @@ class CommandApplyTest {
   @Test
   void evictWithoutRollGuardWindowLeavesTheGuardAlone() {
     registry.register(spec("h1"), 100);
-    registry.renew(ENV, APPID, "h1", 110);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 110);
     registry.rollGuardWindow();
-    registry.renew(ENV, APPID, "h1", 120);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 120);
 
     new EvictCommand(500, List.of(), false).applyTo(registry);
 
@@ -152,12 +153,12 @@ class CommandApplyTest {
     log.add(new RegisterCommand(100, spec("h1", Status.WAITING)));
     log.add(new RegisterCommand(101, spec("h2")));
     log.add(new RegisterCommand(102, spec("sh002", "other.app", "h1", Status.UP)));
-    log.add(new RenewCommand(150, ENV, APPID, "h2"));
-    log.add(new RenewCommand(151, ENV, APPID, "missing"));
+    log.add(new RenewCommand(150, new InstanceKey(ENV, APPID, "h2")));
+    log.add(new RenewCommand(151, new InstanceKey(ENV, APPID, "missing")));
     log.add(new SetCommand(90, ENV, APPID, List.of(new SetChange("h1", Status.UP, Map.of("a", "b")))));
-    log.add(new CancelCommand(160, ENV, "other.app", "h1"));
+    log.add(new CancelCommand(160, new InstanceKey(ENV, "other.app", "h1")));
     log.add(new EvictCommand(
-        300, List.of(new EvictTarget(ENV, APPID, "h1", 100), new EvictTarget(ENV, APPID, "h2", 101)),
+        300, List.of(new EvictTarget(new InstanceKey(ENV, APPID, "h1"), 100), new EvictTarget(new InstanceKey(ENV, APPID, "h2"), 101)),
         true));
 
     Registry leader = registry();

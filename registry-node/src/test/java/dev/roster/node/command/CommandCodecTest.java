@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.roster.node.model.InstanceKey;
 
 class CommandCodecTest {
   private static final long TS = 1_700_000_000_123_456_789L;
@@ -39,8 +40,8 @@ class CommandCodecTest {
         new RegisterCommand(TS, new InstanceSpec(
             "cn-east-1", "sh001", "prod", "main.web.svc", "host-1", List.of("http://10.0.0.1:80"), "v2",
             Status.UP, Map.of("k", "v"))),
-        new RenewCommand(TS, "prod", "main.web.svc", "host-1"),
-        new CancelCommand(TS, "prod", "main.web.svc", "host-1"),
+        new RenewCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1")),
+        new CancelCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1")),
         new SetCommand(
             TS,
             "prod",
@@ -53,14 +54,14 @@ class CommandCodecTest {
         new EvictCommand(
             TS,
             List.of(
-                new EvictTarget("prod", "main.web.svc", "host-1", 42),
-                new EvictTarget("uat", "other", "host-2", Long.MIN_VALUE)),
+                new EvictTarget(new InstanceKey("prod", "main.web.svc", "host-1"), 42),
+                new EvictTarget(new InstanceKey("uat", "other", "host-2"), Long.MIN_VALUE)),
             true),
-        new EvictCommand(TS, List.of(new EvictTarget("prod", "a", "h", 7)), false),
+        new EvictCommand(TS, List.of(new EvictTarget(new InstanceKey("prod", "a", "h"), 7)), false),
         new EvictCommand(Long.MAX_VALUE, List.of(), true),
         new RenewBatchCommand(TS, List.of(
-            new RenewBatchCommand.Key("prod", "main.web.svc", "host-1"),
-            new RenewBatchCommand.Key("uat", "other", "host-2"))));
+            new InstanceKey("prod", "main.web.svc", "host-1"),
+            new InstanceKey("uat", "other", "host-2"))));
   }
 
   @ParameterizedTest
@@ -90,7 +91,7 @@ class CommandCodecTest {
 
   @Test
   void encodingStartsWithFormatVersionTypeTagAndTs() {
-    byte[] bytes = CommandCodec.encode(new RenewCommand(0x0102030405060708L, "e", "a", "h"));
+    byte[] bytes = CommandCodec.encode(new RenewCommand(0x0102030405060708L, new InstanceKey("e", "a", "h")));
 
     assertThat(bytes)
         .containsExactly(
@@ -114,7 +115,7 @@ class CommandCodecTest {
 
   @Test
   void decodeOfByteBufferReadsOnlyItsRemainingBytesAndLeavesItsPosition() {
-    RegistryCommand<?> c = new CancelCommand(TS, "prod", "app", "h1");
+    RegistryCommand<?> c = new CancelCommand(TS, new InstanceKey("prod", "app", "h1"));
     byte[] encoded = CommandCodec.encode(c);
     ByteBuffer buf = ByteBuffer.allocate(encoded.length + 3);
     buf.put((byte) 9).put(encoded).put((byte) 9).put((byte) 9);
@@ -153,10 +154,10 @@ class CommandCodecTest {
             new RegisterCommand(TS, spec())),
         Arguments.of(
             "010217979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e73766300000006686f73742d31",
-            new RenewCommand(TS, "prod", "main.web.svc", "host-1")),
+            new RenewCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1"))),
         Arguments.of(
             "010317979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e73766300000006686f73742d31",
-            new CancelCommand(TS, "prod", "main.web.svc", "host-1")),
+            new CancelCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1"))),
         Arguments.of(
             "010417979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e7376630000000200000006686f"
                 + "73742d310100000001ffffffff00000006686f73742d32000000000000000001000000016b0000000176",
@@ -165,13 +166,13 @@ class CommandCodecTest {
         Arguments.of(
             "010517979cfe3d85cd1501000000010000000470726f640000000c6d61696e2e7765622e73766300000006686f"
                 + "73742d31000000000000002a",
-            new EvictCommand(TS, List.of(new EvictTarget("prod", "main.web.svc", "host-1", 42)), true)),
+            new EvictCommand(TS, List.of(new EvictTarget(new InstanceKey("prod", "main.web.svc", "host-1"), 42)), true)),
         Arguments.of(
             "010617979cfe3d85cd15000000020000000470726f640000000c6d61696e2e7765622e73766300000006686f"
                 + "73742d3100000003756174000000056f7468657200000006686f73742d32",
             new RenewBatchCommand(TS, List.of(
-                new RenewBatchCommand.Key("prod", "main.web.svc", "host-1"),
-                new RenewBatchCommand.Key("uat", "other", "host-2")))));
+                new InstanceKey("prod", "main.web.svc", "host-1"),
+                new InstanceKey("uat", "other", "host-2")))));
   }
 
   @ParameterizedTest
@@ -248,7 +249,7 @@ class CommandCodecTest {
   @ParameterizedTest
   @ValueSource(bytes = {0, 3, 99, -1})
   void wrongFormatVersionThrows(byte version) {
-    byte[] bytes = CommandCodec.encode(new RenewCommand(TS, "e", "a", "h"));
+    byte[] bytes = CommandCodec.encode(new RenewCommand(TS, new InstanceKey("e", "a", "h")));
     bytes[0] = version;
 
     assertThatThrownBy(() -> CommandCodec.decode(bytes))
@@ -259,7 +260,7 @@ class CommandCodecTest {
   @ParameterizedTest
   @ValueSource(bytes = {0, 7, 127, -128})
   void unknownTypeTagThrows(byte tag) {
-    byte[] bytes = CommandCodec.encode(new RenewCommand(TS, "e", "a", "h"));
+    byte[] bytes = CommandCodec.encode(new RenewCommand(TS, new InstanceKey("e", "a", "h")));
     bytes[1] = tag;
 
     assertThatThrownBy(() -> CommandCodec.decode(bytes))

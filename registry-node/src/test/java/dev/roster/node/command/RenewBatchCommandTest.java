@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import dev.roster.node.model.InstanceKey;
 
 class RenewBatchCommandTest {
   private final Registry registry = new Registry(GuardPolicy.DEFAULT);
@@ -26,10 +27,10 @@ class RenewBatchCommandTest {
     register("h2");
     long latestBefore = registry.application("dev", "app").orElseThrow().latestTimestamp();
     ApplyResult<List<Optional<Instance>>> r = new RenewBatchCommand(50, List.of(
-        new RenewBatchCommand.Key("dev", "app", "h1"),
-        new RenewBatchCommand.Key("dev", "app", "nope"),
-        new RenewBatchCommand.Key("dev", "app", "h2"),
-        new RenewBatchCommand.Key("dev", "app", "h1"))).applyTo(registry);
+        new InstanceKey("dev", "app", "h1"),
+        new InstanceKey("dev", "app", "nope"),
+        new InstanceKey("dev", "app", "h2"),
+        new InstanceKey("dev", "app", "h1"))).applyTo(registry);
 
     List<Optional<Instance>> results = r.value();
     assertThat(results).hasSize(4);
@@ -50,8 +51,8 @@ class RenewBatchCommandTest {
     for (Registry reg : List.of(registry, single)) {
       reg.register(new InstanceSpec("z", "dev", "app", "h1", List.of("http://h:1"), "", Status.UP, Map.of()), 10);
     }
-    new RenewBatchCommand(70, List.of(new RenewBatchCommand.Key("dev", "app", "h1"))).applyTo(registry);
-    new RenewCommand(70, "dev", "app", "h1").applyTo(single);
+    new RenewBatchCommand(70, List.of(new InstanceKey("dev", "app", "h1"))).applyTo(registry);
+    new RenewCommand(70, new InstanceKey("dev", "app", "h1")).applyTo(single);
     assertThat(registry.application("dev", "app").orElseThrow().instance("h1"))
         .isEqualTo(single.application("dev", "app").orElseThrow().instance("h1"));
     assertThat(registry.guard().renewsThisWindow()).isEqualTo(single.guard().renewsThisWindow());

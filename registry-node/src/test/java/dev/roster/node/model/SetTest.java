@@ -127,7 +127,7 @@ class SetTest {
   @Test
   void setMovesDirtyAndLatestButKeepsRegistrationRenewAndPayload() {
     Instance before = registry.register(spec("h1", Status.UP), 100);
-    registry.renew(ENV, APPID, "h1", 150);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 150);
 
     registry.set(ENV, APPID, List.of(new SetChange("h1", Status.WAITING, null)), 200);
 

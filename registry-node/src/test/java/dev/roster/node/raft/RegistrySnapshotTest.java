@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.roster.node.model.InstanceKey;
 
 class RegistrySnapshotTest {
   private static final GuardPolicy POLICY = new GuardPolicy(2, 0.85);
@@ -61,11 +62,11 @@ class RegistrySnapshotTest {
     r.register(spec("sh002", APPID, "h2", Status.UP), 110);
     r.register(spec("sh001", "other.app", "h1", Status.UP), 120);
     r.register(spec("sh001", "gone.app", "h9", Status.UP), 125);
-    r.cancel(ENV, "gone.app", "h9", 126);
-    r.renew(ENV, APPID, "h1", 130);
-    r.renew(ENV, APPID, "h2", 131);
+    r.cancel(new InstanceKey(ENV, "gone.app", "h9"), 126);
+    r.renew(new InstanceKey(ENV, APPID, "h1"), 130);
+    r.renew(new InstanceKey(ENV, APPID, "h2"), 131);
     r.rollGuardWindow();
-    r.renew(ENV, "other.app", "h1", 140);
+    r.renew(new InstanceKey(ENV, "other.app", "h1"), 140);
     r.set(ENV, APPID, List.of(new SetChange("h1", Status.UP, Map.of("k", "v", "ü", "ß"))), 90);
     r.register(spec("sh001", "other.app", "h1", Status.UP), 150); // keeps reg_timestamp 120
     return r;
@@ -196,8 +197,8 @@ class RegistrySnapshotTest {
 
     for (Registry r : List.of(original, restored)) {
       r.register(spec("h3"), 50); // clock behind: latest_timestamp must still step from the saved one
-      r.renew(ENV, APPID, "h2", 60);
-      r.cancel(ENV, "other.app", "h1", 70);
+      r.renew(new InstanceKey(ENV, APPID, "h2"), 60);
+      r.cancel(new InstanceKey(ENV, "other.app", "h1"), 70);
       r.rollGuardWindow();
     }
 

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import dev.roster.node.model.InstanceKey;
 
 /** The state machine without Raft: entries are fed through a hand-made iterator. */
 class RegistryStateMachineTest {
@@ -74,7 +75,7 @@ class RegistryStateMachineTest {
     fsm.onApply(new Entries()
         .add(new RegisterCommand(10, spec("h1")))
         .add(new RegisterCommand(11, spec("h2")))
-        .add(new CancelCommand(12, "dev", "app", "h1")));
+        .add(new CancelCommand(12, new InstanceKey("dev", "app", "h1"))));
 
     assertThat(fsm.<Long>read(r -> r.instanceCount())).isEqualTo(1L);
     assertThat(fsm.<Instance>read(r -> r.application("dev", "app").orElseThrow().instance("h2"))).isNotNull();
@@ -86,7 +87,7 @@ class RegistryStateMachineTest {
   void theProposerIsAnsweredWithTheTypedResultWithoutDecodingAgain() {
     ProposalClosure<Instance> register = new ProposalClosure<>(new RegisterCommand(20, spec("h1")));
     ProposalClosure<Instance> unknown =
-        new ProposalClosure<>(new RenewCommand(21, "dev", "app", "nope"));
+        new ProposalClosure<>(new RenewCommand(21, new InstanceKey("dev", "app", "nope")));
     // the leader's closure carries the command: the bytes are not even read
     fsm.onApply(new Entries().add(new byte[] {99}, register).add(new byte[] {99}, unknown));
 
@@ -118,7 +119,7 @@ class RegistryStateMachineTest {
     List<Set<AppKey>> heard = new CopyOnWriteArrayList<>();
     fsm.addApplyListener(heard::add);
     fsm.onApply(new Entries().add(new RegisterCommand(40, spec("h1"))));
-    fsm.onApply(new Entries().add(new RenewCommand(41, "dev", "app", "h1")));
+    fsm.onApply(new Entries().add(new RenewCommand(41, new InstanceKey("dev", "app", "h1"))));
 
     // a renew changes nothing pollers see: the listener is told of the batch with no application
     assertThat(heard).containsExactly(Set.of(new AppKey("app", "dev")), Set.of());
@@ -165,13 +166,13 @@ class RegistryStateMachineTest {
     fsm.onApply(new Entries()
         .add(new RegisterCommand(60, spec("h1")))
         .add(new RegisterCommand(60, spec("h2")))
-        .add(new RenewCommand(61, "dev", "app", "nope"))
+        .add(new RenewCommand(61, new InstanceKey("dev", "app", "nope")))
         .add(new RenewBatchCommand(62, List.of(
-            new RenewBatchCommand.Key("dev", "app", "h1"),
-            new RenewBatchCommand.Key("dev", "app", "h2"),
-            new RenewBatchCommand.Key("dev", "app", "h9"))))
+            new InstanceKey("dev", "app", "h1"),
+            new InstanceKey("dev", "app", "h2"),
+            new InstanceKey("dev", "app", "h9"))))
         .add(new EvictCommand(70, List.of(
-            new EvictTarget("dev", "app", "h1", 62), new EvictTarget("dev", "app", "h2", 1)),
+            new EvictTarget(new InstanceKey("dev", "app", "h1"), 62), new EvictTarget(new InstanceKey("dev", "app", "h2"), 1)),
             false)));
 
     // one per entry, one per renew of a batch, one per eviction target

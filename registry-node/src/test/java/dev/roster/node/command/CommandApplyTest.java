@@ -41,7 +41,8 @@ class CommandApplyTest {
 
   @Test
   void renewOfUnknownInstanceIsNotFound() {
-    ApplyResult<Instance> r = new RenewCommand(100, new InstanceKey(ENV, APPID, "h1")).applyTo(registry);
+    ApplyResult<Instance> r =
+        new RenewCommand(100, new InstanceKey(ENV, APPID, "h1")).applyTo(registry);
 
     assertThat(r.code()).isEqualTo(ApplyResult.Code.NOT_FOUND);
     assertThat(r.isOk()).isFalse();
@@ -52,7 +53,8 @@ class CommandApplyTest {
   void renewOfKnownInstanceIsOkWithTheRenewedInstance() {
     registry.register(spec("h1"), 100);
 
-    ApplyResult<Instance> r = new RenewCommand(200, new InstanceKey(ENV, APPID, "h1")).applyTo(registry);
+    ApplyResult<Instance> r =
+        new RenewCommand(200, new InstanceKey(ENV, APPID, "h1")).applyTo(registry);
 
     assertThat(r.isOk()).isTrue();
     assertThat(r.value()).isEqualTo(stored("h1"));
@@ -158,7 +160,10 @@ class CommandApplyTest {
     log.add(new SetCommand(90, ENV, APPID, List.of(new SetChange("h1", Status.UP, Map.of("a", "b")))));
     log.add(new CancelCommand(160, new InstanceKey(ENV, "other.app", "h1")));
     log.add(new EvictCommand(
-        300, List.of(new EvictTarget(new InstanceKey(ENV, APPID, "h1"), 100), new EvictTarget(new InstanceKey(ENV, APPID, "h2"), 101)),
+        300,
+        List.of(
+            new EvictTarget(new InstanceKey(ENV, APPID, "h1"), 100),
+            new EvictTarget(new InstanceKey(ENV, APPID, "h2"), 101)),
         true));
 
     Registry leader = registry();

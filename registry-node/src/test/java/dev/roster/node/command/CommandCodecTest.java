@@ -91,7 +91,8 @@ class CommandCodecTest {
 
   @Test
   void encodingStartsWithFormatVersionTypeTagAndTs() {
-    byte[] bytes = CommandCodec.encode(new RenewCommand(0x0102030405060708L, new InstanceKey("e", "a", "h")));
+    byte[] bytes = CommandCodec.encode(
+        new RenewCommand(0x0102030405060708L, new InstanceKey("e", "a", "h")));
 
     assertThat(bytes)
         .containsExactly(
@@ -166,7 +167,8 @@ class CommandCodecTest {
         Arguments.of(
             "010517979cfe3d85cd1501000000010000000470726f640000000c6d61696e2e7765622e73766300000006686f"
                 + "73742d31000000000000002a",
-            new EvictCommand(TS, List.of(new EvictTarget(new InstanceKey("prod", "main.web.svc", "host-1"), 42)), true)),
+            new EvictCommand(TS, List.of(
+                new EvictTarget(new InstanceKey("prod", "main.web.svc", "host-1"), 42)), true)),
         Arguments.of(
             "010617979cfe3d85cd15000000020000000470726f640000000c6d61696e2e7765622e73766300000006686f"
                 + "73742d3100000003756174000000056f7468657200000006686f73742d32",

@@ -51,7 +51,8 @@ class EvictionDecisionTest {
     EvictionDecision d = EvictionDecision.decide(registry, 120 * S, false, POLICY, new Random(1));
     assertThat(d.protecting()).isFalse();
     assertThat(d.expired()).isEqualTo(1);
-    assertThat(d.targets()).containsExactly(new EvictTarget(new InstanceKey("dev", "app", "h9"), 0));
+    assertThat(d.targets())
+        .containsExactly(new EvictTarget(new InstanceKey("dev", "app", "h9"), 0));
   }
 
   @Test

@@ -176,7 +176,8 @@ class RegistrySnapshotTest {
   void theCheckedInFormatVersion2FileLoads() throws IOException, URISyntaxException {
     RegistrySnapshot read = RegistrySnapshot.readFrom(fixture(2));
 
-    assertThat(read).isEqualTo(RegistrySnapshot.capture(busyRegistryWithARegion(), LAST_APPLIED_TS));
+    assertThat(read)
+        .isEqualTo(RegistrySnapshot.capture(busyRegistryWithARegion(), LAST_APPLIED_TS));
     assertThat(contents(read.restore(POLICY))).isEqualTo(contents(busyRegistryWithARegion()));
   }
 

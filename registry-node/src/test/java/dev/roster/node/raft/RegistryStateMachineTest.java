@@ -32,7 +32,8 @@ class RegistryStateMachineTest {
   private final RegistryStateMachine fsm = new RegistryStateMachine(GuardPolicy.DEFAULT);
 
   private static InstanceSpec spec(String host) {
-    return new InstanceSpec("z", "dev", "app", host, List.of("http://10.0.0.1:80"), "", UP, Map.of());
+    return new InstanceSpec(
+        "z", "dev", "app", host, List.of("http://10.0.0.1:80"), "", UP, Map.of());
   }
 
   /** A batch of log entries as JRaft hands them over: bytes, and on the leader a closure. */
@@ -172,7 +173,8 @@ class RegistryStateMachineTest {
             new InstanceKey("dev", "app", "h2"),
             new InstanceKey("dev", "app", "h9"))))
         .add(new EvictCommand(70, List.of(
-            new EvictTarget(new InstanceKey("dev", "app", "h1"), 62), new EvictTarget(new InstanceKey("dev", "app", "h2"), 1)),
+            new EvictTarget(new InstanceKey("dev", "app", "h1"), 62),
+            new EvictTarget(new InstanceKey("dev", "app", "h2"), 1)),
             false)));
 
     // one per entry, one per renew of a batch, one per eviction target

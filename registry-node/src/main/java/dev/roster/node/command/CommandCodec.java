@@ -3,9 +3,11 @@ package dev.roster.node.command;
 import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.SetChange;
+import dev.roster.node.model.Status;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The log format of commands: {@code [format version][type tag][body]}, big-endian. The log is a
@@ -93,7 +95,7 @@ public final class CommandCodec {
     for (SetChange change : c.changes()) {
       w.writeString(change.hostname());
       w.writeBoolean(change.status() != null);
-      w.writeInt(change.status() == null ? 0 : change.status());
+      w.writeInt(change.status() == null ? 0 : change.status().code());
       w.writeStringMap(change.metadata());
     }
     return w;
@@ -112,7 +114,8 @@ public final class CommandCodec {
       boolean hasStatus = r.readBoolean();
       int status = r.readInt();
       try {
-        changes.add(new SetChange(hostname, hasStatus ? status : null, r.readStringMap()));
+        Map<String, String> metadata = r.readStringMap();
+        changes.add(new SetChange(hostname, hasStatus ? Status.ofCode(status) : null, metadata));
       } catch (IllegalArgumentException e) {
         throw new CodecException("invalid set change: " + e.getMessage(), e);
       }

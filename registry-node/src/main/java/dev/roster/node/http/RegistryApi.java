@@ -84,7 +84,7 @@ public final class RegistryApi {
       throw ApiException.badParam("addrs", "has more than " + MAX_ADDRS + " values");
     }
     addrs.forEach(a -> checkLength("addrs", a));
-    int status = status(p);
+    Status status = status(p);
     String version = p.optional("version");
     checkLength("version", version);
     Map<String, String> metadata = metadata("metadata", p.optional("metadata"));
@@ -140,7 +140,7 @@ public final class RegistryApi {
     sameLength("metadata", metadatas, hostnames);
     List<SetChange> changes = new ArrayList<>(hostnames.size());
     for (int i = 0; i < hostnames.size(); i++) {
-      Integer status = statuses.isEmpty() ? null : parseStatus(statuses.get(i));
+      Status status = statuses.isEmpty() ? null : parseStatus(statuses.get(i));
       Map<String, String> metadata = metadatas.isEmpty() ? null : metadata("metadata", metadatas.get(i));
       changes.add(new SetChange(hostnames.get(i), status, metadata));
     }
@@ -232,7 +232,7 @@ public final class RegistryApi {
     long latest = requiredTimestamp(p);
     long hold = hold(p);
     Supplier<Reply> evaluate = () -> {
-      Reply r = fetchLocal(env, appid, null, Status.UP, latest);
+      Reply r = fetchLocal(env, appid, null, Status.UP.code(), latest);
       return r == null || r.code() == Code.NOT_FOUND ? null : r;
     };
     return onceCaughtUp(() -> park(Set.of(new AppKey(appid, env)), evaluate, hold));
@@ -265,7 +265,7 @@ public final class RegistryApi {
       Map<String, FetchData> changed = new LinkedHashMap<>();
       for (int i = 0; i < since.length; i++) {
         String appid = appids.get(i);
-        Fetch f = r.fetch(readEnv(env, appid), appid, null, Status.UP, since[i]);
+        Fetch f = r.fetch(readEnv(env, appid), appid, null, Status.UP.code(), since[i]);
         if (f.outcome() == Fetch.Outcome.FOUND) {
           changed.put(appid, new FetchData(f.instances(), f.latestTimestamp()));
         }
@@ -374,21 +374,21 @@ public final class RegistryApi {
     return result;
   }
 
-  private static int status(Params p) {
+  private static Status status(Params p) {
     String v = p.optional("status");
     return v == null || v.isEmpty() ? Status.UP : parseStatus(v);
   }
 
-  private static int parseStatus(String v) {
+  private static Status parseStatus(String v) {
     Integer s = Params.asciiInt(v);
     if (s != null && Status.isValid(s)) {
-      return s;
+      return Status.ofCode(s);
     }
     throw ApiException.badParam("status", "must be 1 (up) or 2 (waiting), got '" + v + "'");
   }
 
   private static int statusMask(Params p) {
-    int mask = p.intParam("status", Status.UP);
+    int mask = p.intParam("status", Status.UP.code());
     if (!Status.isValidMask(mask)) {
       throw ApiException.badParam("status", "must be a bitmask 1 (up), 2 (waiting) or 3 (both), got " + mask);
     }

@@ -177,9 +177,9 @@ class SetTest {
 
   @Test
   void setChangeWithInvalidStatusIsRejected() {
-    assertThatThrownBy(() -> new SetChange("h1", 3, null))
+    assertThatThrownBy(() -> new SetChange("h1", Status.ofCode(3), null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SetChange("h1", 0, null))
+    assertThatThrownBy(() -> new SetChange("h1", Status.ofCode(0), null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -36,8 +36,8 @@ public final class CommandCodec {
     BinaryWriter w = new BinaryWriter();
     w.writeByte(withRegion ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_REGION)
         .writeByte(command.type().tag).writeLong(command.ts());
-    // a switch expression: the compiler checks that every type has a body (the cast matches the
-    // tag, each record returns its own)
+    // a switch expression, so a new type does not compile until it has a body here; each record
+    // answers its own type(), so the cast holds
     BinaryWriter body =
         switch (command.type()) {
           case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec(), withRegion);

@@ -138,7 +138,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
 
   /**
    * Operations applied since the last snapshot was captured or loaded — what a restart would
-   * replay from the log: one per entry, one per renew of a batch, one per evicted instance.
+   * replay from the log: one per entry, one per renew of a batch, one per eviction target.
    */
   public long opsSinceSnapshot() {
     return opsSinceSnapshot;

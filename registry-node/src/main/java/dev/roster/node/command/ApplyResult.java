@@ -13,7 +13,7 @@ import java.util.Set;
  * @param value the command's answer to its proposer; null when the command was rejected
  * @param changed the applications whose instances pollers see changed (renews change none)
  * @param replayWeight the operations a restart replays for this entry (snapshot by work): one
- *     per entry, one per renew of a batch, one more per evicted instance
+ *     per entry, one per renew of a batch, one more per target of an eviction
  * @param evicted the instances this entry removed by eviction
  */
 public record ApplyResult<R>(

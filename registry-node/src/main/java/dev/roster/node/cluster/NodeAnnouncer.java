@@ -110,7 +110,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
     if (raft.leadership().isLeader()) {
       return raft.writes().propose(ts -> register
                   ? new RegisterCommand(ts, self)
-                  : new RenewCommand(ts, self.env(), self.appid(), self.hostname()),
+                  : new RenewCommand(ts, self.key()),
               writeTimeoutMs)
           .thenApply(r -> r.isOk());
     }
@@ -125,7 +125,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
         .append("&hostname=").append(enc(self.hostname()));
     if (register) {
       self.addrs().forEach(a -> form.append("&addrs=").append(enc(a)));
-      form.append("&status=").append(self.status());
+      form.append("&status=").append(self.status().code());
       form.append("&version=").append(enc(self.version()));
       if (!self.metadata().isEmpty()) {
         form.append("&metadata=").append(enc(toJson(self.metadata())));

@@ -3,6 +3,7 @@ package dev.roster.node.cluster;
 import dev.roster.node.command.CancelCommand;
 import dev.roster.node.command.SetCommand;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
 import dev.roster.node.raft.LeaderTask;
@@ -111,9 +112,8 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
   }
 
   private void remove(String node) throws Exception {
-    raft.writes()
-        .propose(ts -> new CancelCommand(ts, PeerDirectory.ENV, PeerDirectory.APPID, node),
-            writeTimeoutMs)
+    InstanceKey entry = new InstanceKey(PeerDirectory.ENV, PeerDirectory.APPID, node);
+    raft.writes().propose(ts -> new CancelCommand(ts, entry), writeTimeoutMs)
         .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
     if (reportedRemoved.add(node)) {
       log.info("node {} is no longer a member: its entry is removed", node);

@@ -1,14 +1,15 @@
 package dev.roster.node.command;
 
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.Registry;
 import java.util.Objects;
+import java.util.Set;
 
-public record CancelCommand(long ts, String env, String appid, String hostname)
-    implements RegistryCommand {
+/** Removes an instance; answers with the removed instance. */
+public record CancelCommand(long ts, InstanceKey key) implements RegistryCommand<Instance> {
   public CancelCommand {
-    Objects.requireNonNull(env, "env");
-    Objects.requireNonNull(appid, "appid");
-    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(key, "key");
   }
 
   @Override
@@ -17,7 +18,9 @@ public record CancelCommand(long ts, String env, String appid, String hostname)
   }
 
   @Override
-  public ApplyResult applyTo(Registry registry) {
-    return registry.cancel(env, appid, hostname, ts).map(ApplyResult::ok).orElse(ApplyResult.notFound());
+  public ApplyResult<Instance> applyTo(Registry registry) {
+    return registry.cancel(key, ts)
+        .map(removed -> ApplyResult.ok(removed).changing(Set.of(removed.appKey())))
+        .orElseGet(ApplyResult::notFound);
   }
 }

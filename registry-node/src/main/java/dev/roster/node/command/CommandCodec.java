@@ -1,10 +1,13 @@
 package dev.roster.node.command;
 
 import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.SetChange;
+import dev.roster.node.model.Status;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The log format of commands: {@code [format version][type tag][body]}, big-endian. The log is a
@@ -28,30 +31,34 @@ public final class CommandCodec {
    * a region. During a rolling upgrade the nodes not yet upgraded keep reading the log, until a
    * client actually sends a region (docs/operations.md#upgrades).
    */
-  public static byte[] encode(RegistryCommand command) {
+  public static byte[] encode(RegistryCommand<?> command) {
     boolean withRegion = command instanceof RegisterCommand r && !r.spec().region().isEmpty();
     BinaryWriter w = new BinaryWriter();
     w.writeByte(withRegion ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_REGION)
         .writeByte(command.type().tag).writeLong(command.ts());
-    switch (command.type()) {
-      case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec(), withRegion);
-      case RENEW -> {
-        RenewCommand c = (RenewCommand) command;
-        w.writeString(c.env()).writeString(c.appid()).writeString(c.hostname());
-      }
-      case CANCEL -> {
-        CancelCommand c = (CancelCommand) command;
-        w.writeString(c.env()).writeString(c.appid()).writeString(c.hostname());
-      }
-      case SET -> writeSet(w, (SetCommand) command);
-      case EVICT -> writeEvict(w, (EvictCommand) command);
-      case RENEW_BATCH -> writeRenewBatch(w, (RenewBatchCommand) command);
-      default -> throw new IllegalStateException("unhandled " + command.type());
-    }
-    return w.toByteArray();
+    // a switch expression, so a new type does not compile until it has a body here; each record
+    // answers its own type(), so the cast holds
+    BinaryWriter body =
+        switch (command.type()) {
+          case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec(), withRegion);
+          case RENEW -> writeKey(w, ((RenewCommand) command).key());
+          case CANCEL -> writeKey(w, ((CancelCommand) command).key());
+          case SET -> writeSet(w, (SetCommand) command);
+          case EVICT -> writeEvict(w, (EvictCommand) command);
+          case RENEW_BATCH -> writeRenewBatch(w, (RenewBatchCommand) command);
+        };
+    return body.toByteArray();
   }
 
-  public static RegistryCommand decode(byte[] bytes) {
+  private static BinaryWriter writeKey(BinaryWriter w, InstanceKey key) {
+    return w.writeString(key.env()).writeString(key.appid()).writeString(key.hostname());
+  }
+
+  private static InstanceKey readKey(BinaryReader r) {
+    return new InstanceKey(r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
+  }
+
+  public static RegistryCommand<?> decode(byte[] bytes) {
     return decode(ByteBuffer.wrap(bytes));
   }
 
@@ -59,7 +66,7 @@ public final class CommandCodec {
    * Decodes one command from {@code data}'s position to its limit (without moving it); anything
    * else — wrong version, unknown type, trailing bytes — throws.
    */
-  public static RegistryCommand decode(ByteBuffer data) {
+  public static RegistryCommand<?> decode(ByteBuffer data) {
     BinaryReader r = new BinaryReader(data);
     int version = r.readByte();
     if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_REGION) {
@@ -67,14 +74,12 @@ public final class CommandCodec {
     }
     RegistryCommand.Type type = RegistryCommand.Type.ofTag((byte) r.readByte());
     long ts = r.readLong();
-    RegistryCommand command =
+    RegistryCommand<?> command =
         switch (type) {
           case REGISTER -> new RegisterCommand(
               ts, ModelCodec.readSpec(r, version != FORMAT_VERSION_WITHOUT_REGION));
-          case RENEW -> new RenewCommand(
-              ts, r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
-          case CANCEL -> new CancelCommand(
-              ts, r.readRequiredString(), r.readRequiredString(), r.readRequiredString());
+          case RENEW -> new RenewCommand(ts, readKey(r));
+          case CANCEL -> new CancelCommand(ts, readKey(r));
           case SET -> readSet(r, ts);
           case EVICT -> readEvict(r, ts);
           case RENEW_BATCH -> readRenewBatch(r, ts);
@@ -85,14 +90,15 @@ public final class CommandCodec {
     return command;
   }
 
-  private static void writeSet(BinaryWriter w, SetCommand c) {
+  private static BinaryWriter writeSet(BinaryWriter w, SetCommand c) {
     w.writeString(c.env()).writeString(c.appid()).writeInt(c.changes().size());
     for (SetChange change : c.changes()) {
       w.writeString(change.hostname());
       w.writeBoolean(change.status() != null);
-      w.writeInt(change.status() == null ? 0 : change.status());
+      w.writeInt(change.status() == null ? 0 : change.status().code());
       w.writeStringMap(change.metadata());
     }
+    return w;
   }
 
   private static SetCommand readSet(BinaryReader r, long ts) {
@@ -108,7 +114,8 @@ public final class CommandCodec {
       boolean hasStatus = r.readBoolean();
       int status = r.readInt();
       try {
-        changes.add(new SetChange(hostname, hasStatus ? status : null, r.readStringMap()));
+        Map<String, String> metadata = r.readStringMap();
+        changes.add(new SetChange(hostname, hasStatus ? Status.ofCode(status) : null, metadata));
       } catch (IllegalArgumentException e) {
         throw new CodecException("invalid set change: " + e.getMessage(), e);
       }
@@ -116,11 +123,12 @@ public final class CommandCodec {
     return new SetCommand(ts, env, appid, changes);
   }
 
-  private static void writeRenewBatch(BinaryWriter w, RenewBatchCommand c) {
+  private static BinaryWriter writeRenewBatch(BinaryWriter w, RenewBatchCommand c) {
     w.writeInt(c.renews().size());
-    for (RenewBatchCommand.Key k : c.renews()) {
-      w.writeString(k.env()).writeString(k.appid()).writeString(k.hostname());
+    for (InstanceKey k : c.renews()) {
+      writeKey(w, k);
     }
+    return w;
   }
 
   private static RenewBatchCommand readRenewBatch(BinaryReader r, long ts) {
@@ -128,19 +136,19 @@ public final class CommandCodec {
     if (n < 1) {
       throw new CodecException("bad renew batch size " + n);
     }
-    List<RenewBatchCommand.Key> renews = new ArrayList<>(Math.min(n, 4096));
+    List<InstanceKey> renews = new ArrayList<>(Math.min(n, 4096));
     for (int i = 0; i < n; i++) {
-      renews.add(new RenewBatchCommand.Key(r.readRequiredString(), r.readRequiredString(), r.readRequiredString()));
+      renews.add(readKey(r));
     }
     return new RenewBatchCommand(ts, renews);
   }
 
-  private static void writeEvict(BinaryWriter w, EvictCommand c) {
+  private static BinaryWriter writeEvict(BinaryWriter w, EvictCommand c) {
     w.writeBoolean(c.rollGuardWindow()).writeInt(c.targets().size());
     for (EvictTarget t : c.targets()) {
-      w.writeString(t.env()).writeString(t.appid()).writeString(t.hostname());
-      w.writeLong(t.renewTimestamp());
+      writeKey(w, t.key()).writeLong(t.renewTimestamp());
     }
+    return w;
   }
 
   private static EvictCommand readEvict(BinaryReader r, long ts) {
@@ -151,8 +159,7 @@ public final class CommandCodec {
     }
     List<EvictTarget> targets = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
-      targets.add(new EvictTarget(
-          r.readRequiredString(), r.readRequiredString(), r.readRequiredString(), r.readLong()));
+      targets.add(new EvictTarget(readKey(r), r.readLong()));
     }
     return new EvictCommand(ts, targets, roll);
   }

@@ -2,6 +2,8 @@ package dev.roster.node.command;
 
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Status;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,22 +15,29 @@ public final class ModelCodec {
   private ModelCodec() {}
 
   /** Writes a spec; {@code withRegion} false writes the layout of format version 1 (no region). */
-  public static void writeSpec(BinaryWriter w, InstanceSpec s, boolean withRegion) {
+  public static BinaryWriter writeSpec(BinaryWriter w, InstanceSpec s, boolean withRegion) {
     if (withRegion) {
       w.writeString(s.region());
     }
     w.writeString(s.zone()).writeString(s.env()).writeString(s.appid()).writeString(s.hostname());
-    w.writeStrings(s.addrs()).writeString(s.version()).writeInt(s.status());
-    w.writeStringMap(s.metadata());
+    w.writeStrings(s.addrs()).writeString(s.version()).writeInt(s.status().code());
+    return w.writeStringMap(s.metadata());
   }
 
   /** Reads a spec; {@code withRegion} false reads the layout of format version 1. */
   public static InstanceSpec readSpec(BinaryReader r, boolean withRegion) {
     try {
+      String region = region(r, withRegion);
+      String zone = r.readRequiredString();
+      String env = r.readRequiredString();
+      String appid = r.readRequiredString();
+      String hostname = r.readRequiredString();
+      List<String> addrs = r.readStrings();
+      String version = r.readRequiredString();
+      int status = r.readInt();
+      Map<String, String> metadata = orEmpty(r.readStringMap());
       return new InstanceSpec(
-          region(r, withRegion), r.readRequiredString(), r.readRequiredString(),
-          r.readRequiredString(), r.readRequiredString(), r.readStrings(), r.readRequiredString(),
-          r.readInt(), orEmpty(r.readStringMap()));
+          region, zone, env, appid, hostname, addrs, version, Status.ofCode(status), metadata);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new CodecException("invalid instance: " + e.getMessage(), e);
     }
@@ -40,7 +49,7 @@ public final class ModelCodec {
       w.writeString(i.region());
     }
     w.writeString(i.zone()).writeString(i.env()).writeString(i.appid()).writeString(i.hostname());
-    w.writeStrings(i.addrs()).writeString(i.version()).writeInt(i.status());
+    w.writeStrings(i.addrs()).writeString(i.version()).writeInt(i.status().code());
     w.writeStringMap(i.metadata());
     w.writeLong(i.regTimestamp()).writeLong(i.upTimestamp()).writeLong(i.renewTimestamp());
     w.writeLong(i.dirtyTimestamp()).writeLong(i.latestTimestamp());
@@ -52,8 +61,8 @@ public final class ModelCodec {
       return new Instance(
           region(r, withRegion), r.readRequiredString(), r.readRequiredString(),
           r.readRequiredString(), r.readRequiredString(), r.readStrings(), r.readRequiredString(),
-          r.readInt(), orEmpty(r.readStringMap()), r.readLong(), r.readLong(), r.readLong(),
-          r.readLong(), r.readLong());
+          Status.ofCode(r.readInt()), orEmpty(r.readStringMap()), r.readLong(), r.readLong(),
+          r.readLong(), r.readLong(), r.readLong());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new CodecException("invalid instance: " + e.getMessage(), e);
     }

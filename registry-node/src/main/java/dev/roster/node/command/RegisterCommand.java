@@ -1,10 +1,13 @@
 package dev.roster.node.command;
 
+import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Registry;
 import java.util.Objects;
+import java.util.Set;
 
-public record RegisterCommand(long ts, InstanceSpec spec) implements RegistryCommand {
+/** Registers an instance or replaces its payload; answers with the stored instance. */
+public record RegisterCommand(long ts, InstanceSpec spec) implements RegistryCommand<Instance> {
   public RegisterCommand {
     Objects.requireNonNull(spec, "spec");
   }
@@ -15,7 +18,7 @@ public record RegisterCommand(long ts, InstanceSpec spec) implements RegistryCom
   }
 
   @Override
-  public ApplyResult applyTo(Registry registry) {
-    return ApplyResult.ok(registry.register(spec, ts));
+  public ApplyResult<Instance> applyTo(Registry registry) {
+    return ApplyResult.ok(registry.register(spec, ts)).changing(Set.of(spec.appKey()));
   }
 }

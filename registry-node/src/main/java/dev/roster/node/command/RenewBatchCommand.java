@@ -1,26 +1,20 @@
 package dev.roster.node.command;
 
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.Registry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Many renews in one log entry. The leader gathers renews that arrive while earlier ones are
  * being committed (see {@code RenewCoalescer}); applying this is exactly applying each renew in
  * order with the same timestamp. The result value is a list with, per renew, the renewed
- * instance or {@code null} for NotFound.
+ * instance or empty for NotFound.
  */
-public record RenewBatchCommand(long ts, List<Key> renews) implements RegistryCommand {
-  /** One renew: the instance it is for. */
-  public record Key(String env, String appid, String hostname) {
-    public Key {
-      Objects.requireNonNull(env, "env");
-      Objects.requireNonNull(appid, "appid");
-      Objects.requireNonNull(hostname, "hostname");
-    }
-  }
+public record RenewBatchCommand(long ts, List<InstanceKey> renews)
+    implements RegistryCommand<List<Optional<Instance>>> {
 
   public RenewBatchCommand {
     renews = List.copyOf(renews);
@@ -35,11 +29,12 @@ public record RenewBatchCommand(long ts, List<Key> renews) implements RegistryCo
   }
 
   @Override
-  public ApplyResult applyTo(Registry registry) {
-    List<Instance> results = new ArrayList<>(renews.size());
-    for (Key k : renews) {
-      results.add(registry.renew(k.env(), k.appid(), k.hostname(), ts).orElse(null));
+  public ApplyResult<List<Optional<Instance>>> applyTo(Registry registry) {
+    List<Optional<Instance>> results = new ArrayList<>(renews.size());
+    for (InstanceKey k : renews) {
+      results.add(registry.renew(k, ts));
     }
-    return ApplyResult.ok(results);
+    // a restart replays each renew of the batch
+    return ApplyResult.ok(List.copyOf(results)).weighing(renews.size());
   }
 }

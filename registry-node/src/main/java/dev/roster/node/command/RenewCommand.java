@@ -1,14 +1,14 @@
 package dev.roster.node.command;
 
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.Registry;
 import java.util.Objects;
 
-public record RenewCommand(long ts, String env, String appid, String hostname)
-    implements RegistryCommand {
+/** A heartbeat; answers with the renewed instance. Changes nothing pollers see. */
+public record RenewCommand(long ts, InstanceKey key) implements RegistryCommand<Instance> {
   public RenewCommand {
-    Objects.requireNonNull(env, "env");
-    Objects.requireNonNull(appid, "appid");
-    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(key, "key");
   }
 
   @Override
@@ -17,7 +17,9 @@ public record RenewCommand(long ts, String env, String appid, String hostname)
   }
 
   @Override
-  public ApplyResult applyTo(Registry registry) {
-    return registry.renew(env, appid, hostname, ts).map(ApplyResult::ok).orElse(ApplyResult.notFound());
+  public ApplyResult<Instance> applyTo(Registry registry) {
+    return registry.renew(key, ts)
+        .map(ApplyResult::ok)
+        .orElseGet(ApplyResult::notFound);
   }
 }

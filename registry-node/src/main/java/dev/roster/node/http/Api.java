@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.metrics.Metrics;
+import dev.roster.node.model.Status;
 import dev.roster.node.raft.RaftRegistry;
 
 /** Assembles the routes of the HTTP contract. */
@@ -17,7 +19,8 @@ public final class Api {
     return new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .setSerializationInclusion(JsonInclude.Include.ALWAYS)
-        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .registerModule(new SimpleModule().addSerializer(Status.class, new StatusSerializer()));
   }
 
   public static Router router(

@@ -11,6 +11,7 @@ import dev.roster.node.model.Application;
 import dev.roster.node.model.Fetch;
 import dev.roster.node.model.Guard;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
@@ -84,7 +85,7 @@ public final class RegistryApi {
       throw ApiException.badParam("addrs", "has more than " + MAX_ADDRS + " values");
     }
     addrs.forEach(a -> checkLength("addrs", a));
-    int status = status(p);
+    Status status = status(p);
     String version = p.optional("version");
     checkLength("version", version);
     Map<String, String> metadata = metadata("metadata", p.optional("metadata"));
@@ -94,29 +95,28 @@ public final class RegistryApi {
   }
 
   /** The instance a renew or cancel names; zone is accepted (Bilibili clients send it) but not needed. */
-  private record InstanceRef(String env, String appid, String hostname) {
-    static InstanceRef of(Params p) {
-      p.optionalIdentifier("zone");
-      return new InstanceRef(p.identifier("env"), p.identifier("appid"), p.identifier("hostname"));
-    }
+  private static InstanceKey instanceKey(Params p) {
+    p.optionalIdentifier("zone");
+    return new InstanceKey(p.identifier("env"), p.identifier("appid"), p.identifier("hostname"));
+  }
 
-    ApiException notFound() {
-      return new ApiException(Code.NOT_FOUND, "instance " + hostname + " of " + appid + " (env " + env + ") not found");
-    }
+  private static ApiException notFound(InstanceKey k) {
+    return new ApiException(Code.NOT_FOUND,
+        "instance " + k.hostname() + " of " + k.appid() + " (env " + k.env() + ") not found");
   }
 
   CompletableFuture<Reply> renew(ApiRequest req) {
-    InstanceRef i = InstanceRef.of(req.params());
+    InstanceKey i = instanceKey(req.params());
     // renews are gathered into batches on the leader (RenewCoalescer): same answer, fewer entries
-    return writes.onLeader(req, ms -> renews.renew(i.env(), i.appid(), i.hostname(), ms)
-        .thenApply(renewed -> renewed.map(Reply::ok).orElseThrow(i::notFound)));
+    return writes.onLeader(req, ms -> renews.renew(i, ms)
+        .thenApply(renewed -> renewed.map(Reply::ok).orElseThrow(() -> notFound(i))));
   }
 
   CompletableFuture<Reply> cancel(ApiRequest req) {
-    InstanceRef i = InstanceRef.of(req.params());
-    return writes.submit(req, ts -> new CancelCommand(ts, i.env(), i.appid(), i.hostname()), r -> {
+    InstanceKey i = instanceKey(req.params());
+    return writes.submit(req, ts -> new CancelCommand(ts, i), r -> {
       if (!r.isOk()) {
-        throw i.notFound();
+        throw notFound(i);
       }
       return Reply.ok(null);
     });
@@ -141,7 +141,7 @@ public final class RegistryApi {
     sameLength("metadata", metadatas, hostnames);
     List<SetChange> changes = new ArrayList<>(hostnames.size());
     for (int i = 0; i < hostnames.size(); i++) {
-      Integer status = statuses.isEmpty() ? null : parseStatus(statuses.get(i));
+      Status status = statuses.isEmpty() ? null : parseStatus(statuses.get(i));
       Map<String, String> metadata = metadatas.isEmpty() ? null : metadata("metadata", metadatas.get(i));
       changes.add(new SetChange(hostnames.get(i), status, metadata));
     }
@@ -233,7 +233,7 @@ public final class RegistryApi {
     long latest = requiredTimestamp(p);
     long hold = hold(p);
     Supplier<Reply> evaluate = () -> {
-      Reply r = fetchLocal(env, appid, null, Status.UP, latest);
+      Reply r = fetchLocal(env, appid, null, Status.UP.code(), latest);
       return r == null || r.code() == Code.NOT_FOUND ? null : r;
     };
     return onceCaughtUp(() -> park(Set.of(new AppKey(appid, env)), evaluate, hold));
@@ -266,7 +266,7 @@ public final class RegistryApi {
       Map<String, FetchData> changed = new LinkedHashMap<>();
       for (int i = 0; i < since.length; i++) {
         String appid = appids.get(i);
-        Fetch f = r.fetch(readEnv(env, appid), appid, null, Status.UP, since[i]);
+        Fetch f = r.fetch(readEnv(env, appid), appid, null, Status.UP.code(), since[i]);
         if (f.outcome() == Fetch.Outcome.FOUND) {
           changed.put(appid, new FetchData(f.instances(), f.latestTimestamp()));
         }
@@ -375,21 +375,21 @@ public final class RegistryApi {
     return result;
   }
 
-  private static int status(Params p) {
+  private static Status status(Params p) {
     String v = p.optional("status");
     return v == null || v.isEmpty() ? Status.UP : parseStatus(v);
   }
 
-  private static int parseStatus(String v) {
+  private static Status parseStatus(String v) {
     Integer s = Params.asciiInt(v);
     if (s != null && Status.isValid(s)) {
-      return s;
+      return Status.ofCode(s);
     }
     throw ApiException.badParam("status", "must be 1 (up) or 2 (waiting), got '" + v + "'");
   }
 
   private static int statusMask(Params p) {
-    int mask = p.intParam("status", Status.UP);
+    int mask = p.intParam("status", Status.UP.code());
     if (!Status.isValidMask(mask)) {
       throw ApiException.badParam("status", "must be a bitmask 1 (up), 2 (waiting) or 3 (both), got " + mask);
     }

@@ -37,8 +37,10 @@ final class WriteGate {
   }
 
   /** A registry write: proposed on the leader, its apply result turned into a reply. */
-  CompletableFuture<Reply> submit(
-      ApiRequest request, LongFunction<RegistryCommand> command, Function<ApplyResult, Reply> onResult) {
+  <R> CompletableFuture<Reply> submit(
+      ApiRequest request,
+      LongFunction<? extends RegistryCommand<R>> command,
+      Function<ApplyResult<R>, Reply> onResult) {
     return onLeader(request,
         remainingMs -> raft.writes().propose(command, remainingMs).thenApply(onResult));
   }

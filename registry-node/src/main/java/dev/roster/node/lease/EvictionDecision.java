@@ -3,7 +3,7 @@ package dev.roster.node.lease;
 import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.Guard;
 import dev.roster.node.model.Instance;
-import dev.roster.node.model.Registry;
+import dev.roster.node.model.RegistryView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -21,7 +21,8 @@ public record EvictionDecision(
    *     election or outage must not cause a mass eviction, so nothing is evicted yet
    */
   public static EvictionDecision decide(
-      Registry registry, long now, boolean inGrace, EvictionPolicy policy, RandomGenerator random) {
+      RegistryView registry, long now, boolean inGrace, EvictionPolicy policy,
+      RandomGenerator random) {
     long instances = registry.instanceCount();
     Guard guard = registry.guard();
     // the window this check closes decides protection

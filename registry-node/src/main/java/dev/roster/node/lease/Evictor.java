@@ -2,6 +2,7 @@ package dev.roster.node.lease;
 
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.EvictCommand;
+import dev.roster.node.model.Instance;
 import dev.roster.node.raft.LeaderTask;
 import dev.roster.node.raft.LeadershipListener;
 import dev.roster.node.raft.RaftRegistry;
@@ -66,10 +67,10 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
       EvictionDecision d = raft.stateMachine().read(r ->
           EvictionDecision.decide(r, now, inGrace, policy, ThreadLocalRandom.current()));
       reportProtection(d);
-      ApplyResult result = raft.writes()
+      ApplyResult<List<Instance>> result = raft.writes()
           .propose(ts -> new EvictCommand(ts, d.targets(), true), writeTimeoutMs)
           .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
-      int evicted = result.value() instanceof List<?> l ? l.size() : 0;
+      int evicted = result.value().size();
       checkListeners.forEach(l -> l.accept(d, evicted));
       if (evicted > 0 || d.expired() > 0) {
         log.info("evicted {} of {} expired instances{}", evicted, d.expired(),

@@ -75,7 +75,7 @@ public final class Application {
   Map<String, List<Instance>> select(String zone, int statusMask) {
     Map<String, List<Instance>> byZone = new TreeMap<>();
     for (Instance i : instances.values()) {
-      if ((i.status() & statusMask) == 0) {
+      if (!i.status().matches(statusMask)) {
         continue;
       }
       if (zone != null && !zone.isEmpty() && !zone.equals(i.zone())) {

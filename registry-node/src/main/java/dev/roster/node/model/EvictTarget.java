@@ -3,14 +3,12 @@ package dev.roster.node.model;
 import java.util.Objects;
 
 /** An instance the leader found expired, with the renew timestamp it saw when it decided. */
-public record EvictTarget(String env, String appid, String hostname, long renewTimestamp) {
+public record EvictTarget(InstanceKey key, long renewTimestamp) {
   public EvictTarget {
-    Objects.requireNonNull(env, "env");
-    Objects.requireNonNull(appid, "appid");
-    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(key, "key");
   }
 
   public static EvictTarget of(Instance i) {
-    return new EvictTarget(i.env(), i.appid(), i.hostname(), i.renewTimestamp());
+    return new EvictTarget(i.key(), i.renewTimestamp());
   }
 }

@@ -17,7 +17,7 @@ public record Instance(
     String hostname,
     List<String> addrs,
     String version,
-    int status,
+    Status status,
     Map<String, String> metadata,
     long regTimestamp,
     long upTimestamp,
@@ -27,6 +27,7 @@ public record Instance(
 
   public Instance {
     Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(status, "status");
     addrs = List.copyOf(addrs);
     metadata = Map.copyOf(metadata);
   }
@@ -58,16 +59,20 @@ public record Instance(
   }
 
   /** A {@code set}: status and/or metadata changed; {@code null} leaves a field as it is. */
-  Instance changed(Integer newStatus, Map<String, String> newMetadata, long ts) {
-    int s = newStatus == null ? status : newStatus;
+  Instance changed(Status newStatus, Map<String, String> newMetadata, long ts) {
+    Status s = newStatus == null ? status : newStatus;
     long up = becomesUp(s) ? ts : upTimestamp;
     Map<String, String> m = newMetadata == null ? metadata : newMetadata;
     return new Instance(
         region, zone, env, appid, hostname, addrs, version, s, m, regTimestamp, up, renewTimestamp, ts, ts);
   }
 
-  private boolean becomesUp(int newStatus) {
+  private boolean becomesUp(Status newStatus) {
     return newStatus == Status.UP && status != Status.UP;
+  }
+
+  public InstanceKey key() {
+    return new InstanceKey(env, appid, hostname);
   }
 
   public AppKey appKey() {

@@ -17,7 +17,7 @@ public record InstanceSpec(
     String hostname,
     List<String> addrs,
     String version,
-    int status,
+    Status status,
     Map<String, String> metadata) {
 
   public InstanceSpec {
@@ -28,9 +28,7 @@ public record InstanceSpec(
     Objects.requireNonNull(hostname, "hostname");
     addrs = List.copyOf(addrs);
     version = version == null ? "" : version;
-    if (!Status.isValid(status)) {
-      throw new IllegalArgumentException("status must be 1 (up) or 2 (waiting): " + status);
-    }
+    Objects.requireNonNull(status, "status");
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
   }
 
@@ -40,8 +38,12 @@ public record InstanceSpec(
    */
   public InstanceSpec(
       String zone, String env, String appid, String hostname, List<String> addrs, String version,
-      int status, Map<String, String> metadata) {
+      Status status, Map<String, String> metadata) {
     this("", zone, env, appid, hostname, addrs, version, status, metadata);
+  }
+
+  public InstanceKey key() {
+    return new InstanceKey(env, appid, hostname);
   }
 
   public AppKey appKey() {

@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  * the command — so applying the same commands in the same order gives the same state on every
  * node. No I/O, no clock, no threads, no randomness: the caller serialises access.
  */
-public final class Registry {
+public final class Registry implements RegistryView {
   private final Map<AppKey, Application> apps = new HashMap<>();
   /** One copy of each zone and region string (see {@link #register}). */
   private final Map<String, String> places = new HashMap<>();
@@ -67,9 +67,9 @@ public final class Registry {
    * changes nothing a fetcher filters on, so the application's latest_timestamp stays put and
    * pollers are not woken by heartbeats.
    */
-  public Optional<Instance> renew(String env, String appid, String hostname, long ts) {
-    Application app = apps.get(new AppKey(appid, env));
-    Instance existing = app == null ? null : app.instance(hostname);
+  public Optional<Instance> renew(InstanceKey key, long ts) {
+    Application app = apps.get(key.appKey());
+    Instance existing = app == null ? null : app.instance(key.hostname());
     if (existing == null) {
       return Optional.empty();
     }
@@ -82,13 +82,12 @@ public final class Registry {
   }
 
   /** Removes an instance; the application goes when its last instance does. */
-  public Optional<Instance> cancel(String env, String appid, String hostname, long ts) {
-    AppKey key = new AppKey(appid, env);
-    Application app = apps.get(key);
-    if (app == null || app.instance(hostname) == null) {
+  public Optional<Instance> cancel(InstanceKey key, long ts) {
+    Application app = apps.get(key.appKey());
+    if (app == null || app.instance(key.hostname()) == null) {
       return Optional.empty();
     }
-    Instance removed = removeInstance(app, hostname, ts);
+    Instance removed = removeInstance(app, key.hostname(), ts);
     return Optional.of(removed);
   }
 
@@ -124,10 +123,10 @@ public final class Registry {
   public List<Instance> evict(List<EvictTarget> targets, long ts) {
     List<Instance> evicted = new ArrayList<>();
     for (EvictTarget t : targets) {
-      Application app = apps.get(new AppKey(t.appid(), t.env()));
-      Instance current = app == null ? null : app.instance(t.hostname());
+      Application app = apps.get(t.key().appKey());
+      Instance current = app == null ? null : app.instance(t.key().hostname());
       if (current != null && current.renewTimestamp() == t.renewTimestamp()) {
-        evicted.add(removeInstance(app, t.hostname(), ts));
+        evicted.add(removeInstance(app, t.key().hostname(), ts));
       }
     }
     return evicted;
@@ -149,10 +148,7 @@ public final class Registry {
     return removed;
   }
 
-  /**
-   * Instances of one application matching the zone (null or empty: all zones) and the status
-   * bitmask; not modified when the caller already has {@code latestTimestamp} or newer.
-   */
+  @Override
   public Fetch fetch(String env, String appid, String zone, int statusMask, long latestTimestamp) {
     Application app = apps.get(new AppKey(appid, env));
     if (app == null) {
@@ -164,10 +160,12 @@ public final class Registry {
     return new Fetch(Fetch.Outcome.FOUND, app.select(zone, statusMask), app.latestTimestamp());
   }
 
+  @Override
   public Optional<Application> application(String env, String appid) {
     return Optional.ofNullable(apps.get(new AppKey(appid, env)));
   }
 
+  @Override
   public Collection<Application> applications() {
     return Collections.unmodifiableCollection(apps.values());
   }
@@ -179,38 +177,42 @@ public final class Registry {
     }
   }
 
+  @Override
   public long instanceCount() {
     return instanceCount;
   }
 
-  /** Instances self-protection counts on (see the constructor). */
+  @Override
   public long guardedInstanceCount() {
     return guardedInstanceCount;
   }
 
-  /** Renews self-protection expects per window from the guarded instances. */
+  @Override
   public long expectedRenews() {
     return guard.expectedRenews(guardedInstanceCount);
   }
 
+  @Override
   public long renewThreshold() {
     return guard.threshold(guardedInstanceCount);
   }
 
-  /** True while the last closed window had fewer renews than the threshold. */
+  @Override
   public boolean protecting() {
     return guard.protecting(guardedInstanceCount);
   }
 
+  @Override
   public int applicationCount() {
     return apps.size();
   }
 
+  @Override
   public Guard guard() {
     return guard;
   }
 
-  /** Instances whose last renew is more than {@code expireNanos} before {@code now}. */
+  @Override
   public List<Instance> expired(long now, long expireNanos) {
     List<Instance> expired = new ArrayList<>();
     for (Application app : apps.values()) {

@@ -5,6 +5,7 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.error.RaftError;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.RegistryCommand;
+import dev.roster.node.model.Registry;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,22 +13,25 @@ import java.util.concurrent.CompletableFuture;
  * the proposer's future back out. JRaft runs it with an error status when the entry can no longer
  * commit under this leader.
  */
-final class ProposalClosure implements Closure {
+final class ProposalClosure<R> implements Closure {
   /** JRaft's message when a leader steps down with proposals pending (ClosureQueueImpl.clear). */
   static final String LEADER_STEPPED_DOWN = "Leader stepped down";
   static final String OUTCOME_UNKNOWN =
       "leadership lost before the write was confirmed; the new leader may still apply it";
 
-  final RegistryCommand command;
-  final CompletableFuture<ApplyResult> future = new CompletableFuture<>();
-  private volatile ApplyResult result;
+  final RegistryCommand<R> command;
+  final CompletableFuture<ApplyResult<R>> future = new CompletableFuture<>();
+  private volatile ApplyResult<R> result;
 
-  ProposalClosure(RegistryCommand command) {
+  ProposalClosure(RegistryCommand<R> command) {
     this.command = command;
   }
 
-  void setResult(ApplyResult result) {
-    this.result = result;
+  /** Applies the proposed command and keeps its result for {@link #run}. */
+  ApplyResult<R> applyTo(Registry registry) {
+    ApplyResult<R> applied = command.applyTo(registry);
+    this.result = applied;
+    return applied;
   }
 
   @Override

@@ -24,14 +24,14 @@ final class Proposer implements Writes {
   }
 
   @Override
-  public CompletableFuture<ApplyResult> propose(
-      LongFunction<RegistryCommand> command, long timeoutMs) {
+  public <R> CompletableFuture<ApplyResult<R>> propose(
+      LongFunction<? extends RegistryCommand<R>> command, long timeoutMs) {
     Node n = raft.node();
     if (n == null || !n.isLeader()) {
       return CompletableFuture.failedFuture(
           new NotLeaderException(leadership.leader().orElse(null), "not the leader"));
     }
-    ProposalClosure closure = new ProposalClosure(command.apply(leaderTimestamp()));
+    ProposalClosure<R> closure = new ProposalClosure<>(command.apply(leaderTimestamp()));
     Task task = new Task(ByteBuffer.wrap(CommandCodec.encode(closure.command)), closure);
     n.apply(task);
     return RaftFutures.within(closure.future, timeoutMs);

@@ -5,7 +5,7 @@ import dev.roster.node.command.ModelCodec;
 import dev.roster.node.model.AppKey;
 import dev.roster.node.model.Application;
 import dev.roster.node.model.Instance;
-import dev.roster.node.model.Registry;
+import dev.roster.node.model.RegistryView;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -31,7 +31,7 @@ public record RegistryDigest(long appliedIndex, String sha256, int applications,
       Comparator.comparing(AppKey::env).thenComparing(AppKey::appid);
 
   /** Computes the digest; call it where nothing mutates the registry (under the read lock). */
-  static RegistryDigest of(Registry registry, long appliedIndex, long lastAppliedTs) {
+  static RegistryDigest of(RegistryView registry, long appliedIndex, long lastAppliedTs) {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");

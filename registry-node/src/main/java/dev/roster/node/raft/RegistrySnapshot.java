@@ -9,6 +9,7 @@ import dev.roster.node.model.Application;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.Registry;
+import dev.roster.node.model.RegistryView;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public record RegistrySnapshot(
   public record AppState(AppKey key, long latestTimestamp, List<Instance> instances) {}
 
   /** Copies the registry's state; call it where nothing mutates the registry concurrently. */
-  public static RegistrySnapshot capture(Registry registry, long lastAppliedTs) {
+  public static RegistrySnapshot capture(RegistryView registry, long lastAppliedTs) {
     List<AppState> apps = new ArrayList<>(registry.applicationCount());
     for (Application app : registry.applications()) {
       apps.add(new AppState(app.key(), app.latestTimestamp(), List.copyOf(app.instances())));

@@ -14,13 +14,11 @@ import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.CodecException;
 import dev.roster.node.command.CommandCodec;
-import dev.roster.node.command.EvictCommand;
 import dev.roster.node.command.RegistryCommand;
-import dev.roster.node.command.RenewBatchCommand;
 import dev.roster.node.model.AppKey;
 import dev.roster.node.model.GuardPolicy;
-import dev.roster.node.model.Instance;
 import dev.roster.node.model.Registry;
+import dev.roster.node.model.RegistryView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -93,8 +91,8 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     leadershipListeners.add(listener);
   }
 
-  /** Runs a read against the current registry under the read lock. */
-  public <T> T read(Function<Registry, T> reader) {
+  /** Runs a read against the current registry under the read lock; only commands write. */
+  public <T> T read(Function<RegistryView, T> reader) {
     lock.readLock().lock();
     try {
       return reader.apply(registry);
@@ -140,46 +138,37 @@ public final class RegistryStateMachine extends StateMachineAdapter {
 
   /**
    * Operations applied since the last snapshot was captured or loaded — what a restart would
-   * replay from the log: one per entry, one per renew of a batch, one per evicted instance.
+   * replay from the log: one per entry, one per renew of a batch, one per eviction target.
    */
   public long opsSinceSnapshot() {
     return opsSinceSnapshot;
   }
 
+  /**
+   * Decodes (or, on the leader, takes from the closure) each entry, applies it, records what it
+   * changed, and completes its closure. Nothing here knows one command type from another: each
+   * command applies itself and reports its value, changed applications and replay weight.
+   */
   @Override
   public void onApply(Iterator iter) {
-    List<ProposalClosure> completed = new ArrayList<>();
+    List<ProposalClosure<?>> completed = new ArrayList<>();
     Set<AppKey> changed = new HashSet<>();
     lock.writeLock().lock();
     try {
       while (iter.hasNext()) {
         Closure done = iter.done();
-        RegistryCommand command;
-        if (done instanceof ProposalClosure proposal) {
-          command = proposal.command;
-        } else {
-          try {
-            command = CommandCodec.decode(iter.getData());
-          } catch (CodecException e) {
-            // Skipping an entry would let this replica diverge from the others: stop instead.
-            log.error("undecodable log entry at index {}: {}", iter.getIndex(), e.getMessage());
-            iter.setErrorAndRollback(
-                1, new Status(RaftError.ESTATEMACHINE, "undecodable entry %d: %s",
-                    iter.getIndex(), e.getMessage()));
-            return;
-          }
+        ProposalClosure<?> proposal = done instanceof ProposalClosure<?> p ? p : null;
+        RegistryCommand<?> command = proposal != null ? proposal.command : decode(iter);
+        ApplyResult<?> result = command == null ? null : apply(iter, command, proposal);
+        if (result == null) {
+          break; // the entry failed the state machine: nothing after it may be applied
         }
-        ApplyResult result = command.applyTo(registry);
-        if (command.type() == RegistryCommand.Type.EVICT && result.value() instanceof List<?> gone) {
-          evicted.add(gone.size());
-        }
-        collectChanged(command, result, changed);
-        opsSinceSnapshot += 1 + (command instanceof RenewBatchCommand b ? b.renews().size() - 1
-            : command instanceof EvictCommand e ? e.targets().size() : 0);
+        changed.addAll(result.changed());
+        opsSinceSnapshot += result.replayWeight();
+        evicted.add(result.evicted());
         lastAppliedTs = Math.max(lastAppliedTs, command.ts());
         appliedIndex = iter.getIndex();
-        if (done instanceof ProposalClosure proposal) {
-          proposal.setResult(result);
+        if (proposal != null) {
           completed.add(proposal);
         } else if (done != null) {
           done.run(Status.OK());
@@ -189,30 +178,41 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     } finally {
       lock.writeLock().unlock();
     }
+    // entries applied before a failed one stay applied: their proposers get their answers
     completed.forEach(p -> p.run(Status.OK()));
     applyListeners.forEach(l -> l.onApplied(changed));
   }
 
-  private static void collectChanged(RegistryCommand c, ApplyResult r, Set<AppKey> changed) {
-    if (!r.isOk()) {
-      return;
-    }
-    switch (c.type()) {
-      case REGISTER, CANCEL, SET -> changed.add(((Instance) firstInstance(r.value())).appKey());
-      case EVICT -> {
-        @SuppressWarnings("unchecked")
-        List<Instance> evicted = (List<Instance>) r.value();
-        evicted.forEach(i -> changed.add(i.appKey()));
-      }
-      case RENEW, RENEW_BATCH -> {
-        // a renew changes nothing fetchers see; pollers are not woken by heartbeats
-      }
-      default -> throw new IllegalStateException("unhandled " + c.type());
+  /** The entry's command, or null when it cannot be decoded (the state machine then stops). */
+  private RegistryCommand<?> decode(Iterator iter) {
+    try {
+      return CommandCodec.decode(iter.getData());
+    } catch (CodecException e) {
+      // Skipping an entry would let this replica diverge from the others: stop instead.
+      fail(iter, "undecodable entry %d: %s", e);
+      return null;
     }
   }
 
-  private static Object firstInstance(Object value) {
-    return value instanceof List<?> list ? list.get(0) : value;
+  /** The command's result, or null when applying it threw (the state machine then stops). */
+  private ApplyResult<?> apply(
+      Iterator iter, RegistryCommand<?> command, ProposalClosure<?> proposal) {
+    try {
+      return proposal != null ? proposal.applyTo(registry) : command.applyTo(registry);
+    } catch (RuntimeException e) {
+      // JRaft would only log an exception escaping onApply and go on with the next entry, on a
+      // registry the failed command may have half changed: this replica would diverge
+      fail(iter, "cannot apply entry %d (" + command.type() + "): %s", e);
+      return null;
+    }
+  }
+
+  /** Stops the state machine at the current entry; JRaft fails its closure and all after it. */
+  private static void fail(Iterator iter, String format, RuntimeException cause) {
+    Status error =
+        new Status(RaftError.ESTATEMACHINE, format, iter.getIndex(), cause.getMessage());
+    log.error("state machine stopped: {}", error.getErrorMsg(), cause);
+    iter.setErrorAndRollback(1, error);
   }
 
   @Override

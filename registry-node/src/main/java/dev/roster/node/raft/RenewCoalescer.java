@@ -2,8 +2,10 @@ package dev.roster.node.raft;
 
 import static dev.roster.node.util.Concurrency.unwrap;
 
+import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.RenewBatchCommand;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +32,7 @@ public final class RenewCoalescer {
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  private record Pending(RenewBatchCommand.Key key, CompletableFuture<Optional<Instance>> future) {}
+  private record Pending(InstanceKey key, CompletableFuture<Optional<Instance>> future) {}
 
   public RenewCoalescer(RaftRegistry raft, int maxInFlight, int maxBatch) {
     this.raft = raft;
@@ -42,8 +44,8 @@ public final class RenewCoalescer {
    * Renews one instance. Completes with the renewed instance, empty if it is unknown
    * (NotFound), or exceptionally like {@link Writes#propose}.
    */
-  public CompletableFuture<Optional<Instance>> renew(String env, String appid, String hostname, long timeoutMs) {
-    Pending p = new Pending(new RenewBatchCommand.Key(env, appid, hostname), new CompletableFuture<>());
+  public CompletableFuture<Optional<Instance>> renew(InstanceKey key, long timeoutMs) {
+    Pending p = new Pending(key, new CompletableFuture<>());
     queue.add(p);
     flush(timeoutMs);
     return p.future.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -75,9 +77,9 @@ public final class RenewCoalescer {
   }
 
   private void propose(List<Pending> batch, long timeoutMs) {
-    List<RenewBatchCommand.Key> keys = new ArrayList<>(batch.size());
+    List<InstanceKey> keys = new ArrayList<>(batch.size());
     batch.forEach(p -> keys.add(p.key()));
-    CompletableFuture<dev.roster.node.command.ApplyResult> result;
+    CompletableFuture<ApplyResult<List<Optional<Instance>>>> result;
     try {
       result = raft.writes().propose(ts -> new RenewBatchCommand(ts, keys), timeoutMs);
     } catch (RuntimeException e) {
@@ -89,9 +91,9 @@ public final class RenewCoalescer {
         Throwable cause = unwrap(e);
         batch.forEach(p -> p.future().completeExceptionally(cause));
       } else {
-        List<?> renewed = (List<?>) r.value();
+        List<Optional<Instance>> renewed = r.value();
         for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).future().complete(Optional.ofNullable((Instance) renewed.get(i)));
+          batch.get(i).future().complete(renewed.get(i));
         }
       }
       flush(timeoutMs);

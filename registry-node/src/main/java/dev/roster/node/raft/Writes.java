@@ -12,7 +12,8 @@ public interface Writes {
    * entry is committed and applied here, or exceptionally with {@link NotLeaderException} /
    * {@link UnavailableException}; never later than {@code timeoutMs}.
    */
-  CompletableFuture<ApplyResult> propose(LongFunction<RegistryCommand> command, long timeoutMs);
+  <R> CompletableFuture<ApplyResult<R>> propose(
+      LongFunction<? extends RegistryCommand<R>> command, long timeoutMs);
 
   /**
    * The leader's wall clock in Unix nanoseconds, never below a timestamp already applied: a new

@@ -180,7 +180,7 @@ class FormatUpgradeIT {
       if (upgraded || entry.getType() != EntryType.ENTRY_TYPE_DATA) {
         return;
       }
-      RegistryCommand command = CommandCodec.decode(entry.getData());
+      RegistryCommand<?> command = CommandCodec.decode(entry.getData());
       if (command.type() == RegistryCommand.Type.REGISTER) {
         registersWritten.incrementAndGet();
       }

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.roster.node.model.InstanceKey;
 
 class CommandCodecTest {
   private static final long TS = 1_700_000_000_123_456_789L;
@@ -31,7 +32,7 @@ class CommandCodecTest {
         "v1.2.3", Status.WAITING, Map.of("weight", "10", "color", "blue", "ünïcødé", "值"));
   }
 
-  static Stream<RegistryCommand> everyCommandType() {
+  static Stream<RegistryCommand<?>> everyCommandType() {
     return Stream.of(
         new RegisterCommand(TS, spec()),
         new RegisterCommand(
@@ -39,8 +40,8 @@ class CommandCodecTest {
         new RegisterCommand(TS, new InstanceSpec(
             "cn-east-1", "sh001", "prod", "main.web.svc", "host-1", List.of("http://10.0.0.1:80"), "v2",
             Status.UP, Map.of("k", "v"))),
-        new RenewCommand(TS, "prod", "main.web.svc", "host-1"),
-        new CancelCommand(TS, "prod", "main.web.svc", "host-1"),
+        new RenewCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1")),
+        new CancelCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1")),
         new SetCommand(
             TS,
             "prod",
@@ -53,20 +54,20 @@ class CommandCodecTest {
         new EvictCommand(
             TS,
             List.of(
-                new EvictTarget("prod", "main.web.svc", "host-1", 42),
-                new EvictTarget("uat", "other", "host-2", Long.MIN_VALUE)),
+                new EvictTarget(new InstanceKey("prod", "main.web.svc", "host-1"), 42),
+                new EvictTarget(new InstanceKey("uat", "other", "host-2"), Long.MIN_VALUE)),
             true),
-        new EvictCommand(TS, List.of(new EvictTarget("prod", "a", "h", 7)), false),
+        new EvictCommand(TS, List.of(new EvictTarget(new InstanceKey("prod", "a", "h"), 7)), false),
         new EvictCommand(Long.MAX_VALUE, List.of(), true),
         new RenewBatchCommand(TS, List.of(
-            new RenewBatchCommand.Key("prod", "main.web.svc", "host-1"),
-            new RenewBatchCommand.Key("uat", "other", "host-2"))));
+            new InstanceKey("prod", "main.web.svc", "host-1"),
+            new InstanceKey("uat", "other", "host-2"))));
   }
 
   @ParameterizedTest
   @MethodSource("everyCommandType")
-  void everyCommandTypeRoundTripsEqual(RegistryCommand command) {
-    RegistryCommand decoded = CommandCodec.decode(CommandCodec.encode(command));
+  void everyCommandTypeRoundTripsEqual(RegistryCommand<?> command) {
+    RegistryCommand<?> decoded = CommandCodec.decode(CommandCodec.encode(command));
 
     assertThat(decoded).isEqualTo(command);
     assertThat(decoded.type()).isEqualTo(command.type());
@@ -90,7 +91,8 @@ class CommandCodecTest {
 
   @Test
   void encodingStartsWithFormatVersionTypeTagAndTs() {
-    byte[] bytes = CommandCodec.encode(new RenewCommand(0x0102030405060708L, "e", "a", "h"));
+    byte[] bytes = CommandCodec.encode(
+        new RenewCommand(0x0102030405060708L, new InstanceKey("e", "a", "h")));
 
     assertThat(bytes)
         .containsExactly(
@@ -114,7 +116,7 @@ class CommandCodecTest {
 
   @Test
   void decodeOfByteBufferReadsOnlyItsRemainingBytesAndLeavesItsPosition() {
-    RegistryCommand c = new CancelCommand(TS, "prod", "app", "h1");
+    RegistryCommand<?> c = new CancelCommand(TS, new InstanceKey("prod", "app", "h1"));
     byte[] encoded = CommandCodec.encode(c);
     ByteBuffer buf = ByteBuffer.allocate(encoded.length + 3);
     buf.put((byte) 9).put(encoded).put((byte) 9).put((byte) 9);
@@ -153,10 +155,10 @@ class CommandCodecTest {
             new RegisterCommand(TS, spec())),
         Arguments.of(
             "010217979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e73766300000006686f73742d31",
-            new RenewCommand(TS, "prod", "main.web.svc", "host-1")),
+            new RenewCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1"))),
         Arguments.of(
             "010317979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e73766300000006686f73742d31",
-            new CancelCommand(TS, "prod", "main.web.svc", "host-1")),
+            new CancelCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1"))),
         Arguments.of(
             "010417979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e7376630000000200000006686f"
                 + "73742d310100000001ffffffff00000006686f73742d32000000000000000001000000016b0000000176",
@@ -165,19 +167,20 @@ class CommandCodecTest {
         Arguments.of(
             "010517979cfe3d85cd1501000000010000000470726f640000000c6d61696e2e7765622e73766300000006686f"
                 + "73742d31000000000000002a",
-            new EvictCommand(TS, List.of(new EvictTarget("prod", "main.web.svc", "host-1", 42)), true)),
+            new EvictCommand(TS, List.of(
+                new EvictTarget(new InstanceKey("prod", "main.web.svc", "host-1"), 42)), true)),
         Arguments.of(
             "010617979cfe3d85cd15000000020000000470726f640000000c6d61696e2e7765622e73766300000006686f"
                 + "73742d3100000003756174000000056f7468657200000006686f73742d32",
             new RenewBatchCommand(TS, List.of(
-                new RenewBatchCommand.Key("prod", "main.web.svc", "host-1"),
-                new RenewBatchCommand.Key("uat", "other", "host-2")))));
+                new InstanceKey("prod", "main.web.svc", "host-1"),
+                new InstanceKey("uat", "other", "host-2")))));
   }
 
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void entriesWrittenInFormatVersion1StillDecode(String hex, RegistryCommand expected) {
-    RegistryCommand decoded = CommandCodec.decode(HexFormat.of().parseHex(hex));
+  void entriesWrittenInFormatVersion1StillDecode(String hex, RegistryCommand<?> expected) {
+    RegistryCommand<?> decoded = CommandCodec.decode(HexFormat.of().parseHex(hex));
 
     assertThat(decoded).isEqualTo(expected);
     if (decoded instanceof RegisterCommand register) {
@@ -188,7 +191,7 @@ class CommandCodecTest {
   /** The tests' version 1 writer (used where a whole node must start from old data) is faithful. */
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote(String hex, RegistryCommand command) {
+  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote(String hex, RegistryCommand<?> command) {
     assertThat(HexFormat.of().formatHex(FormatV1.entry(command))).isEqualTo(hex);
   }
 
@@ -198,8 +201,35 @@ class CommandCodecTest {
    */
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void commandsWithoutARegionAreWrittenAsTheOldVersionWroteThem(String hex, RegistryCommand command) {
+  void commandsWithoutARegionAreWrittenAsTheOldVersionWroteThem(String hex, RegistryCommand<?> command) {
     assertThat(HexFormat.of().formatHex(CommandCodec.encode(command))).isEqualTo(hex);
+  }
+
+  /**
+   * Golden bytes of format 2, which only a REGISTER with a region is written in (every other
+   * entry is written as format 1: see {@link #entriesOfFormatVersion1()}).
+   */
+  private static final String REGISTER_WITH_REGION_FORMAT_2 =
+      "020117979cfe3d85cd1500000009636e2d656173742d310000000573683030310000000470726f640000000c"
+          + "6d61696e2e7765622e73766300000006686f73742d310000000100000012687474703a2f2f31302e302e"
+          + "302e313a38300000000276320000000100000001000000016b0000000176";
+
+  private static RegisterCommand registerWithRegion() {
+    return new RegisterCommand(TS, new InstanceSpec(
+        "cn-east-1", "sh001", "prod", "main.web.svc", "host-1", List.of("http://10.0.0.1:80"),
+        "v2", Status.UP, Map.of("k", "v")));
+  }
+
+  @Test
+  void aRegisterWithARegionIsWrittenAsTheCheckedInFormatVersion2Bytes() {
+    assertThat(HexFormat.of().formatHex(CommandCodec.encode(registerWithRegion())))
+        .isEqualTo(REGISTER_WITH_REGION_FORMAT_2);
+  }
+
+  @Test
+  void theCheckedInFormatVersion2BytesDecode() {
+    assertThat(CommandCodec.decode(HexFormat.of().parseHex(REGISTER_WITH_REGION_FORMAT_2)))
+        .isEqualTo(registerWithRegion());
   }
 
   @Test
@@ -214,14 +244,14 @@ class CommandCodecTest {
 
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void everyTruncationOfAVersion1EntryThrows(String hex, RegistryCommand command) {
+  void everyTruncationOfAVersion1EntryThrows(String hex, RegistryCommand<?> command) {
     assertEveryPrefixThrows(HexFormat.of().parseHex(hex));
   }
 
   @ParameterizedTest
   @ValueSource(bytes = {0, 3, 99, -1})
   void wrongFormatVersionThrows(byte version) {
-    byte[] bytes = CommandCodec.encode(new RenewCommand(TS, "e", "a", "h"));
+    byte[] bytes = CommandCodec.encode(new RenewCommand(TS, new InstanceKey("e", "a", "h")));
     bytes[0] = version;
 
     assertThatThrownBy(() -> CommandCodec.decode(bytes))
@@ -232,7 +262,7 @@ class CommandCodecTest {
   @ParameterizedTest
   @ValueSource(bytes = {0, 7, 127, -128})
   void unknownTypeTagThrows(byte tag) {
-    byte[] bytes = CommandCodec.encode(new RenewCommand(TS, "e", "a", "h"));
+    byte[] bytes = CommandCodec.encode(new RenewCommand(TS, new InstanceKey("e", "a", "h")));
     bytes[1] = tag;
 
     assertThatThrownBy(() -> CommandCodec.decode(bytes))
@@ -242,7 +272,7 @@ class CommandCodecTest {
 
   @ParameterizedTest
   @MethodSource("everyCommandType")
-  void everyTruncationOfAnEncodedCommandThrows(RegistryCommand command) {
+  void everyTruncationOfAnEncodedCommandThrows(RegistryCommand<?> command) {
     assertEveryPrefixThrows(CommandCodec.encode(command));
   }
 
@@ -257,7 +287,7 @@ class CommandCodecTest {
 
   @ParameterizedTest
   @MethodSource("everyCommandType")
-  void trailingBytesThrow(RegistryCommand command) {
+  void trailingBytesThrow(RegistryCommand<?> command) {
     byte[] bytes = CommandCodec.encode(command);
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
 

@@ -7,6 +7,7 @@ import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import dev.roster.node.model.InstanceKey;
 
 /**
  * A command the decoder would reject must not be buildable: the leader applies its own command
@@ -24,17 +25,26 @@ class CommandConstructionTest {
 
   @Test
   void commandsWithoutEnvAppidOrHostnameAreRejectedBeforeTheyCanReachTheLog() {
-    assertThatThrownBy(() -> new RenewCommand(1, null, "a", "h")).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new RenewCommand(1, "e", null, "h")).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new RenewCommand(1, "e", "a", null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new CancelCommand(1, null, "a", "h")).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new CancelCommand(1, "e", null, "h")).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new CancelCommand(1, "e", "a", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new RenewCommand(1, new InstanceKey(null, "a", "h")))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new RenewCommand(1, new InstanceKey("e", null, "h")))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new RenewCommand(1, new InstanceKey("e", "a", null)))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new CancelCommand(1, new InstanceKey(null, "a", "h")))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new CancelCommand(1, new InstanceKey("e", null, "h")))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new CancelCommand(1, new InstanceKey("e", "a", null)))
+        .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new SetCommand(1, null, "a", CHANGES)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new SetCommand(1, "e", null, CHANGES)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new RegisterCommand(1, null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new EvictTarget(null, "a", "h", 1)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new EvictTarget("e", null, "h", 1)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new EvictTarget("e", "a", null, 1)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new EvictTarget(new InstanceKey(null, "a", "h"), 1))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new EvictTarget(new InstanceKey("e", null, "h"), 1))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new EvictTarget(new InstanceKey("e", "a", null), 1))
+        .isInstanceOf(NullPointerException.class);
   }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import dev.roster.node.model.InstanceKey;
 
 class EvictionDecisionTest {
   private static final long S = 1_000_000_000L;
@@ -33,14 +34,14 @@ class EvictionDecisionTest {
       register("h" + i, 0);
     }
     for (int i = 0; i < fresh; i++) {
-      registry.renew("dev", "app", "h" + i, renewAt);
-      registry.renew("dev", "app", "h" + i, renewAt);
+      registry.renew(new InstanceKey("dev", "app", "h" + i), renewAt);
+      registry.renew(new InstanceKey("dev", "app", "h" + i), renewAt);
     }
   }
 
   private static Set<String> hosts(List<EvictTarget> targets) {
     Set<String> s = new HashSet<>();
-    targets.forEach(t -> s.add(t.hostname()));
+    targets.forEach(t -> s.add(t.key().hostname()));
     return s;
   }
 
@@ -50,7 +51,8 @@ class EvictionDecisionTest {
     EvictionDecision d = EvictionDecision.decide(registry, 120 * S, false, POLICY, new Random(1));
     assertThat(d.protecting()).isFalse();
     assertThat(d.expired()).isEqualTo(1);
-    assertThat(d.targets()).containsExactly(new EvictTarget("dev", "app", "h9", 0));
+    assertThat(d.targets())
+        .containsExactly(new EvictTarget(new InstanceKey("dev", "app", "h9"), 0));
   }
 
   @Test
@@ -64,7 +66,7 @@ class EvictionDecisionTest {
   void oneCheckEvictsAtMostFifteenPercent() {
     populate(100, 60, 100 * S);
     for (int i = 0; i < 60; i++) {
-      registry.renew("dev", "app", "h" + i, 100 * S);
+      registry.renew(new InstanceKey("dev", "app", "h" + i), 100 * S);
     }
     // 60 x 3 = 180 renews >= threshold floor(200 x 0.85) = 170: no protection
     EvictionDecision d = EvictionDecision.decide(registry, 120 * S, false, POLICY, new Random(3));
@@ -120,7 +122,7 @@ class EvictionDecisionTest {
     // draws every candidate must be picked at least once (no instance is always spared)
     populate(20, 0, 0);
     for (int i = 0; i < 40; i++) {
-      registry.renew("dev", "app", "h" + (i % 20), 0);
+      registry.renew(new InstanceKey("dev", "app", "h" + (i % 20)), 0);
     }
     Set<String> seen = new HashSet<>();
     Random random = new Random(8);

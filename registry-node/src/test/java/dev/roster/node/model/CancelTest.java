@@ -14,14 +14,14 @@ class CancelTest {
 
   @Test
   void cancelOfUnknownApplicationIsNotFound() {
-    assertThat(registry.cancel(ENV, APPID, "h1", 100)).isEmpty();
+    assertThat(registry.cancel(new InstanceKey(ENV, APPID, "h1"), 100)).isEmpty();
   }
 
   @Test
   void cancelOfUnknownHostnameIsNotFoundAndChangesNothing() {
     registry.register(spec("h1"), 100);
 
-    assertThat(registry.cancel(ENV, APPID, "h2", 200)).isEmpty();
+    assertThat(registry.cancel(new InstanceKey(ENV, APPID, "h2"), 200)).isEmpty();
 
     assertThat(registry.instanceCount()).isEqualTo(1);
     assertThat(latest(registry)).isEqualTo(100);
@@ -32,7 +32,7 @@ class CancelTest {
     Instance h1 = registry.register(spec("h1"), 100);
     registry.register(spec("h2"), 101);
 
-    assertThat(registry.cancel(ENV, APPID, "h1", 200)).contains(h1);
+    assertThat(registry.cancel(new InstanceKey(ENV, APPID, "h1"), 200)).contains(h1);
 
     Application app = registry.application(ENV, APPID).orElseThrow();
     assertThat(app.instance("h1")).isNull();
@@ -43,7 +43,7 @@ class CancelTest {
   void cancelOfLastInstanceDropsTheApplication() {
     registry.register(spec("h1"), 100);
 
-    registry.cancel(ENV, APPID, "h1", 200);
+    registry.cancel(new InstanceKey(ENV, APPID, "h1"), 200);
 
     assertThat(registry.application(ENV, APPID)).isEmpty();
     assertThat(registry.applicationCount()).isZero();
@@ -56,7 +56,7 @@ class CancelTest {
     registry.register(spec("h1"), 100);
     registry.register(spec("h2"), 101);
 
-    registry.cancel(ENV, APPID, "h1", 200);
+    registry.cancel(new InstanceKey(ENV, APPID, "h1"), 200);
 
     assertThat(latest(registry)).isEqualTo(200);
   }
@@ -66,10 +66,10 @@ class CancelTest {
     registry.register(spec("h1"), 100);
     registry.register(spec("h2"), 101);
 
-    registry.cancel(ENV, APPID, "h1", 200);
+    registry.cancel(new InstanceKey(ENV, APPID, "h1"), 200);
     assertThat(registry.instanceCount()).isEqualTo(1);
 
-    registry.cancel(ENV, APPID, "h2", 201);
+    registry.cancel(new InstanceKey(ENV, APPID, "h2"), 201);
     assertThat(registry.instanceCount()).isZero();
   }
 
@@ -77,16 +77,16 @@ class CancelTest {
   void secondCancelOfSameInstanceIsNotFound() {
     registry.register(spec("h1"), 100);
     registry.register(spec("h2"), 101);
-    registry.cancel(ENV, APPID, "h1", 200);
+    registry.cancel(new InstanceKey(ENV, APPID, "h1"), 200);
 
-    assertThat(registry.cancel(ENV, APPID, "h1", 300)).isEmpty();
+    assertThat(registry.cancel(new InstanceKey(ENV, APPID, "h1"), 300)).isEmpty();
     assertThat(registry.instanceCount()).isEqualTo(1);
   }
 
   @Test
   void registerAfterCancelIsANewInstanceWithFreshRegTimestamp() {
     registry.register(spec("h1"), 100);
-    registry.cancel(ENV, APPID, "h1", 200);
+    registry.cancel(new InstanceKey(ENV, APPID, "h1"), 200);
 
     Instance again = registry.register(spec("h1"), 300);
 

@@ -30,7 +30,8 @@ class EvictTest {
     Instance h1 = registry.register(spec("h1"), 100);
     Instance h2 = registry.register(spec("h2"), 100);
     List<EvictTarget> chosen = List.of(EvictTarget.of(h1), EvictTarget.of(h2));
-    registry.renew(ENV, APPID, "h1", 450); // wins the race against the evict command
+    // wins the race against the evict command
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 450);
 
     List<Instance> evicted = registry.evict(chosen, 500);
 
@@ -55,7 +56,7 @@ class EvictTest {
   void evictOfInstanceAlreadyGoneIsIgnored() {
     Instance h1 = registry.register(spec("h1"), 100);
     registry.register(spec("h2"), 100);
-    registry.cancel(ENV, APPID, "h1", 200);
+    registry.cancel(new InstanceKey(ENV, APPID, "h1"), 200);
     long latestBefore = latest(registry);
 
     assertThat(registry.evict(List.of(EvictTarget.of(h1)), 500)).isEmpty();
@@ -65,7 +66,8 @@ class EvictTest {
 
   @Test
   void evictOfUnknownApplicationIsIgnored() {
-    assertThat(registry.evict(List.of(new EvictTarget(ENV, APPID, "h1", 100)), 500)).isEmpty();
+    assertThat(registry.evict(
+        List.of(new EvictTarget(new InstanceKey(ENV, APPID, "h1"), 100)), 500)).isEmpty();
   }
 
   @Test
@@ -105,10 +107,11 @@ class EvictTest {
   @Test
   void evictTargetOfInstanceCarriesItsKeyAndRenewTimestamp() {
     Instance h1 = registry.register(spec("h1"), 100);
-    registry.renew(ENV, APPID, "h1", 300);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 300);
 
     EvictTarget t = EvictTarget.of(Specs.stored(registry, "h1"));
 
-    assertThat(t).isEqualTo(new EvictTarget(h1.env(), h1.appid(), h1.hostname(), 300));
+    assertThat(t).isEqualTo(
+        new EvictTarget(new InstanceKey(h1.env(), h1.appid(), h1.hostname()), 300));
   }
 }

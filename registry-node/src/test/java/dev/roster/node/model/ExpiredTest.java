@@ -28,7 +28,7 @@ class ExpiredTest {
   void renewedInstanceIsNoLongerExpired() {
     registry.register(spec("h1"), 100);
     registry.register(spec("h2"), 100);
-    registry.renew(ENV, APPID, "h1", 150);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 150);
 
     assertThat(registry.expired(220, EXPIRE)).extracting(Instance::hostname).containsExactly("h2");
   }
@@ -47,7 +47,7 @@ class ExpiredTest {
   @Test
   void expiredReturnsTheStoredInstancesSoTheirRenewTimestampCanBeTargeted() {
     registry.register(spec("h1"), 100);
-    registry.renew(ENV, APPID, "h1", 120);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 120);
 
     assertThat(registry.expired(300, EXPIRE))
         .singleElement()

@@ -70,13 +70,13 @@ class FetchTest {
 
   @Test
   void statusMaskOneReturnsOnlyUpInstances() {
-    assertThat(hostnames(registry.fetch(ENV, APPID, null, Status.UP, 0)))
+    assertThat(hostnames(registry.fetch(ENV, APPID, null, Status.UP.code(), 0)))
         .containsExactly("b-up", "c-up");
   }
 
   @Test
   void statusMaskTwoReturnsOnlyWaitingInstances() {
-    assertThat(hostnames(registry.fetch(ENV, APPID, null, Status.WAITING, 0)))
+    assertThat(hostnames(registry.fetch(ENV, APPID, null, Status.WAITING.code(), 0)))
         .containsExactly("a-wait");
   }
 
@@ -108,7 +108,7 @@ class FetchTest {
 
   @Test
   void zoneAndStatusFiltersCombine() {
-    assertThat(hostnames(registry.fetch(ENV, APPID, "sh001", Status.UP, 0)))
+    assertThat(hostnames(registry.fetch(ENV, APPID, "sh001", Status.UP.code(), 0)))
         .containsExactly("b-up");
   }
 

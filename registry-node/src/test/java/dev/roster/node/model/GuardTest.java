@@ -20,7 +20,7 @@ class GuardTest {
 
   private void renewTimes(int n) {
     for (int k = 0; k < n; k++) {
-      registry.renew(ENV, APPID, "h0", 1_000 + k);
+      registry.renew(new InstanceKey(ENV, APPID, "h0"), 1_000 + k);
     }
   }
 
@@ -62,7 +62,7 @@ class GuardTest {
   void expectedRenewsFallWhenInstancesCancel() {
     registerHosts(10);
     for (int k = 0; k < 4; k++) {
-      registry.cancel(ENV, APPID, "h" + k, 500);
+      registry.cancel(new InstanceKey(ENV, APPID, "h" + k), 500);
     }
 
     assertThat(registry.guard().expectedRenews(registry.instanceCount())).isEqualTo(12);
@@ -138,7 +138,7 @@ class GuardTest {
     assertThat(protecting()).isTrue();
 
     for (int k = 5; k < 100; k++) {
-      registry.cancel(ENV, APPID, "h" + k, 2_000);
+      registry.cancel(new InstanceKey(ENV, APPID, "h" + k), 2_000);
     }
     renewTimes(10);
     registry.rollGuardWindow();

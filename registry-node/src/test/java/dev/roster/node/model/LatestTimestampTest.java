@@ -48,7 +48,7 @@ class LatestTimestampTest {
     registry.register(spec("h2"), 1_001);
     long held = registry.fetch(ENV, APPID, null, Status.ANY, 0).latestTimestamp();
 
-    registry.cancel(ENV, APPID, "h1", 500);
+    registry.cancel(new InstanceKey(ENV, APPID, "h1"), 500);
 
     Fetch f = registry.fetch(ENV, APPID, null, Status.ANY, held);
     assertThat(f.outcome()).isEqualTo(Fetch.Outcome.FOUND);
@@ -70,7 +70,7 @@ class LatestTimestampTest {
             ENV, APPID, List.of(new SetChange("h0", Status.UP, Map.of("n", "" + n))), ts);
         default -> {
           registry.register(spec("x" + n), ts);
-          registry.cancel(ENV, APPID, "x" + n, ts);
+          registry.cancel(new InstanceKey(ENV, APPID, "x" + n), ts);
           seen.add(latest(registry));
           continue;
         }

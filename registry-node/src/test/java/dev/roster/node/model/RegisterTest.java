@@ -46,7 +46,7 @@ class RegisterTest {
         Status.UP, Map.of()), 100);
     assertThat(stored(registry, "h1").region()).isEqualTo("cn-east");
 
-    registry.renew(ENV, APPID, "h1", 110);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 110);
     registry.set(ENV, APPID, List.of(new SetChange("h1", Status.WAITING, Map.of("k", "v"))), 120);
     assertThat(stored(registry, "h1").region()).isEqualTo("cn-east");
 

@@ -16,7 +16,7 @@ class RenewTest {
 
   @Test
   void renewOfUnknownApplicationIsNotFound() {
-    assertThat(registry.renew(ENV, APPID, "h1", 100)).isEmpty();
+    assertThat(registry.renew(new InstanceKey(ENV, APPID, "h1"), 100)).isEmpty();
     assertThat(registry.applicationCount()).isZero();
   }
 
@@ -24,7 +24,7 @@ class RenewTest {
   void renewOfUnknownHostnameIsNotFound() {
     registry.register(spec("h1"), 100);
 
-    assertThat(registry.renew(ENV, APPID, "h2", 200)).isEmpty();
+    assertThat(registry.renew(new InstanceKey(ENV, APPID, "h2"), 200)).isEmpty();
     assertThat(registry.instanceCount()).isEqualTo(1);
   }
 
@@ -32,15 +32,15 @@ class RenewTest {
   void renewInAnotherEnvIsNotFound() {
     registry.register(spec("h1"), 100);
 
-    assertThat(registry.renew("uat", APPID, "h1", 200)).isEmpty();
+    assertThat(registry.renew(new InstanceKey("uat", APPID, "h1"), 200)).isEmpty();
   }
 
   @Test
   void renewOfUnknownInstanceIsNotCountedByTheGuard() {
     registry.register(spec("h1"), 100);
 
-    registry.renew(ENV, APPID, "h2", 200);
-    registry.renew(ENV, "other.app", "h1", 200);
+    registry.renew(new InstanceKey(ENV, APPID, "h2"), 200);
+    registry.renew(new InstanceKey(ENV, "other.app", "h1"), 200);
 
     assertThat(registry.guard().renewsThisWindow()).isZero();
   }
@@ -49,7 +49,7 @@ class RenewTest {
   void renewSetsRenewTimestampAndNothingElse() {
     Instance before = registry.register(spec("h1"), 100);
 
-    Optional<Instance> renewed = registry.renew(ENV, APPID, "h1", 250);
+    Optional<Instance> renewed = registry.renew(new InstanceKey(ENV, APPID, "h1"), 250);
 
     assertThat(renewed).get().extracting(Instance::renewTimestamp).isEqualTo(250L);
     Instance after = stored(registry, "h1");
@@ -65,9 +65,9 @@ class RenewTest {
     registry.register(spec("h1"), 100);
     registry.register(spec("h2"), 100);
 
-    registry.renew(ENV, APPID, "h1", 200);
-    registry.renew(ENV, APPID, "h2", 200);
-    registry.renew(ENV, APPID, "h1", 300);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 200);
+    registry.renew(new InstanceKey(ENV, APPID, "h2"), 200);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 300);
 
     assertThat(registry.guard().renewsThisWindow()).isEqualTo(3);
     assertThat(registry.guard().renewsLastWindow()).isZero();
@@ -77,7 +77,7 @@ class RenewTest {
   void renewDoesNotBumpApplicationLatestTimestamp() {
     registry.register(spec("h1"), 100);
 
-    registry.renew(ENV, APPID, "h1", 200);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 200);
 
     assertThat(latest(registry)).isEqualTo(100);
   }
@@ -87,7 +87,7 @@ class RenewTest {
     registry.register(spec("h1"), 100);
     long held = registry.fetch(ENV, APPID, null, Status.ANY, 0).latestTimestamp();
 
-    registry.renew(ENV, APPID, "h1", 200);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 200);
 
     assertThat(registry.fetch(ENV, APPID, null, Status.ANY, held).outcome())
         .isEqualTo(Fetch.Outcome.NOT_MODIFIED);

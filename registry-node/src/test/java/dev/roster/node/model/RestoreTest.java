@@ -47,11 +47,11 @@ class RestoreTest {
     r.register(spec("sh002", APPID, "h2", Status.UP), 110);
     r.register(spec("sh001", "other.app", "h1", Status.UP), 120);
     r.register(spec("sh001", "gone.app", "h9", Status.UP), 125);
-    r.cancel(ENV, "gone.app", "h9", 126);
-    r.renew(ENV, APPID, "h1", 130);
-    r.renew(ENV, APPID, "h2", 131);
+    r.cancel(new InstanceKey(ENV, "gone.app", "h9"), 126);
+    r.renew(new InstanceKey(ENV, APPID, "h1"), 130);
+    r.renew(new InstanceKey(ENV, APPID, "h2"), 131);
     r.rollGuardWindow();
-    r.renew(ENV, "other.app", "h1", 140);
+    r.renew(new InstanceKey(ENV, "other.app", "h1"), 140);
     r.set(ENV, APPID, List.of(new SetChange("h1", Status.UP, Map.of("k", "v"))), 90); // old clock
     return r;
   }
@@ -79,8 +79,8 @@ class RestoreTest {
 
     for (Registry r : List.of(original, restored)) {
       r.register(spec("h1"), 50); // clock behind: latest must still step from the restored value
-      r.renew(ENV, APPID, "h2", 60);
-      r.cancel(ENV, "other.app", "h1", 70);
+      r.renew(new InstanceKey(ENV, APPID, "h2"), 60);
+      r.cancel(new InstanceKey(ENV, "other.app", "h1"), 70);
       r.rollGuardWindow();
     }
 

@@ -127,7 +127,7 @@ class SetTest {
   @Test
   void setMovesDirtyAndLatestButKeepsRegistrationRenewAndPayload() {
     Instance before = registry.register(spec("h1", Status.UP), 100);
-    registry.renew(ENV, APPID, "h1", 150);
+    registry.renew(new InstanceKey(ENV, APPID, "h1"), 150);
 
     registry.set(ENV, APPID, List.of(new SetChange("h1", Status.WAITING, null)), 200);
 
@@ -177,9 +177,9 @@ class SetTest {
 
   @Test
   void setChangeWithInvalidStatusIsRejected() {
-    assertThatThrownBy(() -> new SetChange("h1", 3, null))
+    assertThatThrownBy(() -> new SetChange("h1", Status.ofCode(3), null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SetChange("h1", 0, null))
+    assertThatThrownBy(() -> new SetChange("h1", Status.ofCode(0), null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

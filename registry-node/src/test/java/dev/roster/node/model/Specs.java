@@ -19,11 +19,11 @@ public final class Specs {
     return spec(hostname, Status.UP);
   }
 
-  public static InstanceSpec spec(String hostname, int status) {
+  public static InstanceSpec spec(String hostname, Status status) {
     return spec(ZONE, APPID, hostname, status);
   }
 
-  public static InstanceSpec spec(String zone, String appid, String hostname, int status) {
+  public static InstanceSpec spec(String zone, String appid, String hostname, Status status) {
     return new InstanceSpec(
         zone, ENV, appid, hostname, List.of("http://" + hostname + ":8080"), "v1", status,
         Map.of("weight", "10"));

@@ -30,7 +30,7 @@ class UnguardedApplicationTest {
     register("infra.discovery", "node1");
     register("app", "h1");
     for (int i = 0; i < 50; i++) {
-      registry.renew("dev", "infra.discovery", "node1", 2 + i);
+      registry.renew(new InstanceKey("dev", "infra.discovery", "node1"), 2 + i);
     }
     registry.rollGuardWindow();
     assertThat(registry.guard().renewsLastWindow()).isZero();
@@ -41,9 +41,9 @@ class UnguardedApplicationTest {
   void removingUnguardedInstancesKeepsTheGuardedCount() {
     register("infra.discovery", "node1");
     register("app", "h1");
-    registry.cancel("dev", "infra.discovery", "node1", 5);
+    registry.cancel(new InstanceKey("dev", "infra.discovery", "node1"), 5);
     assertThat(registry.guardedInstanceCount()).isEqualTo(1);
-    registry.evict(List.of(new EvictTarget("dev", "app", "h1", 1)), 6);
+    registry.evict(List.of(new EvictTarget(new InstanceKey("dev", "app", "h1"), 1)), 6);
     assertThat(registry.guardedInstanceCount()).isZero();
     assertThat(registry.instanceCount()).isZero();
   }

@@ -9,6 +9,7 @@ import dev.roster.node.command.CancelCommand;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import dev.roster.node.model.InstanceKey;
 
 /**
  * How a failed proposal is reported decides whether the write gate may send the client to the
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ProposalClosureTest {
 
   private static ProposalClosure proposal() {
-    return new ProposalClosure(new CancelCommand(1, "prod", "app", "h1"));
+    return new ProposalClosure(new CancelCommand(1, new InstanceKey("prod", "app", "h1")));
   }
 
   private static Throwable failure(ProposalClosure p) throws Exception {

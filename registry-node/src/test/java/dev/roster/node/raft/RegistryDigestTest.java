@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.roster.node.model.InstanceKey;
 
 class RegistryDigestTest {
   private static final GuardPolicy POLICY = new GuardPolicy(2, 0.85);
@@ -63,7 +64,7 @@ class RegistryDigestTest {
   void anyVisibleOrReplicatedChangeChangesTheDigest() {
     Registry r = registry(false);
     String before = RegistryDigest.of(r, 1, 100).sha256();
-    r.renew(ENV, APPID, "h1", 150);
+    r.renew(new InstanceKey(ENV, APPID, "h1"), 150);
     String renewed = RegistryDigest.of(r, 1, 150).sha256();
     assertThat(renewed).isNotEqualTo(before);
     r.set(ENV, APPID, List.of(new SetChange("h2", Status.WAITING, null)), 160);

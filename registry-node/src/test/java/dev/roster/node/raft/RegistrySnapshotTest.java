@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.roster.node.model.InstanceKey;
 
 class RegistrySnapshotTest {
   private static final GuardPolicy POLICY = new GuardPolicy(2, 0.85);
@@ -61,11 +62,11 @@ class RegistrySnapshotTest {
     r.register(spec("sh002", APPID, "h2", Status.UP), 110);
     r.register(spec("sh001", "other.app", "h1", Status.UP), 120);
     r.register(spec("sh001", "gone.app", "h9", Status.UP), 125);
-    r.cancel(ENV, "gone.app", "h9", 126);
-    r.renew(ENV, APPID, "h1", 130);
-    r.renew(ENV, APPID, "h2", 131);
+    r.cancel(new InstanceKey(ENV, "gone.app", "h9"), 126);
+    r.renew(new InstanceKey(ENV, APPID, "h1"), 130);
+    r.renew(new InstanceKey(ENV, APPID, "h2"), 131);
     r.rollGuardWindow();
-    r.renew(ENV, "other.app", "h1", 140);
+    r.renew(new InstanceKey(ENV, "other.app", "h1"), 140);
     r.set(ENV, APPID, List.of(new SetChange("h1", Status.UP, Map.of("k", "v", "ü", "ß"))), 90);
     r.register(spec("sh001", "other.app", "h1", Status.UP), 150); // keeps reg_timestamp 120
     return r;
@@ -158,6 +159,33 @@ class RegistrySnapshotTest {
     assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(formatVersion1File()));
   }
 
+  /**
+   * Golden bytes of format 2: {@code registry-format-2.snap} holds {@link
+   * #busyRegistryWithARegion()} as this version writes it. A change to the format must be
+   * deliberate: a new version, and this file kept and still read.
+   */
+  @Test
+  void aRegistryWithARegionIsWrittenAsTheCheckedInFormatVersion2File()
+      throws IOException, URISyntaxException {
+    Path file = write(RegistrySnapshot.capture(busyRegistryWithARegion(), LAST_APPLIED_TS));
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(fixture(2)));
+  }
+
+  @Test
+  void theCheckedInFormatVersion2FileLoads() throws IOException, URISyntaxException {
+    RegistrySnapshot read = RegistrySnapshot.readFrom(fixture(2));
+
+    assertThat(read)
+        .isEqualTo(RegistrySnapshot.capture(busyRegistryWithARegion(), LAST_APPLIED_TS));
+    assertThat(contents(read.restore(POLICY))).isEqualTo(contents(busyRegistryWithARegion()));
+  }
+
+  private static Path fixture(int formatVersion) throws URISyntaxException {
+    String name = "registry-format-" + formatVersion + ".snap";
+    return Path.of(RegistrySnapshotTest.class.getResource(name).toURI());
+  }
+
   private static Path formatVersion1File() throws URISyntaxException {
     return Path.of(RegistrySnapshotTest.class.getResource("registry-format-1.snap").toURI());
   }
@@ -170,8 +198,8 @@ class RegistrySnapshotTest {
 
     for (Registry r : List.of(original, restored)) {
       r.register(spec("h3"), 50); // clock behind: latest_timestamp must still step from the saved one
-      r.renew(ENV, APPID, "h2", 60);
-      r.cancel(ENV, "other.app", "h1", 70);
+      r.renew(new InstanceKey(ENV, APPID, "h2"), 60);
+      r.cancel(new InstanceKey(ENV, "other.app", "h1"), 70);
       r.rollGuardWindow();
     }
 

@@ -1,5 +1,6 @@
 package dev.roster.node.raft;
 
+import static dev.roster.node.model.Status.UP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alipay.sofa.jraft.Closure;
@@ -7,10 +8,13 @@ import com.alipay.sofa.jraft.Status;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.CancelCommand;
 import dev.roster.node.command.CommandCodec;
+import dev.roster.node.command.EvictCommand;
 import dev.roster.node.command.RegisterCommand;
 import dev.roster.node.command.RegistryCommand;
+import dev.roster.node.command.RenewBatchCommand;
 import dev.roster.node.command.RenewCommand;
 import dev.roster.node.model.AppKey;
+import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceSpec;
@@ -21,13 +25,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import dev.roster.node.model.InstanceKey;
 
 /** The state machine without Raft: entries are fed through a hand-made iterator. */
 class RegistryStateMachineTest {
   private final RegistryStateMachine fsm = new RegistryStateMachine(GuardPolicy.DEFAULT);
 
   private static InstanceSpec spec(String host) {
-    return new InstanceSpec("z", "dev", "app", host, List.of("http://10.0.0.1:80"), "", dev.roster.node.model.Status.UP, Map.of());
+    return new InstanceSpec(
+        "z", "dev", "app", host, List.of("http://10.0.0.1:80"), "", UP, Map.of());
   }
 
   /** A batch of log entries as JRaft hands them over: bytes, and on the leader a closure. */
@@ -44,7 +50,7 @@ class RegistryStateMachineTest {
       return this;
     }
 
-    Entries add(RegistryCommand c) {
+    Entries add(RegistryCommand<?> c) {
       return add(CommandCodec.encode(c), null);
     }
 
@@ -70,7 +76,7 @@ class RegistryStateMachineTest {
     fsm.onApply(new Entries()
         .add(new RegisterCommand(10, spec("h1")))
         .add(new RegisterCommand(11, spec("h2")))
-        .add(new CancelCommand(12, "dev", "app", "h1")));
+        .add(new CancelCommand(12, new InstanceKey("dev", "app", "h1"))));
 
     assertThat(fsm.<Long>read(r -> r.instanceCount())).isEqualTo(1L);
     assertThat(fsm.<Instance>read(r -> r.application("dev", "app").orElseThrow().instance("h2"))).isNotNull();
@@ -80,14 +86,15 @@ class RegistryStateMachineTest {
 
   @Test
   void theProposerIsAnsweredWithTheTypedResultWithoutDecodingAgain() {
-    ProposalClosure register = new ProposalClosure(new RegisterCommand(20, spec("h1")));
-    ProposalClosure unknown = new ProposalClosure(new RenewCommand(21, "dev", "app", "nope"));
+    ProposalClosure<Instance> register = new ProposalClosure<>(new RegisterCommand(20, spec("h1")));
+    ProposalClosure<Instance> unknown =
+        new ProposalClosure<>(new RenewCommand(21, new InstanceKey("dev", "app", "nope")));
     // the leader's closure carries the command: the bytes are not even read
     fsm.onApply(new Entries().add(new byte[] {99}, register).add(new byte[] {99}, unknown));
 
-    ApplyResult r = register.future.join();
+    ApplyResult<Instance> r = register.future.join();
     assertThat(r.isOk()).isTrue();
-    assertThat(((Instance) r.value()).regTimestamp()).isEqualTo(20);
+    assertThat(r.value().regTimestamp()).isEqualTo(20);
     assertThat(unknown.future.join().code()).isEqualTo(ApplyResult.Code.NOT_FOUND);
   }
 
@@ -113,9 +120,65 @@ class RegistryStateMachineTest {
     List<Set<AppKey>> heard = new CopyOnWriteArrayList<>();
     fsm.addApplyListener(heard::add);
     fsm.onApply(new Entries().add(new RegisterCommand(40, spec("h1"))));
-    fsm.onApply(new Entries().add(new RenewCommand(41, "dev", "app", "h1")));
+    fsm.onApply(new Entries().add(new RenewCommand(41, new InstanceKey("dev", "app", "h1"))));
 
     // a renew changes nothing pollers see: the listener is told of the batch with no application
     assertThat(heard).containsExactly(Set.of(new AppKey("app", "dev")), Set.of());
+  }
+
+  @Test
+  void aCommandThatThrowsWhileApplyingStopsTheStateMachineInsteadOfEscapingToJRaft() {
+    // the guard predicate runs inside Registry.register, after the application was created: a
+    // half-applied command, which JRaft would only log before applying the next entry
+    RegistryStateMachine failing = new RegistryStateMachine(GuardPolicy.DEFAULT, key -> {
+      if (key.appid().equals("bad")) {
+        throw new IllegalStateException("boom");
+      }
+      return true;
+    });
+    ProposalClosure<Instance> before = new ProposalClosure<>(new RegisterCommand(50, spec("h1")));
+    ProposalClosure<Instance> bad = new ProposalClosure<>(new RegisterCommand(51,
+        new InstanceSpec("z", "dev", "bad", "h1", List.of(), "", UP, Map.of())));
+    List<Set<AppKey>> heard = new CopyOnWriteArrayList<>();
+    failing.addApplyListener(heard::add);
+    Entries entries = new Entries()
+        .add(new byte[] {99}, before)
+        .add(new byte[] {99}, bad)
+        .add(new RegisterCommand(52, spec("h2")));
+
+    failing.onApply(entries);
+
+    assertThat(entries.error).isNotNull();
+    assertThat(entries.error.getErrorMsg()).contains("cannot apply entry 2").contains("boom");
+    assertThat(entries.rolledBack).isEqualTo(1);
+    assertThat(failing.appliedIndex()).isEqualTo(1);
+    assertThat(failing.lastAppliedTs()).isEqualTo(50);
+    // the entry after the failed one was not applied
+    assertThat(failing.<Boolean>read(r -> r.application("dev", "app").orElseThrow()
+        .instance("h2") == null)).isTrue();
+    // the entry applied before the failure is answered; JRaft fails the closures from the bad one
+    assertThat(before.future.join().value().hostname()).isEqualTo("h1");
+    assertThat(bad.future).isNotDone();
+    assertThat(heard).containsExactly(Set.of(new AppKey("app", "dev")));
+  }
+
+  @Test
+  void replayWeightAndEvictionsAreCountedFromEachCommandsResult() {
+    fsm.onApply(new Entries()
+        .add(new RegisterCommand(60, spec("h1")))
+        .add(new RegisterCommand(60, spec("h2")))
+        .add(new RenewCommand(61, new InstanceKey("dev", "app", "nope")))
+        .add(new RenewBatchCommand(62, List.of(
+            new InstanceKey("dev", "app", "h1"),
+            new InstanceKey("dev", "app", "h2"),
+            new InstanceKey("dev", "app", "h9"))))
+        .add(new EvictCommand(70, List.of(
+            new EvictTarget(new InstanceKey("dev", "app", "h1"), 62),
+            new EvictTarget(new InstanceKey("dev", "app", "h2"), 1)),
+            false)));
+
+    // one per entry, one per renew of a batch, one per eviction target
+    assertThat(fsm.opsSinceSnapshot()).isEqualTo(1 + 1 + 1 + 3 + (1 + 2));
+    assertThat(fsm.evictedTotal()).isEqualTo(1);
   }
 }

@@ -29,7 +29,7 @@ public final class FormatV1 {
    * {@code command} as a version 1 log entry. Only REGISTER's body changed in version 2; every
    * other body is the same, so those entries differ in their version byte alone.
    */
-  public static byte[] entry(RegistryCommand command) {
+  public static byte[] entry(RegistryCommand<?> command) {
     if (command.type() != RegistryCommand.Type.REGISTER) {
       byte[] bytes = CommandCodec.encode(command);
       bytes[0] = 1;
@@ -39,7 +39,7 @@ public final class FormatV1 {
     // [version 1][tag 1 = REGISTER][ts]
     BinaryWriter w = new BinaryWriter().writeByte(1).writeByte(1).writeLong(command.ts());
     w.writeString(s.zone()).writeString(s.env()).writeString(s.appid()).writeString(s.hostname());
-    w.writeStrings(s.addrs()).writeString(s.version()).writeInt(s.status());
+    w.writeStrings(s.addrs()).writeString(s.version()).writeInt(s.status().code());
     w.writeStringMap(s.metadata());
     return w.toByteArray();
   }
@@ -56,7 +56,7 @@ public final class FormatV1 {
       body.writeLong(app.latestTimestamp()).writeInt(app.instances().size());
       for (Instance i : app.instances()) {
         body.writeString(i.zone()).writeString(i.env()).writeString(i.appid()).writeString(i.hostname());
-        body.writeStrings(i.addrs()).writeString(i.version()).writeInt(i.status());
+        body.writeStrings(i.addrs()).writeString(i.version()).writeInt(i.status().code());
         body.writeStringMap(i.metadata());
         body.writeLong(i.regTimestamp()).writeLong(i.upTimestamp()).writeLong(i.renewTimestamp());
         body.writeLong(i.dirtyTimestamp()).writeLong(i.latestTimestamp());

@@ -1,5 +1,7 @@
 package dev.roster.node.raft;
 
+import static dev.roster.node.util.Concurrency.daemonThreads;
+
 import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Iterator;
 import com.alipay.sofa.jraft.Status;
@@ -52,11 +54,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
   private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
   private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
   private final ExecutorService snapshotWriter =
-      Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "roster-snapshot-writer");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadExecutor(daemonThreads("roster-snapshot-writer"));
 
   private Registry registry;
   // written on JRaft's state-machine thread only

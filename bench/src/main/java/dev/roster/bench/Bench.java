@@ -14,12 +14,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The Java benchmark driver: {@code java -jar bench/target/roster-bench.jar scenario|failover|memory|client}.
- * See bench/README.md.
+ * The Java benchmark driver: {@code java -jar bench/target/roster-bench.jar
+ * scenario|failover|memory|client}. See bench/README.md.
  */
-@Command(name = "roster-bench", mixinStandardHelpOptions = true, version = "roster-bench 0.1",
+@Command(
+    name = "roster-bench",
+    mixinStandardHelpOptions = true,
+    version = "roster-bench 0.1",
     subcommands = {Scenario.class, Failover.class, Memory.class, ClientCost.class},
-    description = "Scenario, failover, memory/restart and client-cost driver for a 3-node Roster cluster.")
+    description =
+        "Scenario, failover, memory/restart and client-cost driver for a 3-node Roster cluster.")
 public final class Bench implements Runnable {
 
   @Override
@@ -54,7 +58,9 @@ public final class Bench implements Runnable {
   }
 
   static void say(String fmt, Object... args) {
-    System.out.printf(java.util.Locale.ROOT, "[%s] %s%n",
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "[%s] %s%n",
         ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm:ss")),
         String.format(java.util.Locale.ROOT, fmt, args));
     System.out.flush();
@@ -63,47 +69,82 @@ public final class Bench implements Runnable {
   static double median(long[] v) {
     long[] s = v.clone();
     Arrays.sort(s);
-    return s.length == 0 ? Double.NaN : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+    return s.length == 0
+        ? Double.NaN
+        : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
   }
 
   /** Where the cluster under test comes from; shared by every command. */
   static final class ClusterOptions {
-    @Option(names = "--jar", paramLabel = "JAR",
-        description = "Launch 3 nodes from this jar on free loopback ports, data and logs under --out "
-            + "(default when neither --nodes nor --local-cluster is given: registry-node/target/roster-node.jar).")
+    @Option(
+        names = "--jar",
+        paramLabel = "JAR",
+        description =
+            "Launch 3 nodes from this jar on free loopback ports, data and logs under --out "
+                + "(default when neither --nodes nor --local-cluster is given: registry-node/target/roster-node.jar).")
     Path jar;
 
-    @Option(names = "--java-opts", paramLabel = "OPTS", description = "JVM options of launched nodes (default: per command).")
+    @Option(
+        names = "--java-opts",
+        paramLabel = "OPTS",
+        description = "JVM options of launched nodes (default: per command).")
     String javaOpts;
 
-    @Option(names = "--node-args", paramLabel = "ARGS", description = "Extra flags for launched nodes, e.g. \"--election-timeout 500ms\".")
+    @Option(
+        names = "--node-args",
+        paramLabel = "ARGS",
+        description = "Extra flags for launched nodes, e.g. \"--election-timeout 500ms\".")
     String nodeArgs = "";
 
-    @Option(names = "--nodes", split = ",", paramLabel = "URL",
-        description = "Use a running cluster at these base URLs instead (node control needs --kill-cmd etc.).")
+    @Option(
+        names = "--nodes",
+        split = ",",
+        paramLabel = "URL",
+        description =
+            "Use a running cluster at these base URLs instead (node control needs --kill-cmd etc.).")
     List<String> nodes;
 
-    @Option(names = "--local-cluster",
-        description = "Use the running deploy/local-cluster.sh cluster (7171-7173), controlled through that script.")
+    @Option(
+        names = "--local-cluster",
+        description =
+            "Use the running deploy/local-cluster.sh cluster (7171-7173), controlled through that script.")
     boolean localCluster;
 
-    @Option(names = "--kill-cmd", paramLabel = "CMD", description = "External cluster: shell command to SIGKILL node {n} (1-based).")
+    @Option(
+        names = "--kill-cmd",
+        paramLabel = "CMD",
+        description = "External cluster: shell command to SIGKILL node {n} (1-based).")
     String killCmd;
 
-    @Option(names = "--term-cmd", paramLabel = "CMD", description = "External cluster: command to stop node {n} gracefully.")
+    @Option(
+        names = "--term-cmd",
+        paramLabel = "CMD",
+        description = "External cluster: command to stop node {n} gracefully.")
     String termCmd;
 
-    @Option(names = "--start-cmd", paramLabel = "CMD", description = "External cluster: command to start node {n}.")
+    @Option(
+        names = "--start-cmd",
+        paramLabel = "CMD",
+        description = "External cluster: command to start node {n}.")
     String startCmd;
 
-    @Option(names = "--pid-file", paramLabel = "FILE", description = "External cluster: file holding node {n}'s PID.")
+    @Option(
+        names = "--pid-file",
+        paramLabel = "FILE",
+        description = "External cluster: file holding node {n}'s PID.")
     String pidFile;
 
-    @Option(names = "--log-file", paramLabel = "FILE", description = "External cluster: node {n}'s log.")
+    @Option(
+        names = "--log-file",
+        paramLabel = "FILE",
+        description = "External cluster: node {n}'s log.")
     String logFile;
 
-    @Option(names = "--quiet-wait", paramLabel = "SECONDS",
-        description = "Before each measurement wait up to this long for the machine to be >= 85%% idle (default ${DEFAULT-VALUE}; 0 = no wait).")
+    @Option(
+        names = "--quiet-wait",
+        paramLabel = "SECONDS",
+        description =
+            "Before each measurement wait up to this long for the machine to be >= 85%% idle (default ${DEFAULT-VALUE}; 0 = no wait).")
     long quietWait = 120;
 
     /** Waits for a quiet machine (see --quiet-wait); returns the idle fraction seen. */
@@ -111,13 +152,22 @@ public final class Bench implements Runnable {
       return quietWait <= 0 ? -1 : Proc.waitQuiet(quietWait, 0.85);
     }
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default bench/results/<utc-stamp>-<command>).")
+    @Option(
+        names = "--out",
+        paramLabel = "DIR",
+        description = "Output directory (default bench/results/<utc-stamp>-<command>).")
     Path out;
 
     Path out(String command) {
       if (out == null) {
-        Path base = Files.isDirectory(Path.of("bench")) ? Path.of("bench", "results") : Path.of("results");
-        out = base.resolve(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")) + "-" + command);
+        Path base =
+            Files.isDirectory(Path.of("bench")) ? Path.of("bench", "results") : Path.of("results");
+        out =
+            base.resolve(
+                ZonedDateTime.now(ZoneOffset.UTC)
+                        .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+                    + "-"
+                    + command);
       }
       return out;
     }
@@ -126,7 +176,10 @@ public final class Bench implements Runnable {
       return nodes == null && !localCluster;
     }
 
-    /** Opens (launching if need be) the cluster and waits until every node is ready and a leader is known. */
+    /**
+     * Opens (launching if need be) the cluster and waits until every node is ready and a leader is
+     * known.
+     */
     Cluster open(String command, String defaultJavaOpts) throws Exception {
       Cluster c;
       if (localCluster) {
@@ -164,11 +217,15 @@ public final class Bench implements Runnable {
           return p;
         }
       }
-      throw new IllegalStateException("--local-cluster: run from the repository (deploy/local-cluster.sh not found)");
+      throw new IllegalStateException(
+          "--local-cluster: run from the repository (deploy/local-cluster.sh not found)");
     }
 
     private static Path defaultJar() {
-      for (Path p : List.of(Path.of("registry-node/target/roster-node.jar"), Path.of("../registry-node/target/roster-node.jar"))) {
+      for (Path p :
+          List.of(
+              Path.of("registry-node/target/roster-node.jar"),
+              Path.of("../registry-node/target/roster-node.jar"))) {
         if (Files.isRegularFile(p)) {
           return p;
         }

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * The 3 (or n) nodes under test. Indexes are 0-based here; node "N" in messages is index + 1.
- * Control operations throw {@link UnsupportedOperationException} when the cluster was given
- * only as URLs without the commands to control it.
+ * Control operations throw {@link UnsupportedOperationException} when the cluster was given only as
+ * URLs without the commands to control it.
  */
 interface Cluster extends AutoCloseable {
   int size();

@@ -7,16 +7,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Control-plane calls (status, readiness, snapshots) with the JDK client; load uses {@link Http}. */
+/**
+ * Control-plane calls (status, readiness, snapshots) with the JDK client; load uses {@link Http}.
+ */
 final class Control {
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   private Control() {}
 
   /** GET or POST; null on any I/O error or timeout. */
   static Http.Resp call(String method, String url, String formBody, long timeoutMs) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMs));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMs));
     if ("POST".equals(method)) {
       b.header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(formBody == null ? "" : formBody));
@@ -25,7 +31,8 @@ final class Control {
     }
     try {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Http.Resp(r.statusCode(), r.body(), r.headers().firstValue("Location").orElse(null));
+      return new Http.Resp(
+          r.statusCode(), r.body(), r.headers().firstValue("Location").orElse(null));
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
@@ -78,7 +85,8 @@ final class Control {
     long deadline = start + timeoutMs * 1_000_000;
     while (!ready(c.url(i))) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("node " + (i + 1) + " not ready within " + timeoutMs + " ms (log: " + c.log(i) + ")");
+        throw new IllegalStateException(
+            "node " + (i + 1) + " not ready within " + timeoutMs + " ms (log: " + c.log(i) + ")");
       }
       sleep(20);
     }

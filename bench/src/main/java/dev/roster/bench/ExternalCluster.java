@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A cluster started by someone else, given by its URLs; optionally controlled through shell
- * commands in which {n} is the node number (1-based), for example those of
- * deploy/local-cluster.sh ({@code --local-cluster}).
+ * commands in which {n} is the node number (1-based), for example those of deploy/local-cluster.sh
+ * ({@code --local-cluster}).
  */
 final class ExternalCluster implements Cluster {
   private final List<String> urls;
@@ -20,7 +20,13 @@ final class ExternalCluster implements Cluster {
   private final String pidFile;
   private final String logFile;
 
-  ExternalCluster(List<String> urls, String killCmd, String termCmd, String startCmd, String pidFile, String logFile) {
+  ExternalCluster(
+      List<String> urls,
+      String killCmd,
+      String termCmd,
+      String startCmd,
+      String pidFile,
+      String logFile) {
     this.urls = List.copyOf(urls);
     this.killCmd = killCmd;
     this.termCmd = termCmd;
@@ -33,8 +39,11 @@ final class ExternalCluster implements Cluster {
     String script = repoRoot.resolve("deploy/local-cluster.sh").toString();
     return new ExternalCluster(
         List.of("http://127.0.0.1:7171", "http://127.0.0.1:7172", "http://127.0.0.1:7173"),
-        script + " kill {n}", script + " term {n}", script + " start-node {n}",
-        repoRoot.resolve("roster-data/node{n}.pid").toString(), repoRoot.resolve("roster-data/node{n}.log").toString());
+        script + " kill {n}",
+        script + " term {n}",
+        script + " start-node {n}",
+        repoRoot.resolve("roster-data/node{n}.pid").toString(),
+        repoRoot.resolve("roster-data/node{n}.log").toString());
   }
 
   @Override
@@ -53,11 +62,15 @@ final class ExternalCluster implements Cluster {
 
   private static void run(String what, String template, int i) {
     if (template == null) {
-      throw new UnsupportedOperationException("no command to " + what + " a node of an external cluster (see --help)");
+      throw new UnsupportedOperationException(
+          "no command to " + what + " a node of an external cluster (see --help)");
     }
     try {
-      Process p = new ProcessBuilder("bash", "-c", fill(template, i)).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder("bash", "-c", fill(template, i))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException("`" + fill(template, i) + "` failed");
       }

@@ -33,9 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A small HTTP/1.1 keep-alive client on Netty for load generation: {@link Conn} is one
- * connection with at most one request in flight, {@link Pool} spreads requests over a fixed
- * number of connections to one base URL. Redirects are not followed (callers see the 307).
+ * A small HTTP/1.1 keep-alive client on Netty for load generation: {@link Conn} is one connection
+ * with at most one request in flight, {@link Pool} spreads requests over a fixed number of
+ * connections to one base URL. Redirects are not followed (callers see the 307).
  */
 final class Http implements AutoCloseable {
   private final EventLoopGroup group;
@@ -51,15 +51,23 @@ final class Http implements AutoCloseable {
 
   Http(int ioThreads) {
     group = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("bench-http", true));
-    bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 << 20), new Handler());
-          }
-        });
+    bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpClientCodec(),
+                            new HttpObjectAggregator(64 << 20),
+                            new Handler());
+                  }
+                });
   }
 
   /** Opens a connection to the host and port of {@code baseUrl}. */
@@ -68,26 +76,37 @@ final class Http implements AutoCloseable {
     CompletableFuture<Conn> f = new CompletableFuture<>();
     String host = u.getHost();
     int port = u.getPort() < 0 ? 80 : u.getPort();
-    bootstrap.connect(host, port).addListener((ChannelFuture cf) -> {
-      if (cf.isSuccess()) {
-        Conn c = new Conn(cf.channel(), host + ":" + port);
-        cf.channel().attr(Handler.CONN).set(c);
-        f.complete(c);
-      } else {
-        f.completeExceptionally(cf.cause());
-      }
-    });
+    bootstrap
+        .connect(host, port)
+        .addListener(
+            (ChannelFuture cf) -> {
+              if (cf.isSuccess()) {
+                Conn c = new Conn(cf.channel(), host + ":" + port);
+                cf.channel().attr(Handler.CONN).set(c);
+                f.complete(c);
+              } else {
+                f.completeExceptionally(cf.cause());
+              }
+            });
     return f;
   }
 
-  static FullHttpRequest request(String method, String hostHeader, String pathAndQuery, String formBody) {
-    ByteBuf body = formBody == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(formBody, StandardCharsets.UTF_8);
-    FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), pathAndQuery, body);
-    r.headers().set(HttpHeaderNames.HOST, hostHeader)
+  static FullHttpRequest request(
+      String method, String hostHeader, String pathAndQuery, String formBody) {
+    ByteBuf body =
+        formBody == null
+            ? Unpooled.EMPTY_BUFFER
+            : Unpooled.copiedBuffer(formBody, StandardCharsets.UTF_8);
+    FullHttpRequest r =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), pathAndQuery, body);
+    r.headers()
+        .set(HttpHeaderNames.HOST, hostHeader)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     if (formBody != null) {
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED);
+      r.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED);
     }
     return r;
   }
@@ -108,10 +127,11 @@ final class Http implements AutoCloseable {
     }
 
     /**
-     * Sends a request; the future fails on a closed connection or after {@code timeoutMs}
-     * (0 = none), in which case the connection is closed (its answer would come late).
+     * Sends a request; the future fails on a closed connection or after {@code timeoutMs} (0 =
+     * none), in which case the connection is closed (its answer would come late).
      */
-    CompletableFuture<Resp> send(String method, String pathAndQuery, String formBody, long timeoutMs) {
+    CompletableFuture<Resp> send(
+        String method, String pathAndQuery, String formBody, long timeoutMs) {
       CompletableFuture<Resp> f = new CompletableFuture<>();
       if (current != null && !current.isDone()) {
         f.completeExceptionally(new IllegalStateException("request already in flight"));
@@ -122,19 +142,27 @@ final class Http implements AutoCloseable {
         f.completeExceptionally(new IOException("connection closed"));
         return f;
       }
-      ch.writeAndFlush(request(method, hostHeader, pathAndQuery, formBody)).addListener(w -> {
-        if (!w.isSuccess()) {
-          ch.close(); // first, so that the pool does not take the connection back
-          f.completeExceptionally(w.cause());
-        }
-      });
+      ch.writeAndFlush(request(method, hostHeader, pathAndQuery, formBody))
+          .addListener(
+              w -> {
+                if (!w.isSuccess()) {
+                  ch.close(); // first, so that the pool does not take the connection back
+                  f.completeExceptionally(w.cause());
+                }
+              });
       if (timeoutMs > 0) {
-        ScheduledFuture<?> timeout = ch.eventLoop().schedule(() -> {
-          if (!f.isDone()) {
-            ch.close(); // first, so that the pool does not take the connection back
-            f.completeExceptionally(new TimeoutException("no answer within " + timeoutMs + " ms"));
-          }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout =
+            ch.eventLoop()
+                .schedule(
+                    () -> {
+                      if (!f.isDone()) {
+                        ch.close(); // first, so that the pool does not take the connection back
+                        f.completeExceptionally(
+                            new TimeoutException("no answer within " + timeoutMs + " ms"));
+                      }
+                    },
+                    timeoutMs,
+                    TimeUnit.MILLISECONDS);
         // an uncancelled timer would keep the answer (tens of KB for a poll) reachable until it
         // fires: with thousands of polls that is hundreds of MB and long GC pauses in the driver,
         // which the wake-up latencies would then include
@@ -169,8 +197,11 @@ final class Http implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
       Conn c = ctx.channel().attr(CONN).get();
       if (c != null) {
-        c.answered(new Resp(msg.status().code(), msg.content().toString(StandardCharsets.UTF_8),
-            msg.headers().get(HttpHeaderNames.LOCATION)));
+        c.answered(
+            new Resp(
+                msg.status().code(),
+                msg.content().toString(StandardCharsets.UTF_8),
+                msg.headers().get(HttpHeaderNames.LOCATION)));
       }
     }
 
@@ -193,8 +224,8 @@ final class Http implements AutoCloseable {
   }
 
   /**
-   * Up to {@code size} connections to one base URL, opened on demand; requests beyond that wait
-   * in a queue (their wait is part of their latency).
+   * Up to {@code size} connections to one base URL, opened on demand; requests beyond that wait in
+   * a queue (their wait is part of their latency).
    */
   final class Pool implements AutoCloseable {
     private final String baseUrl;
@@ -204,7 +235,8 @@ final class Http implements AutoCloseable {
     private int open;
     private boolean closed;
 
-    private record Task(String method, String path, String body, long timeoutMs, CompletableFuture<Resp> result) {}
+    private record Task(
+        String method, String path, String body, long timeoutMs, CompletableFuture<Resp> result) {}
 
     Pool(String baseUrl, int size) {
       this.baseUrl = baseUrl;
@@ -215,7 +247,8 @@ final class Http implements AutoCloseable {
       return baseUrl;
     }
 
-    CompletableFuture<Resp> send(String method, String pathAndQuery, String formBody, long timeoutMs) {
+    CompletableFuture<Resp> send(
+        String method, String pathAndQuery, String formBody, long timeoutMs) {
       Task t = new Task(method, pathAndQuery, formBody, timeoutMs, new CompletableFuture<>());
       Conn c = null;
       boolean connect = false;
@@ -243,27 +276,31 @@ final class Http implements AutoCloseable {
 
     /** Opens a new connection (already counted in {@code open}) and runs {@code t} on it. */
     private void connectAndRun(Task t) {
-      connect(baseUrl).whenComplete((conn, e) -> {
-        if (e != null) {
-          synchronized (this) {
-            open--;
-          }
-          t.result.completeExceptionally(e);
-        } else {
-          run(conn, t);
-        }
-      });
+      connect(baseUrl)
+          .whenComplete(
+              (conn, e) -> {
+                if (e != null) {
+                  synchronized (this) {
+                    open--;
+                  }
+                  t.result.completeExceptionally(e);
+                } else {
+                  run(conn, t);
+                }
+              });
     }
 
     private void run(Conn c, Task t) {
-      c.send(t.method, t.path, t.body, t.timeoutMs).whenComplete((r, e) -> {
-        if (e != null) {
-          t.result.completeExceptionally(e);
-        } else {
-          t.result.complete(r);
-        }
-        release(c);
-      });
+      c.send(t.method, t.path, t.body, t.timeoutMs)
+          .whenComplete(
+              (r, e) -> {
+                if (e != null) {
+                  t.result.completeExceptionally(e);
+                } else {
+                  t.result.complete(r);
+                }
+                release(c);
+              });
     }
 
     private void release(Conn c) {

@@ -25,13 +25,26 @@ final class Latency {
 
   /** {count, p50, p90, p99, p999, max} with times in ms. */
   Report summary() {
-    return new Report().put("count", count()).put("p50_ms", ms(50)).put("p90_ms", ms(90))
-        .put("p99_ms", ms(99)).put("p999_ms", ms(99.9)).put("max_ms", maxMs());
+    return new Report()
+        .put("count", count())
+        .put("p50_ms", ms(50))
+        .put("p90_ms", ms(90))
+        .put("p99_ms", ms(99))
+        .put("p999_ms", ms(99.9))
+        .put("max_ms", maxMs());
   }
 
   String line() {
-    return count() == 0 ? "n=0"
-        : String.format(java.util.Locale.ROOT, "n=%d p50 %.2f ms, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f",
-            count(), ms(50), ms(90), ms(99), ms(99.9), maxMs());
+    return count() == 0
+        ? "n=0"
+        : String.format(
+            java.util.Locale.ROOT,
+            "n=%d p50 %.2f ms, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f",
+            count(),
+            ms(50),
+            ms(90),
+            ms(99),
+            ms(99.9),
+            maxMs());
   }
 }

@@ -28,7 +28,8 @@ final class LaunchedCluster implements Cluster {
 
   LaunchedCluster(Path jar, Path dir, List<String> javaOpts, List<String> nodeArgs, int n) {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalArgumentException(jar.toAbsolutePath() + " not found: build it with `mvn -B -q package -DskipTests`");
+      throw new IllegalArgumentException(
+          jar.toAbsolutePath() + " not found: build it with `mvn -B -q package -DskipTests`");
     }
     this.jar = jar;
     this.dir = dir;
@@ -45,13 +46,16 @@ final class LaunchedCluster implements Cluster {
       deleteTree(dir.resolve("node" + i + ".log"));
     }
     processes = new Process[n];
-    hook = new Thread(() -> {
-      for (Process p : processes) {
-        if (p != null) {
-          p.destroyForcibly();
-        }
-      }
-    }, "bench-cluster-cleanup");
+    hook =
+        new Thread(
+            () -> {
+              for (Process p : processes) {
+                if (p != null) {
+                  p.destroyForcibly();
+                }
+              }
+            },
+            "bench-cluster-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
@@ -93,16 +97,26 @@ final class LaunchedCluster implements Cluster {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(javaOpts);
-    cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
-        "--http", urls.get(i).substring("http://".length()),
-        "--raft", rafts.get(i),
-        "--peers", String.join(",", rafts),
-        "--data", dir.resolve("node" + (i + 1)).toAbsolutePath().toString()));
+    cmd.addAll(
+        List.of(
+            "-jar",
+            jar.toAbsolutePath().toString(),
+            "--http",
+            urls.get(i).substring("http://".length()),
+            "--raft",
+            rafts.get(i),
+            "--peers",
+            String.join(",", rafts),
+            "--data",
+            dir.resolve("node" + (i + 1)).toAbsolutePath().toString()));
     cmd.addAll(nodeArgs);
     try {
       Files.createDirectories(dir);
-      processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile())).start();
+      processes[i] =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -151,7 +165,14 @@ final class LaunchedCluster implements Cluster {
 
   @Override
   public String describe() {
-    return "launched: " + jar + " " + String.join(" ", javaOpts) + " " + String.join(" ", nodeArgs) + " -> " + urls;
+    return "launched: "
+        + jar
+        + " "
+        + String.join(" ", javaOpts)
+        + " "
+        + String.join(" ", nodeArgs)
+        + " -> "
+        + urls;
   }
 
   @Override

@@ -15,46 +15,64 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Memory and restart with a large registry: register --instances (1 000 000) as fast as the
- * leader takes them, then per node the live heap after a full GC (jcmd), a snapshot on each node
- * (POST /cluster/snapshot and the node's own "snapshot at index N saved: M instances in X ms"
- * line), and restart-to-ready times: a follower restarted before the snapshot (replays the whole
- * log), a follower after it (SIGTERM and kill -9), and the whole cluster.
+ * Memory and restart with a large registry: register --instances (1 000 000) as fast as the leader
+ * takes them, then per node the live heap after a full GC (jcmd), a snapshot on each node (POST
+ * /cluster/snapshot and the node's own "snapshot at index N saved: M instances in X ms" line), and
+ * restart-to-ready times: a follower restarted before the snapshot (replays the whole log), a
+ * follower after it (SIGTERM and kill -9), and the whole cluster.
  */
-@Command(name = "memory", mixinStandardHelpOptions = true,
+@Command(
+    name = "memory",
+    mixinStandardHelpOptions = true,
     description = "Heap with --instances registered, snapshot time, restart-to-ready time.")
 final class Memory implements Callable<Integer> {
-  @Mixin
-  Bench.ClusterOptions co = new Bench.ClusterOptions();
+  @Mixin Bench.ClusterOptions co = new Bench.ClusterOptions();
 
   @Option(names = "--instances", description = "Instances to register (default ${DEFAULT-VALUE}).")
   int instances = 1_000_000;
 
-  @Option(names = "--apps", description = "Applications they are spread over (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--apps",
+      description = "Applications they are spread over (default ${DEFAULT-VALUE}).")
   int apps = 10_000;
 
-  @Option(names = "--concurrency", description = "Concurrent registers in flight (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--concurrency",
+      description = "Concurrent registers in flight (default ${DEFAULT-VALUE}).")
   int concurrency = 128;
 
-  @Option(names = "--max-seconds", description = "Stop registering after this many seconds (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-seconds",
+      description = "Stop registering after this many seconds (default ${DEFAULT-VALUE}).")
   long maxSeconds = 1800;
 
   // picocli: a negatable option that is true by default needs defaultValue = "true" (with only a
   // field initializer, --no-restart-before-snapshot left it true)
-  @Option(names = "--restart-before-snapshot", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Also restart a follower before the benchmark's snapshots: it replays the log since "
-          + "its last automatic snapshot, or the whole log if it took none (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--restart-before-snapshot",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Also restart a follower before the benchmark's snapshots: it replays the log since "
+              + "its last automatic snapshot, or the whole log if it took none (default ${DEFAULT-VALUE}).")
   boolean restartBeforeSnapshot;
 
-  @Option(names = "--renew-rounds", description = "After registering, renew every instance this many times, "
-      + "so the restarts replay renews too (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--renew-rounds",
+      description =
+          "After registering, renew every instance this many times, "
+              + "so the restarts replay renews too (default ${DEFAULT-VALUE}).")
   int renewRounds = 0;
 
   @Option(names = "--env", description = "env of the instances (default ${DEFAULT-VALUE}).")
   String env = "mem";
 
-  private static final Pattern SAVED = Pattern.compile("snapshot at index (\\d+) saved: (\\d+) instances in (\\d+) ms");
-  private static final Pattern LOADED = Pattern.compile("snapshot at index (\\d+) loaded: (\\d+) instances in (\\d+) ms \\(file read in (\\d+) ms\\)");
+  private static final Pattern SAVED =
+      Pattern.compile("snapshot at index (\\d+) saved: (\\d+) instances in (\\d+) ms");
+  private static final Pattern LOADED =
+      Pattern.compile(
+          "snapshot at index (\\d+) loaded: (\\d+) instances in (\\d+) ms \\(file read in (\\d+) ms\\)");
   private static final String DEFAULT_OPTS = "-Xmx1536m -Xlog:gc:file={dir}/gc-%p.log";
 
   @Override
@@ -62,11 +80,17 @@ final class Memory implements Callable<Integer> {
     Path out = co.out("memory");
     Report rep = new Report().put("command", "memory").put("date", Instant.now().toString());
     Load load = new Load(env, "mem.app.", instances, apps);
-    try (Cluster c = co.open("memory", DEFAULT_OPTS); Http http = new Http(2)) {
-      rep.put("cluster", c.describe()).put("java_opts", co.launches() ? (co.javaOpts != null ? co.javaOpts : DEFAULT_OPTS) : "(external)");
+    try (Cluster c = co.open("memory", DEFAULT_OPTS);
+        Http http = new Http(2)) {
+      rep.put("cluster", c.describe())
+          .put(
+              "java_opts",
+              co.launches() ? (co.javaOpts != null ? co.javaOpts : DEFAULT_OPTS) : "(external)");
       int leader = Control.awaitLeader(c, 10_000);
       co.quiet();
-      Bench.say("memory: registering %d instances over %d applications on %s", instances, apps, c.url(leader));
+      Bench.say(
+          "memory: registering %d instances over %d applications on %s",
+          instances, apps, c.url(leader));
       try (Writer w = new Writer(http, c.url(leader), concurrency, 15_000)) {
         rep.put("register", load.registerAll(w, concurrency, 0, maxSeconds));
         List<Object> rounds = new ArrayList<>();
@@ -97,7 +121,14 @@ final class Memory implements Callable<Integer> {
       int follower = (leader + 1) % c.size();
       rep.put("idle_before_restarts", co.quiet());
       if (restartBeforeSnapshot) {
-        rep.put("restart_follower_no_snapshot", restart(c, follower, false, total, "follower, before the benchmark's snapshots (replays the log since any automatic one)"));
+        rep.put(
+            "restart_follower_no_snapshot",
+            restart(
+                c,
+                follower,
+                false,
+                total,
+                "follower, before the benchmark's snapshots (replays the log since any automatic one)"));
         leader = Control.awaitLeader(c, 10_000);
         follower = (leader + 1) % c.size();
       }
@@ -108,11 +139,16 @@ final class Memory implements Callable<Integer> {
         long t0 = System.nanoTime();
         Http.Resp r = Control.call("POST", c.url(i) + "/cluster/snapshot", "", 300_000);
         long callMs = (System.nanoTime() - t0) / 1_000_000;
-        Report s = new Report().put("node", i + 1).put("role", i == leader ? "leader" : "follower").put("call_ms", callMs)
-            .put("code", r == null ? null : r.code());
+        Report s =
+            new Report()
+                .put("node", i + 1)
+                .put("role", i == leader ? "leader" : "follower")
+                .put("call_ms", callMs)
+                .put("code", r == null ? null : r.code());
         Matcher m = lastMatch(c.log(i), SAVED);
         if (m != null) {
-          s.put("log_index", Long.parseLong(m.group(1))).put("log_instances", Long.parseLong(m.group(2)))
+          s.put("log_index", Long.parseLong(m.group(1)))
+              .put("log_instances", Long.parseLong(m.group(2)))
               .put("log_write_ms", Long.parseLong(m.group(3)));
         }
         String dir = r == null ? null : Json.stringField(r.body(), "snapshot_dir");
@@ -120,14 +156,24 @@ final class Memory implements Callable<Integer> {
           s.put("snapshot_mib", sizeMiB(Path.of(dir)));
         }
         snaps.add(s);
-        Bench.say("snapshot node %d (%s): %d ms for the call%s", i + 1, i == leader ? "leader" : "follower", callMs,
+        Bench.say(
+            "snapshot node %d (%s): %d ms for the call%s",
+            i + 1,
+            i == leader ? "leader" : "follower",
+            callMs,
             m == null ? "" : ", node log: " + m.group(0));
       }
       rep.put("snapshot", snaps);
 
-      rep.put("restart_follower_sigterm", restart(c, follower, false, total, "follower after snapshot, SIGTERM"));
-      rep.put("restart_follower_kill9", restart(c, follower, true, total, "follower after snapshot, kill -9"));
-      rep.put("heap_after_restart", heap(c, follower, Control.awaitLeader(c, 10_000), "after restart from the snapshot"));
+      rep.put(
+          "restart_follower_sigterm",
+          restart(c, follower, false, total, "follower after snapshot, SIGTERM"));
+      rep.put(
+          "restart_follower_kill9",
+          restart(c, follower, true, total, "follower after snapshot, kill -9"));
+      rep.put(
+          "heap_after_restart",
+          heap(c, follower, Control.awaitLeader(c, 10_000), "after restart from the snapshot"));
 
       // the whole cluster
       long t0 = System.nanoTime();
@@ -147,9 +193,15 @@ final class Memory implements Callable<Integer> {
         Matcher loaded = lastMatch(c.log(i), LOADED);
         loads.add(loaded == null ? null : Long.parseLong(loaded.group(3)));
       }
-      rep.put("restart_cluster", new Report().put("stop_ms", stopped).put("start_to_all_ready_ms", allReady).put("instances", n)
-          .put("log_snapshot_load_ms", loads));
-      Bench.say("whole cluster: stopped in %d ms, all ready %d ms after start, %d instances; node logs: snapshots loaded in %s ms",
+      rep.put(
+          "restart_cluster",
+          new Report()
+              .put("stop_ms", stopped)
+              .put("start_to_all_ready_ms", allReady)
+              .put("instances", n)
+              .put("log_snapshot_load_ms", loads));
+      Bench.say(
+          "whole cluster: stopped in %d ms, all ready %d ms after start, %d instances; node logs: snapshots loaded in %s ms",
           stopped, allReady, n, loads);
     }
     Path file = out.resolve("memory.json");
@@ -160,20 +212,35 @@ final class Memory implements Callable<Integer> {
 
   private Report heap(Cluster c, int i, int leader, String when) {
     long pid = c.pid(i);
-    Report r = new Report().put("node", i + 1).put("role", i == leader ? "leader" : "follower").put("when", when);
+    Report r =
+        new Report()
+            .put("node", i + 1)
+            .put("role", i == leader ? "leader" : "follower")
+            .put("when", when);
     if (pid < 0) {
       return r.put("error", "pid unknown");
     }
     double[] h = Proc.liveHeapMiB(pid);
-    r.put("live_heap_mib", h == null ? null : h[0]).put("heap_committed_mib", h == null ? null : h[1]).put("rss_mib", Proc.rssMiB(pid));
-    Bench.say("node %d (%s) %s: live heap %s MiB after full GC, committed %s MiB, RSS %.0f MiB", i + 1,
-        i == leader ? "leader" : "follower", when, h == null ? "?" : String.format("%.0f", h[0]),
-        h == null ? "?" : String.format("%.0f", h[1]), Proc.rssMiB(pid));
+    r.put("live_heap_mib", h == null ? null : h[0])
+        .put("heap_committed_mib", h == null ? null : h[1])
+        .put("rss_mib", Proc.rssMiB(pid));
+    Bench.say(
+        "node %d (%s) %s: live heap %s MiB after full GC, committed %s MiB, RSS %.0f MiB",
+        i + 1,
+        i == leader ? "leader" : "follower",
+        when,
+        h == null ? "?" : String.format("%.0f", h[0]),
+        h == null ? "?" : String.format("%.0f", h[1]),
+        Proc.rssMiB(pid));
     return r;
   }
 
-  /** Stops node i (SIGTERM or kill -9), starts it, and times start -> /ready and -> all instances readable. */
-  private Report restart(Cluster c, int i, boolean kill9, long expected, String what) throws InterruptedException {
+  /**
+   * Stops node i (SIGTERM or kill -9), starts it, and times start -> /ready and -> all instances
+   * readable.
+   */
+  private Report restart(Cluster c, int i, boolean kill9, long expected, String what)
+      throws InterruptedException {
     if (kill9) {
       c.kill9(i);
     } else {
@@ -183,19 +250,31 @@ final class Memory implements Callable<Integer> {
     c.start(i);
     long ready = Control.awaitReady(c, i, 300_000);
     long n;
-    while ((n = Control.instances(c.url(i))) < expected && System.nanoTime() - t0 < 300_000_000_000L) {
+    while ((n = Control.instances(c.url(i))) < expected
+        && System.nanoTime() - t0 < 300_000_000_000L) {
       Thread.sleep(50);
     }
     long full = (System.nanoTime() - t0) / 1_000_000;
-    Report r = new Report().put("node", i + 1).put("how", what).put("start_to_ready_ms", ready)
-        .put("start_to_all_instances_ms", full).put("instances", n);
+    Report r =
+        new Report()
+            .put("node", i + 1)
+            .put("how", what)
+            .put("start_to_ready_ms", ready)
+            .put("start_to_all_instances_ms", full)
+            .put("instances", n);
     Matcher loaded = lastMatch(c.log(i), LOADED);
     String load = "";
     if (loaded != null) {
-      r.put("log_snapshot_load_ms", Long.parseLong(loaded.group(3))).put("log_snapshot_read_ms", Long.parseLong(loaded.group(4)));
-      load = String.format("; node log: snapshot loaded in %s ms (file read %s ms)", loaded.group(3), loaded.group(4));
+      r.put("log_snapshot_load_ms", Long.parseLong(loaded.group(3)))
+          .put("log_snapshot_read_ms", Long.parseLong(loaded.group(4)));
+      load =
+          String.format(
+              "; node log: snapshot loaded in %s ms (file read %s ms)",
+              loaded.group(3), loaded.group(4));
     }
-    Bench.say("restart %s (node %d): ready %d ms after start, %d instances readable after %d ms%s", what, i + 1, ready, n, full, load);
+    Bench.say(
+        "restart %s (node %d): ready %d ms after start, %d instances readable after %d ms%s",
+        what, i + 1, ready, n, full, load);
     return r;
   }
 
@@ -220,7 +299,8 @@ final class Memory implements Callable<Integer> {
 
   private static double sizeMiB(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() / (1024.0 * 1024.0);
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum()
+          / (1024.0 * 1024.0);
     } catch (IOException e) {
       return -1;
     }

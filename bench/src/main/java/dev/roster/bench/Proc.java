@@ -38,8 +38,13 @@ final class Proc {
       for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
         if (line.startsWith("cpu ")) {
           String[] f = line.trim().split("\\s+");
-          long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3])
-              + Long.parseLong(f[6]) + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+          long busy =
+              Long.parseLong(f[1])
+                  + Long.parseLong(f[2])
+                  + Long.parseLong(f[3])
+                  + Long.parseLong(f[6])
+                  + Long.parseLong(f[7])
+                  + Long.parseLong(f[8]);
           return busy / TICKS_PER_S;
         }
       }
@@ -51,8 +56,8 @@ final class Proc {
 
   /**
    * Waits (at most maxSeconds) until the machine is at least {@code idle} idle over a 2 s sample,
-   * as bench/run.sh does: other developers' builds skew the numbers. Returns the last idle
-   * fraction seen.
+   * as bench/run.sh does: other developers' builds skew the numbers. Returns the last idle fraction
+   * seen.
    */
   static double waitQuiet(long maxSeconds, double idle) throws InterruptedException {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -110,8 +115,8 @@ final class Proc {
   private static final Pattern HEAP = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K");
 
   /**
-   * Live heap: a full GC (jcmd GC.run), then GC.heap_info. Returns {used MiB, committed MiB},
-   * or null when jcmd cannot attach.
+   * Live heap: a full GC (jcmd GC.run), then GC.heap_info. Returns {used MiB, committed MiB}, or
+   * null when jcmd cannot attach.
    */
   static double[] liveHeapMiB(long pid) {
     jcmd(pid, "GC.run");

@@ -76,7 +76,8 @@ final class Report {
       }
       b.append(']');
     } else if (v instanceof Double d) {
-      b.append(d.isNaN() || d.isInfinite() ? "null" : String.format(java.util.Locale.ROOT, "%.3f", d));
+      b.append(
+          d.isNaN() || d.isInfinite() ? "null" : String.format(java.util.Locale.ROOT, "%.3f", d));
     } else if (v instanceof Number || v instanceof Boolean) {
       b.append(v);
     } else {

@@ -1,9 +1,9 @@
 package dev.roster.client;
 
 /**
- * Argument checks with the client's one convention: a bad argument, null included, is an
- * {@link IllegalArgumentException} whose message starts with the argument's name. A bare
- * {@code NullPointerException} would be the one bad argument that does not say which it was.
+ * Argument checks with the client's one convention: a bad argument, null included, is an {@link
+ * IllegalArgumentException} whose message starts with the argument's name. A bare {@code
+ * NullPointerException} would be the one bad argument that does not say which it was.
  */
 final class Args {
   private Args() {}

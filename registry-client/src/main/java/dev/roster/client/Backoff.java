@@ -5,8 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongUnaryOperator;
 
 /**
- * How long to wait after a run of failures: exponential from a minimum, doubling per failure up
- * to a maximum, then "equal jitter" (a random wait between half and all of it).
+ * How long to wait after a run of failures: exponential from a minimum, doubling per failure up to
+ * a maximum, then "equal jitter" (a random wait between half and all of it).
  */
 final class Backoff {
   private final long minMillis;
@@ -17,7 +17,9 @@ final class Backoff {
     this(min, max, bound -> ThreadLocalRandom.current().nextLong(bound));
   }
 
-  /** @param randomBelow a random number from 0 (inclusive) to its argument (exclusive) */
+  /**
+   * @param randomBelow a random number from 0 (inclusive) to its argument (exclusive)
+   */
   Backoff(Duration min, Duration max, LongUnaryOperator randomBelow) {
     this.minMillis = min.toMillis();
     this.maxMillis = max.toMillis();

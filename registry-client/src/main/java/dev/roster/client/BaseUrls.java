@@ -18,8 +18,7 @@ final class BaseUrls {
       throw new IllegalArgumentException("'" + url + "' is not a URL");
     }
     String scheme = u.getScheme();
-    if (scheme == null
-        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
       throw new IllegalArgumentException("'" + url + "' must start with http:// or https://");
     }
     if (u.getHost() == null) {
@@ -36,8 +35,8 @@ final class BaseUrls {
   }
 
   /**
-   * The base URL of the node a redirect names ({@code data.leader} or the Location header), or
-   * null when there is none or it is not an absolute URL.
+   * The base URL of the node a redirect names ({@code data.leader} or the Location header), or null
+   * when there is none or it is not an absolute URL.
    */
   static URI ofRedirect(String url) {
     if (url == null || url.isBlank()) {
@@ -55,7 +54,7 @@ final class BaseUrls {
   }
 
   private static URI base(String scheme, URI u) {
-    return URI.create(scheme.toLowerCase() + "://" + u.getHost()
-        + (u.getPort() == -1 ? "" : ":" + u.getPort()));
+    return URI.create(
+        scheme.toLowerCase() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()));
   }
 }

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Turns the outcomes of async operations into what the sync methods throw: waits a bounded time
- * and unwraps the failure into the {@link RosterException} (or argument error) it carries.
+ * Turns the outcomes of async operations into what the sync methods throw: waits a bounded time and
+ * unwraps the failure into the {@link RosterException} (or argument error) it carries.
  */
 final class Futures {
   private Futures() {}

@@ -18,16 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Does exactly one HTTP exchange with one node: builds the request of a {@link Call}, sends it,
- * and reads the status and the registry's envelope into an {@link Outcome}. It never retries nor
+ * Does exactly one HTTP exchange with one node: builds the request of a {@link Call}, sends it, and
+ * reads the status and the registry's envelope into an {@link Outcome}. It never retries nor
  * follows a redirect; {@link RetryingCall} decides what comes next.
  *
  * <p>It uses the blocking {@link HttpClient#send}, on the caller's thread (the client's I/O pool,
  * or the poll thread for the watch loop). Not {@code sendAsync}: in Java 17 its future always
  * completes through an empty step on the {@code CompletableFuture} default executor, which on 2
- * CPUs (common-pool parallelism 1) starts a new thread per response. The HttpClient's own
- * executor is a separate pool that no caller ever blocks, so the responses callers wait for can
- * always be read.
+ * CPUs (common-pool parallelism 1) starts a new thread per response. The HttpClient's own executor
+ * is a separate pool that no caller ever blocks, so the responses callers wait for can always be
+ * read.
  */
 final class HttpExchange implements Exchange {
   private static final Logger log = LoggerFactory.getLogger(HttpExchange.class);
@@ -41,16 +41,20 @@ final class HttpExchange implements Exchange {
    * @param guards runs the timers that cut an exchange whose answer stalls past its timeout
    * @param httpExecutor the HttpClient's own executor; must not run any caller of {@link #send}
    */
-  HttpExchange(Duration connectTimeout, ScheduledExecutorService guards, Executor httpExecutor,
+  HttpExchange(
+      Duration connectTimeout,
+      ScheduledExecutorService guards,
+      Executor httpExecutor,
       ObjectMapper json) {
     this.guards = guards;
     this.json = json;
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
-        .executor(httpExecutor)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(httpExecutor)
+            .build();
   }
 
   @Override
@@ -63,8 +67,9 @@ final class HttpExchange implements Exchange {
     // HttpRequest.timeout bounds the wait for the response headers; this bounds the rest too
     ScheduledFuture<?> guard;
     try {
-      guard = guards.schedule(() -> sending.interrupt(true), timeout.toMillis() + GUARD_MS,
-          TimeUnit.MILLISECONDS);
+      guard =
+          guards.schedule(
+              () -> sending.interrupt(true), timeout.toMillis() + GUARD_MS, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       sending.finished();
       return Outcome.closed();
@@ -86,13 +91,15 @@ final class HttpExchange implements Exchange {
       guard.cancel(false);
       sending.finished();
     }
-    return outcome(response.statusCode(), parse(response.body()),
+    return outcome(
+        response.statusCode(),
+        parse(response.body()),
         response.headers().firstValue("Location").orElse(null));
   }
 
   /**
-   * Drops the JDK HttpClient. On Java 21+ it is closed at once; on Java 17 (which has no close)
-   * its selector thread ends by itself once the client is garbage-collected.
+   * Drops the JDK HttpClient. On Java 21+ it is closed at once; on Java 17 (which has no close) its
+   * selector thread ends by itself once the client is garbage-collected.
    */
   @Override
   public void close() {
@@ -111,9 +118,10 @@ final class HttpExchange implements Exchange {
     String form = call.params().encode();
     HttpRequest.Builder b;
     if (call.write()) {
-      b = HttpRequest.newBuilder(URI.create(node + call.path()))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(form));
+      b =
+          HttpRequest.newBuilder(URI.create(node + call.path()))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString(form));
     } else {
       String query = form.isEmpty() ? "" : "?" + form;
       b = HttpRequest.newBuilder(URI.create(node + call.path() + query)).GET();
@@ -123,8 +131,8 @@ final class HttpExchange implements Exchange {
 
   /**
    * The outcome of an answer. The envelope's code decides, whatever the HTTP status: the registry
-   * answers HTTP 200 with the code in the body (older ones sent the code's HTTP status too, so
-   * both must work).
+   * answers HTTP 200 with the code in the body (older ones sent the code's HTTP status too, so both
+   * must work).
    */
   static Outcome outcome(int status, Reply reply, String location) {
     boolean redirectStatus = status == 307 || status == 308;

@@ -59,14 +59,27 @@ public record Instance(
 
   /** A copy with another status. */
   public Instance withStatus(Status newStatus) {
-    return new Instance(appid, hostname, addrs, zone, region, env, version, newStatus, metadata,
-        regTimestamp, upTimestamp, renewTimestamp, dirtyTimestamp, latestTimestamp);
+    return new Instance(
+        appid,
+        hostname,
+        addrs,
+        zone,
+        region,
+        env,
+        version,
+        newStatus,
+        metadata,
+        regTimestamp,
+        upTimestamp,
+        renewTimestamp,
+        dirtyTimestamp,
+        latestTimestamp);
   }
 
   /**
-   * Builds the instance to register. Defaults: status UP, the client's zone, no region, no
-   * version, no metadata. Every method throws {@link IllegalArgumentException} naming the
-   * argument when it is null or invalid.
+   * Builds the instance to register. Defaults: status UP, the client's zone, no region, no version,
+   * no metadata. Every method throws {@link IllegalArgumentException} naming the argument when it
+   * is null or invalid.
    */
   public static final class Builder {
     private final String appid;
@@ -99,8 +112,8 @@ public record Instance(
     }
 
     /**
-     * The region the instance runs in, sent as {@code region} on register; free text, e.g.
-     * {@code cn-east}. Default empty: no region (the parameter is not sent).
+     * The region the instance runs in, sent as {@code region} on register; free text, e.g. {@code
+     * cn-east}. Default empty: no region (the parameter is not sent).
      */
     public Builder region(String region) {
       this.region = Args.notNull(region, "region");
@@ -129,10 +142,12 @@ public record Instance(
       return this;
     }
 
-    /** @throws IllegalArgumentException naming the missing or invalid field */
+    /**
+     * @throws IllegalArgumentException naming the missing or invalid field
+     */
     public Instance build() {
-      return new Instance(appid, hostname, addrs, zone, region, null, version, status, metadata,
-          0, 0, 0, 0, 0);
+      return new Instance(
+          appid, hostname, addrs, zone, region, null, version, status, metadata, 0, 0, 0, 0, 0);
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.roster.client;
 
 /**
- * Told about each new version of a watched application, once and in order. Called on the
- * client's single event thread: return quickly, hand long work to your own executor.
+ * Told about each new version of a watched application, once and in order. Called on the client's
+ * single event thread: return quickly, hand long work to your own executor.
  */
 @FunctionalInterface
 public interface InstancesListener {

@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The nodes a client talks to: the configured seeds plus the nodes {@code /discovery/nodes}
- * reported, the last known leader, and which nodes failed recently. Reads go round-robin over
- * nodes that have not failed lately; writes go to the leader when one is known.
+ * reported, the last known leader, and which nodes failed recently. Reads go round-robin over nodes
+ * that have not failed lately; writes go to the leader when one is known.
  */
 final class Nodes {
   private final List<URI> seeds;
@@ -47,9 +47,9 @@ final class Nodes {
   /**
    * The node for the next attempt of an operation. Nodes this operation has not {@code tried} yet
    * come first, those not failed lately (by any operation) before penalised ones, so that every
-   * node is tried once before any is tried again: choosing only by penalty let an operation
-   * bounce between two penalised nodes while a third was never asked. {@code lastFailed} (may be
-   * null) is avoided when another node exists.
+   * node is tried once before any is tried again: choosing only by penalty let an operation bounce
+   * between two penalised nodes while a third was never asked. {@code lastFailed} (may be null) is
+   * avoided when another node exists.
    */
   URI pick(boolean write, URI lastFailed, Set<URI> tried) {
     if (write) {

@@ -14,17 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one long poll of a client: every watched application is in the same
- * {@code /discovery/polls} request, with the version last seen of each. When the set of watched
- * applications changes the poll in flight is abandoned and a new one started.
+ * The one long poll of a client: every watched application is in the same {@code /discovery/polls}
+ * request, with the version last seen of each. When the set of watched applications changes the
+ * poll in flight is abandoned and a new one started.
  *
- * <p>The loop: applications not seen yet are fetched once (a linearizable
- * {@code /discovery/fetchs}) so their listeners start from the current state; then poll; a change
- * is handed to the listeners and the next poll starts at once. The registry's polls does not
- * report an application that disappeared (its last instance cancelled or evicted): it parks on it
- * as on one that does not exist yet (older registries answered -404 when none existed), so after a
- * hold that ended with nothing new, and after a -404, the applications already seen are checked
- * with one linearizable fetchs. Failures pause with backoff; listeners keep what they had.
+ * <p>The loop: applications not seen yet are fetched once (a linearizable {@code
+ * /discovery/fetchs}) so their listeners start from the current state; then poll; a change is
+ * handed to the listeners and the next poll starts at once. The registry's polls does not report an
+ * application that disappeared (its last instance cancelled or evicted): it parks on it as on one
+ * that does not exist yet (older registries answered -404 when none existed), so after a hold that
+ * ended with nothing new, and after a -404, the applications already seen are checked with one
+ * linearizable fetchs. Failures pause with backoff; listeners keep what they had.
  */
 final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
@@ -103,11 +103,13 @@ final class Poller implements AutoCloseable {
       return;
     }
     List<String> unseen = new ArrayList<>();
-    apps.values().forEach(a -> {
-      if (!a.seen()) {
-        unseen.add(a.appid());
-      }
-    });
+    apps.values()
+        .forEach(
+            a -> {
+              if (!a.seen()) {
+                unseen.add(a.appid());
+              }
+            });
     if (!unseen.isEmpty()) {
       fetch(gen, unseen);
     } else {
@@ -163,11 +165,13 @@ final class Poller implements AutoCloseable {
       // -404: none of the applications exists on that node; confirm those we saw, then wait
       // (the registry answers this at once, so polling again right away would spin)
       List<String> seenPresent = new ArrayList<>();
-      apps.values().forEach(a -> {
-        if (a.known() > 0) {
-          seenPresent.add(a.appid());
-        }
-      });
+      apps.values()
+          .forEach(
+              a -> {
+                if (a.known() > 0) {
+                  seenPresent.add(a.appid());
+                }
+              });
       if (seenPresent.isEmpty()) {
         pause(gen);
       } else {
@@ -181,10 +185,15 @@ final class Poller implements AutoCloseable {
    * listener with an empty list for an application that exists, or report one gone that is not.
    */
   private void fetch(int gen, List<String> appids) {
-    Form form = new Form().add("env", core.settings().env()).addAll("appid", appids)
-        .add("status", Status.UP.code()).add("consistent", "true");
-    RetryingCall op = core.transport()
-        .startPoll(core.call(false, "/discovery/fetchs", form), core.settings().deadline());
+    Form form =
+        new Form()
+            .add("env", core.settings().env())
+            .addAll("appid", appids)
+            .add("status", Status.UP.code())
+            .add("consistent", "true");
+    RetryingCall op =
+        core.transport()
+            .startPoll(core.call(false, "/discovery/fetchs", form), core.settings().deadline());
     inFlight = op;
     op.result().whenComplete((reply, e) -> onFetch(gen, appids, reply, e));
   }
@@ -209,8 +218,8 @@ final class Poller implements AutoCloseable {
       JsonNode data = reply.data().get(appid);
       anyPresent |= data != null;
       if (app != null) {
-        app.offer(data == null
-            ? AppInstances.absent(appid) : core.wire().appInstances(appid, data));
+        app.offer(
+            data == null ? AppInstances.absent(appid) : core.wire().appInstances(appid, data));
       }
     }
     if (!anyPresent && apps.values().stream().allMatch(a -> a.known() == 0)) {
@@ -227,8 +236,10 @@ final class Poller implements AutoCloseable {
     }
     if (!unreachable) {
       unreachable = true;
-      log.warn("watch of {} cannot reach the registry, keeping the last known instances: {}",
-          apps.keySet(), cause.getMessage());
+      log.warn(
+          "watch of {} cannot reach the registry, keeping the last known instances: {}",
+          apps.keySet(),
+          cause.getMessage());
     }
     pause(gen);
   }
@@ -244,12 +255,17 @@ final class Poller implements AutoCloseable {
     long delay =
         Backoff.millis(++pauses, core.settings().backoffMin(), core.settings().backoffMax());
     try {
-      pause = core.scheduler().schedule(() -> {
-        synchronized (this) {
-          pause = null;
-          next(gen);
-        }
-      }, delay, TimeUnit.MILLISECONDS);
+      pause =
+          core.scheduler()
+              .schedule(
+                  () -> {
+                    synchronized (this) {
+                      pause = null;
+                      next(gen);
+                    }
+                  },
+                  delay,
+                  TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // closing
     }
@@ -301,9 +317,10 @@ final class Poller implements AutoCloseable {
      * disappearance. Older versions (a lagging node) are ignored, so listeners never go back.
      */
     synchronized void offer(AppInstances next) {
-      boolean news = current == null
-          || next.latestTimestamp() > current.latestTimestamp()
-          || (next.latestTimestamp() == 0 && current.latestTimestamp() != 0);
+      boolean news =
+          current == null
+              || next.latestTimestamp() > current.latestTimestamp()
+              || (next.latestTimestamp() == 0 && current.latestTimestamp() != 0);
       if (!news) {
         return;
       }
@@ -315,13 +332,19 @@ final class Poller implements AutoCloseable {
 
     private void dispatch(Watch watch, AppInstances state) {
       try {
-        core.events().execute(() -> {
-          try {
-            watch.deliver(state);
-          } catch (RuntimeException e) {
-            log.warn("listener of {} failed on {} instances", appid, state.instances().size(), e);
-          }
-        });
+        core.events()
+            .execute(
+                () -> {
+                  try {
+                    watch.deliver(state);
+                  } catch (RuntimeException e) {
+                    log.warn(
+                        "listener of {} failed on {} instances",
+                        appid,
+                        state.instances().size(),
+                        e);
+                  }
+                });
       } catch (RejectedExecutionException e) {
         // the client is closed
       }

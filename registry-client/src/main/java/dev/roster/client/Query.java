@@ -50,10 +50,10 @@ public final class Query {
   }
 
   /**
-   * A linearizable read: the node answers only after applying everything the leader had
-   * committed when the read arrived (it asks the leader), so a write acknowledged to anyone is
-   * visible. Costs a round trip to the leader and fails while there is none. Default: off, the
-   * node answers from its own state, which may lag the leader by the commit delay.
+   * A linearizable read: the node answers only after applying everything the leader had committed
+   * when the read arrived (it asks the leader), so a write acknowledged to anyone is visible. Costs
+   * a round trip to the leader and fails while there is none. Default: off, the node answers from
+   * its own state, which may lag the leader by the commit delay.
    */
   public Query consistent() {
     return new Query(appid, statuses, zone, true);
@@ -87,8 +87,11 @@ public final class Query {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Query q && appid.equals(q.appid) && statuses.equals(q.statuses)
-        && Objects.equals(zone, q.zone) && consistent == q.consistent;
+    return o instanceof Query q
+        && appid.equals(q.appid)
+        && statuses.equals(q.statuses)
+        && Objects.equals(zone, q.zone)
+        && consistent == q.consistent;
   }
 
   @Override
@@ -98,7 +101,12 @@ public final class Query {
 
   @Override
   public String toString() {
-    return "Query{" + appid + ", status " + statuses + (zone == null ? "" : ", zone " + zone)
-        + (consistent ? ", consistent" : "") + "}";
+    return "Query{"
+        + appid
+        + ", status "
+        + statuses
+        + (zone == null ? "" : ", zone " + zone)
+        + (consistent ? ", consistent" : "")
+        + "}";
   }
 }

@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A registered instance that the client keeps alive: it renews every renew interval (minus up
- * to 20 % random jitter, so a fleet started together does not renew in lockstep), registers
- * again when the registry no longer knows the instance (evicted, or lost with a wiped cluster),
- * and keeps trying through node failures, leader changes and outages. {@link #close()} stops
- * renewing and cancels the instance.
+ * A registered instance that the client keeps alive: it renews every renew interval (minus up to 20
+ * % random jitter, so a fleet started together does not renew in lockstep), registers again when
+ * the registry no longer knows the instance (evicted, or lost with a wiped cluster), and keeps
+ * trying through node failures, leader changes and outages. {@link #close()} stops renewing and
+ * cancels the instance.
  *
  * <p>The operations of one registration (register, renew, status change, cancel) run one after
  * another, never overlapping, so a cancel can never be overtaken by a renew or re-register.
@@ -47,17 +47,19 @@ public final class Registration implements AutoCloseable {
 
   /** Registers, then starts renewing; fails (and ends this handle) if the first register fails. */
   CompletableFuture<Registration> start() {
-    return enqueue(this::registerOnce).handle((instance, e) -> {
-      if (e != null) {
-        synchronized (lock) {
-          closed = true;
-        }
-        onClosed.accept(this);
-        throw Futures.unwrap(e);
-      }
-      scheduleRenew(renewDelayMillis());
-      return this;
-    });
+    return enqueue(this::registerOnce)
+        .handle(
+            (instance, e) -> {
+              if (e != null) {
+                synchronized (lock) {
+                  closed = true;
+                }
+                onClosed.accept(this);
+                throw Futures.unwrap(e);
+              }
+              scheduleRenew(renewDelayMillis());
+              return this;
+            });
   }
 
   /** The instance as the registry last returned it (timestamps included). */
@@ -75,14 +77,15 @@ public final class Registration implements AutoCloseable {
   }
 
   /**
-   * Changes the instance's status, e.g. {@code WAITING} to drain before shutdown or {@code UP}
-   * once warmed up. Blocks until the registry accepted it.
+   * Changes the instance's status, e.g. {@code WAITING} to drain before shutdown or {@code UP} once
+   * warmed up. Blocks until the registry accepted it.
    *
    * @throws RosterUnavailableException if the registry could not be reached within the deadline
    *     (the registration still remembers the status and uses it when it registers again)
    */
   public void setStatus(Status status) {
-    Futures.await(setStatusAsync(status),
+    Futures.await(
+        setStatusAsync(status),
         core.syncBound().plus(core.settings().deadline())); // may queue behind one renew
   }
 
@@ -91,22 +94,27 @@ public final class Registration implements AutoCloseable {
     Args.notNull(status, "status");
     requireOpen();
     desired = status; // a register that runs from now on (e.g. after eviction) carries it
-    return enqueue(() -> write("/discovery/set", identity().add("status", status.code()))
-        .thenCompose(reply -> {
-          if (reply.ok()) {
-            current = current.withStatus(status);
-            return CompletableFuture.completedFuture(null);
-          }
-          log.info("{} was not found by the registry while setting {}: registering it again",
-              this, status);
-          return registerOnce().thenApply(i -> null);
-        }));
+    return enqueue(
+        () ->
+            write("/discovery/set", identity().add("status", status.code()))
+                .thenCompose(
+                    reply -> {
+                      if (reply.ok()) {
+                        current = current.withStatus(status);
+                        return CompletableFuture.completedFuture(null);
+                      }
+                      log.info(
+                          "{} was not found by the registry while setting {}: registering it again",
+                          this,
+                          status);
+                      return registerOnce().thenApply(i -> null);
+                    }));
   }
 
   /**
-   * Stops renewing and cancels the instance in the registry, waiting at most the client's
-   * deadline. Never throws: if the registry cannot be reached, the failure is logged and the
-   * registry evicts the instance after its expiry. Idempotent.
+   * Stops renewing and cancels the instance in the registry, waiting at most the client's deadline.
+   * Never throws: if the registry cannot be reached, the failure is logged and the registry evicts
+   * the instance after its expiry. Idempotent.
    */
   @Override
   public void close() {
@@ -132,15 +140,19 @@ public final class Registration implements AutoCloseable {
       if (op != null) {
         op.stopRetrying(); // its attempt in flight finishes first: the cancel comes after it
       }
-      closing = enqueue(() -> write("/discovery/cancel", identity()))
-          .handle((reply, e) -> {
-            if (e != null) {
-              log.warn("{}: could not cancel ({}); the registry will evict it after its expiry",
-                  this, Futures.unwrap(e).getMessage());
-            }
-            onClosed.accept(this);
-            return null;
-          });
+      closing =
+          enqueue(() -> write("/discovery/cancel", identity()))
+              .handle(
+                  (reply, e) -> {
+                    if (e != null) {
+                      log.warn(
+                          "{}: could not cancel ({}); the registry will evict it after its expiry",
+                          this,
+                          Futures.unwrap(e).getMessage());
+                    }
+                    onClosed.accept(this);
+                    return null;
+                  });
       return closing;
     }
   }
@@ -157,60 +169,71 @@ public final class Registration implements AutoCloseable {
   }
 
   private void renewNow() {
-    enqueue(() -> {
-      if (closed) {
-        return CompletableFuture.completedFuture(null);
-      }
-      return write("/discovery/renew", identity()).thenCompose(reply -> {
-        if (reply.ok()) {
-          current = core.wire().instance(reply.data());
-          return CompletableFuture.completedFuture(null);
-        }
-        if (closed) {
-          return CompletableFuture.completedFuture(null);
-        }
-        log.info("{} is unknown to the registry (evicted?): registering it again", this);
-        return registerOnce().thenApply(i -> null);
-      });
-    }).whenComplete((v, e) -> {
-      if (closed) {
-        return;
-      }
-      if (e == null) {
-        if (renewFailing) {
-          renewFailing = false;
-          log.info("{}: renewing again", this);
-        }
-        scheduleRenew(renewDelayMillis());
-      } else {
-        if (!renewFailing) {
-          renewFailing = true;
-          log.warn("{}: renew failed, retrying: {}", this, Futures.unwrap(e).getMessage());
-        }
-        scheduleRenew(retryDelayMillis());
-      }
-    });
+    enqueue(
+            () -> {
+              if (closed) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return write("/discovery/renew", identity())
+                  .thenCompose(
+                      reply -> {
+                        if (reply.ok()) {
+                          current = core.wire().instance(reply.data());
+                          return CompletableFuture.completedFuture(null);
+                        }
+                        if (closed) {
+                          return CompletableFuture.completedFuture(null);
+                        }
+                        log.info(
+                            "{} is unknown to the registry (evicted?): registering it again", this);
+                        return registerOnce().thenApply(i -> null);
+                      });
+            })
+        .whenComplete(
+            (v, e) -> {
+              if (closed) {
+                return;
+              }
+              if (e == null) {
+                if (renewFailing) {
+                  renewFailing = false;
+                  log.info("{}: renewing again", this);
+                }
+                scheduleRenew(renewDelayMillis());
+              } else {
+                if (!renewFailing) {
+                  renewFailing = true;
+                  log.warn("{}: renew failed, retrying: {}", this, Futures.unwrap(e).getMessage());
+                }
+                scheduleRenew(retryDelayMillis());
+              }
+            });
   }
 
   private CompletableFuture<Instance> registerOnce() {
-    Form form = identity()
-        .addAll("addrs", spec.addrs())
-        .add("status", desired.code())
-        .add("version", spec.version());
+    Form form =
+        identity()
+            .addAll("addrs", spec.addrs())
+            .add("status", desired.code())
+            .add("version", spec.version());
     if (!spec.region().isEmpty()) {
       form.add("region", spec.region()); // not sent when unset: nothing changes for such instances
     }
     if (!spec.metadata().isEmpty()) {
       form.add("metadata", core.wire().metadata(spec.metadata()));
     }
-    return write("/discovery/register", form).thenApply(reply -> {
-      if (!reply.ok()) {
-        throw new RosterException(reply.code(),
-            this + ": register answered " + reply.code() + " " + reply.message(), null);
-      }
-      current = core.wire().instance(reply.data());
-      return current;
-    });
+    return write("/discovery/register", form)
+        .thenApply(
+            reply -> {
+              if (!reply.ok()) {
+                throw new RosterException(
+                    reply.code(),
+                    this + ": register answered " + reply.code() + " " + reply.message(),
+                    null);
+              }
+              current = core.wire().instance(reply.data());
+              return current;
+            });
   }
 
   private Form identity() {
@@ -265,8 +288,10 @@ public final class Registration implements AutoCloseable {
 
   /** After a failed renew (already retried up to the deadline): soon, but not in a tight loop. */
   private long retryDelayMillis() {
-    Duration d = core.settings().backoffMax().compareTo(core.settings().renewInterval()) < 0
-        ? core.settings().backoffMax() : core.settings().renewInterval();
+    Duration d =
+        core.settings().backoffMax().compareTo(core.settings().renewInterval()) < 0
+            ? core.settings().backoffMax()
+            : core.settings().renewInterval();
     return Backoff.millis(Integer.MAX_VALUE, d, d);
   }
 }

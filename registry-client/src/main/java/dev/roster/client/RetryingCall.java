@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * attempt to the {@link Exchange}, and decides on its {@link Outcome}. It follows redirects to the
  * leader (at most {@code maxRedirects} hops in a row); on a node unavailable it waits an
  * exponential, jittered backoff and tries the next node; it ends with the answer (code 0, -304 or
- * -404), or with a {@link RosterException} saying why: refused, unexpected, closed, or
- * unavailable once the deadline leaves no time for another attempt.
+ * -404), or with a {@link RosterException} saying why: refused, unexpected, closed, or unavailable
+ * once the deadline leaves no time for another attempt.
  *
- * <p>Attempts run on the {@code caller} executor; the timer only hands retries back to it, so
- * that continuations never run on (and never hold up) the timer's thread.
+ * <p>Attempts run on the {@code caller} executor; the timer only hands retries back to it, so that
+ * continuations never run on (and never hold up) the timer's thread.
  */
 final class RetryingCall {
   private static final Logger log = LoggerFactory.getLogger(RetryingCall.class);
@@ -30,7 +30,9 @@ final class RetryingCall {
   /** Runs a task after a delay: the client's scheduler thread, or a manual clock in tests. */
   @FunctionalInterface
   interface Timer {
-    /** @throws RejectedExecutionException once the client is closed */
+    /**
+     * @throws RejectedExecutionException once the client is closed
+     */
     Future<?> schedule(Runnable task, long delayMillis);
   }
 
@@ -39,7 +41,12 @@ final class RetryingCall {
    *
    * @param clock {@link System#nanoTime}, or a manual clock in tests
    */
-  record Context(Nodes nodes, Exchange exchange, Timer timer, Backoff backoff, int maxRedirects,
+  record Context(
+      Nodes nodes,
+      Exchange exchange,
+      Timer timer,
+      Backoff backoff,
+      int maxRedirects,
       LongSupplier clock) {}
 
   private final Context context;
@@ -62,8 +69,8 @@ final class RetryingCall {
   /**
    * A call that ends at the latest {@code deadline} from now. With {@code failFast} it moves on to
    * a node it has not tried yet without a backoff and gives up as soon as every known node has
-   * failed once (the caller has a cached answer to fall back on, so waiting for the deadline
-   * only delays it). Nothing is sent before {@link #start()}.
+   * failed once (the caller has a cached answer to fall back on, so waiting for the deadline only
+   * delays it). Nothing is sent before {@link #start()}.
    *
    * @param caller runs the attempts (blocked in the exchange) and completes the result
    */
@@ -155,16 +162,25 @@ final class RetryingCall {
       return;
     }
     // a switch expression: a new kind of outcome fails to compile until it is decided here
-    Runnable next = switch (outcome.kind()) {
-      case ANSWER -> () -> answered(node, outcome.reply());
-      case REDIRECT -> () -> redirect(node, hops, outcome);
-      case UNAVAILABLE -> () -> transientFailure(node, outcome.problem(), outcome.cause());
-      case REFUSED -> () -> result.completeExceptionally(new RosterRequestException(
-          outcome.code(), call + " refused by " + node + ": " + outcome.problem()));
-      case UNEXPECTED -> () -> result.completeExceptionally(new RosterException(outcome.code(),
-          call + ": unexpected answer from " + node + ": " + outcome.problem(), null));
-      case CLOSED -> this::closed;
-    };
+    Runnable next =
+        switch (outcome.kind()) {
+          case ANSWER -> () -> answered(node, outcome.reply());
+          case REDIRECT -> () -> redirect(node, hops, outcome);
+          case UNAVAILABLE -> () -> transientFailure(node, outcome.problem(), outcome.cause());
+          case REFUSED ->
+              () ->
+                  result.completeExceptionally(
+                      new RosterRequestException(
+                          outcome.code(), call + " refused by " + node + ": " + outcome.problem()));
+          case UNEXPECTED ->
+              () ->
+                  result.completeExceptionally(
+                      new RosterException(
+                          outcome.code(),
+                          call + ": unexpected answer from " + node + ": " + outcome.problem(),
+                          null));
+          case CLOSED -> this::closed;
+        };
     next.run();
   }
 
@@ -185,8 +201,8 @@ final class RetryingCall {
     nodes.leaderIs(leader);
     int max = context.maxRedirects();
     if (hops >= max) {
-      transientFailure(null,
-          "more than " + max + " redirects in a row (last to " + leader + ")", null);
+      transientFailure(
+          null, "more than " + max + " redirects in a row (last to " + leader + ")", null);
       return;
     }
     attempt(leader, hops + 1);
@@ -235,9 +251,16 @@ final class RetryingCall {
   }
 
   private void giveUp() {
-    result.completeExceptionally(new RosterUnavailableException(
-        call + " failed on every node within " + deadline.toMillis() + " ms (" + failures
-            + (failures == 1 ? " attempt" : " attempts") + "); last problem: " + lastProblem,
-        lastCause));
+    result.completeExceptionally(
+        new RosterUnavailableException(
+            call
+                + " failed on every node within "
+                + deadline.toMillis()
+                + " ms ("
+                + failures
+                + (failures == 1 ? " attempt" : " attempts")
+                + "); last problem: "
+                + lastProblem,
+            lastCause));
   }
 }

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Roster client: register your instances, fetch and watch other applications. Build one per
- * application with {@link #newBuilder()} and share it; it is immutable, thread-safe and
- * {@link AutoCloseable}.
+ * application with {@link #newBuilder()} and share it; it is immutable, thread-safe and {@link
+ * AutoCloseable}.
  *
  * <pre>{@code
  * try (RosterClient roster = RosterClient.newBuilder()
@@ -39,14 +39,15 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Writes go to the leader (redirects are followed, the leader remembered); reads go
- * round-robin to any node. Failed attempts are retried on the next node with backoff until the
- * {@linkplain Builder#deadline deadline}; callers only ever see the outcome or a
- * {@link RosterException}. Nothing blocks longer than the deadline plus one request timeout.
+ * <p>Writes go to the leader (redirects are followed, the leader remembered); reads go round-robin
+ * to any node. Failed attempts are retried on the next node with backoff until the {@linkplain
+ * Builder#deadline deadline}; callers only ever see the outcome or a {@link RosterException}.
+ * Nothing blocks longer than the deadline plus one request timeout.
  */
 public final class RosterClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RosterClient.class);
   private static final AtomicInteger CLIENTS = new AtomicInteger();
+
   /** Threads of the JDK HttpClient's executor: it only parses and hands over, never blocks. */
   static final int HTTP_THREADS = 2;
 
@@ -79,21 +80,31 @@ public final class RosterClient implements AutoCloseable {
     // their responses: were it the I/O pool, enough blocked callers would leave it none
     this.http = onDemand(HTTP_THREADS, threads(name + "-http"));
     // one thread: listeners see changes in order
-    this.events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        thread(name + "-events"));
+    this.events =
+        new ThreadPoolExecutor(
+            1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), thread(name + "-events"));
     ObjectMapper json = new ObjectMapper();
     Nodes nodes = new Nodes(settings.nodes(), settings.backoffMax().toNanos());
     Exchange exchange = new HttpExchange(settings.connectTimeout(), scheduler, http, json);
     RetryingCall.Timer timer =
         (task, delayMillis) -> scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-    RetryingCall.Context retries = new RetryingCall.Context(nodes, exchange, timer,
-        new Backoff(settings.backoffMin(), settings.backoffMax()), settings.maxRedirects(),
-        System::nanoTime);
+    RetryingCall.Context retries =
+        new RetryingCall.Context(
+            nodes,
+            exchange,
+            timer,
+            new Backoff(settings.backoffMin(), settings.backoffMax()),
+            settings.maxRedirects(),
+            System::nanoTime);
     Transport transport = new Transport(retries, io, polls);
     this.core = new Core(settings, nodes, transport, scheduler, events, new Wire(json));
     this.poller = new Poller(core);
-    this.nodeRefresh = scheduler.scheduleWithFixedDelay(this::refreshNodes, 0,
-        settings.nodeRefreshInterval().toMillis(), TimeUnit.MILLISECONDS);
+    this.nodeRefresh =
+        scheduler.scheduleWithFixedDelay(
+            this::refreshNodes,
+            0,
+            settings.nodeRefreshInterval().toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   /** A builder with every setting at its default; {@code nodes} and {@code env} are required. */
@@ -123,18 +134,37 @@ public final class RosterClient implements AutoCloseable {
     Args.notNull(instance, "instance");
     requireOpen();
     if (instance.env() != null && !instance.env().equals(settings.env())) {
-      throw new IllegalArgumentException("env: the instance's env '" + instance.env()
-          + "' differs from the client's '" + settings.env() + "'");
+      throw new IllegalArgumentException(
+          "env: the instance's env '"
+              + instance.env()
+              + "' differs from the client's '"
+              + settings.env()
+              + "'");
     }
-    Instance spec = new Instance(instance.appid(), instance.hostname(), instance.addrs(),
-        instance.zone() != null ? instance.zone() : settings.zone(), instance.region(),
-        settings.env(), instance.version(), instance.status(), instance.metadata(),
-        0, 0, 0, 0, 0);
+    Instance spec =
+        new Instance(
+            instance.appid(),
+            instance.hostname(),
+            instance.addrs(),
+            instance.zone() != null ? instance.zone() : settings.zone(),
+            instance.region(),
+            settings.env(),
+            instance.version(),
+            instance.status(),
+            instance.metadata(),
+            0,
+            0,
+            0,
+            0,
+            0);
     for (Registration r : registrations) {
       Instance other = r.instance();
       if (other.appid().equals(spec.appid()) && other.hostname().equals(spec.hostname())) {
-        throw new IllegalStateException(spec.appid() + "/" + spec.hostname()
-            + " is already registered by this client; close that Registration first");
+        throw new IllegalStateException(
+            spec.appid()
+                + "/"
+                + spec.hostname()
+                + " is already registered by this client; close that Registration first");
       }
     }
     Registration registration = new Registration(core, spec, registrations::remove);
@@ -148,9 +178,9 @@ public final class RosterClient implements AutoCloseable {
   }
 
   /**
-   * The instances {@code query} selects, read from any node. When no node answers, the last
-   * answer to the same query (or the watched state of the application, for UP-only queries)
-   * is returned instead — as soon as every node failed once — and a warning is logged.
+   * The instances {@code query} selects, read from any node. When no node answers, the last answer
+   * to the same query (or the watched state of the application, for UP-only queries) is returned
+   * instead — as soon as every node failed once — and a warning is logged.
    *
    * @throws RosterNotFoundException if the application does not exist in this env
    * @throws RosterUnavailableException if no node answered within the deadline and nothing is
@@ -164,47 +194,55 @@ public final class RosterClient implements AutoCloseable {
   public CompletableFuture<AppInstances> fetchAsync(Query query) {
     Args.notNull(query, "query");
     requireOpen();
-    Form form = new Form()
-        .add("env", settings.env())
-        .add("appid", query.appid())
-        .add("zone", query.zone())
-        .add("status", query.statusMask());
+    Form form =
+        new Form()
+            .add("env", settings.env())
+            .add("appid", query.appid())
+            .add("zone", query.zone())
+            .add("status", query.statusMask());
     if (query.isConsistent()) {
       form.add("consistent", "true");
     }
     boolean cached = cached(query) != null;
     Call call = core.call(false, "/discovery/fetch", form);
     RetryingCall op = core.transport().start(call, settings.deadline(), cached);
-    return op.result().handle((reply, error) -> {
-      if (error == null) {
-        if (reply.ok()) {
-          AppInstances result = core.wire().appInstances(query.appid(), reply.data());
-          lastFetched.put(query, result);
-          return result;
-        }
-        if (reply.notFound()) {
-          lastFetched.remove(query);
-          throw new RosterNotFoundException(
-              "application " + query.appid() + " (env " + settings.env() + ") not found");
-        }
-        throw new RosterException(reply.code(),
-            "fetch of " + query.appid() + ": unexpected answer " + reply.code(), null);
-      }
-      RuntimeException failure = Futures.unwrap(error);
-      AppInstances fallback = failure instanceof RosterUnavailableException ? cached(query) : null;
-      if (fallback == null) {
-        throw failure;
-      }
-      log.warn("registry unreachable, serving the last known instances of {}: {}",
-          query.appid(), failure.getMessage());
-      return fallback;
-    });
+    return op.result()
+        .handle(
+            (reply, error) -> {
+              if (error == null) {
+                if (reply.ok()) {
+                  AppInstances result = core.wire().appInstances(query.appid(), reply.data());
+                  lastFetched.put(query, result);
+                  return result;
+                }
+                if (reply.notFound()) {
+                  lastFetched.remove(query);
+                  throw new RosterNotFoundException(
+                      "application " + query.appid() + " (env " + settings.env() + ") not found");
+                }
+                throw new RosterException(
+                    reply.code(),
+                    "fetch of " + query.appid() + ": unexpected answer " + reply.code(),
+                    null);
+              }
+              RuntimeException failure = Futures.unwrap(error);
+              AppInstances fallback =
+                  failure instanceof RosterUnavailableException ? cached(query) : null;
+              if (fallback == null) {
+                throw failure;
+              }
+              log.warn(
+                  "registry unreachable, serving the last known instances of {}: {}",
+                  query.appid(),
+                  failure.getMessage());
+              return fallback;
+            });
   }
 
   /**
    * Watches the UP instances of {@code appid}: {@code listener} is called with the current
-   * instances (empty if the application does not exist yet), then with every new version, once
-   * and in order, on the client's event thread. All watches of a client share one long poll.
+   * instances (empty if the application does not exist yet), then with every new version, once and
+   * in order, on the client's event thread. All watches of a client share one long poll.
    *
    * @throws IllegalArgumentException if {@code appid} is empty or {@code listener} is null
    */
@@ -231,8 +269,8 @@ public final class RosterClient implements AutoCloseable {
   }
 
   /**
-   * Cancels every registration of this client (waiting at most the deadline), stops its
-   * watches and every thread it started. Idempotent; never throws.
+   * Cancels every registration of this client (waiting at most the deadline), stops its watches and
+   * every thread it started. Idempotent; never throws.
    */
   @Override
   public void close() {
@@ -244,7 +282,8 @@ public final class RosterClient implements AutoCloseable {
     List<CompletableFuture<Void>> cancels = new ArrayList<>();
     registrations.forEach(r -> cancels.add(r.closeAsync()));
     try {
-      Futures.await(CompletableFuture.allOf(cancels.toArray(new CompletableFuture<?>[0])),
+      Futures.await(
+          CompletableFuture.allOf(cancels.toArray(new CompletableFuture<?>[0])),
           core.syncBound().plus(settings.requestTimeout()));
     } catch (RosterException e) {
       log.warn("closing: not every registration was cancelled: {}", e.getMessage());
@@ -266,8 +305,9 @@ public final class RosterClient implements AutoCloseable {
 
   /** At most {@code size} threads, started on demand; idle ones end after 30 s. */
   private static ThreadPoolExecutor onDemand(int size, ThreadFactory threads) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), threads);
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
@@ -296,9 +336,10 @@ public final class RosterClient implements AutoCloseable {
     if (query.statuses().equals(Set.of(Status.UP))) {
       AppInstances watched = poller.current(query.appid());
       if (watched != null) {
-        List<Instance> inZone = watched.instances().stream()
-            .filter(i -> query.zone() == null || query.zone().equals(i.zone()))
-            .toList();
+        List<Instance> inZone =
+            watched.instances().stream()
+                .filter(i -> query.zone() == null || query.zone().equals(i.zone()))
+                .toList();
         return new AppInstances(watched.appid(), inZone, watched.latestTimestamp());
       }
     }
@@ -308,31 +349,33 @@ public final class RosterClient implements AutoCloseable {
   private void refreshNodes() {
     Call call = core.call(false, "/discovery/nodes", new Form());
     RetryingCall op = core.transport().start(call, settings.requestTimeout());
-    op.result().whenComplete((reply, error) -> {
-      if (error != null || !reply.ok() || !reply.data().isArray()) {
-        log.debug("node list not refreshed: {}", error == null ? reply : error.toString());
-        return;
-      }
-      String scheme = settings.nodes().get(0).getScheme();
-      List<URI> live = new ArrayList<>();
-      URI leader = null;
-      for (JsonNode row : reply.data()) {
-        String addr = row.path("addr").asText("");
-        if (addr.isEmpty() || row.path("status").asInt(1) != 0) {
-          continue;
-        }
-        try {
-          URI url = BaseUrls.parse(scheme + "://" + addr);
-          live.add(url);
-          if ("leader".equals(row.path("role").asText())) {
-            leader = url;
-          }
-        } catch (IllegalArgumentException e) {
-          log.debug("ignoring node address {}: {}", addr, e.getMessage());
-        }
-      }
-      core.nodes().discovered(live, leader);
-    });
+    op.result()
+        .whenComplete(
+            (reply, error) -> {
+              if (error != null || !reply.ok() || !reply.data().isArray()) {
+                log.debug("node list not refreshed: {}", error == null ? reply : error.toString());
+                return;
+              }
+              String scheme = settings.nodes().get(0).getScheme();
+              List<URI> live = new ArrayList<>();
+              URI leader = null;
+              for (JsonNode row : reply.data()) {
+                String addr = row.path("addr").asText("");
+                if (addr.isEmpty() || row.path("status").asInt(1) != 0) {
+                  continue;
+                }
+                try {
+                  URI url = BaseUrls.parse(scheme + "://" + addr);
+                  live.add(url);
+                  if ("leader".equals(row.path("role").asText())) {
+                    leader = url;
+                  }
+                } catch (IllegalArgumentException e) {
+                  log.debug("ignoring node address {}: {}", addr, e.getMessage());
+                }
+              }
+              core.nodes().discovered(live, leader);
+            });
   }
 
   /** The factory of a pool's only thread, named as docs/client.md lists it (no number). */
@@ -457,12 +500,12 @@ public final class RosterClient implements AutoCloseable {
     }
 
     /**
-     * Most threads that send requests (each waits for one round trip at a time, so this is also
-     * the most requests in flight besides the watches' long poll), handle the responses and run
-     * the continuations of the async methods; they start on demand and end after 30 s idle.
-     * Renews and fetches per second are at most about this / the round trip (a renew is a Raft
-     * write: 7-15 ms on a loaded 2-core machine), so a few threads carry thousands of
-     * registrations; do not block in callbacks. 1 to 64; default 4.
+     * Most threads that send requests (each waits for one round trip at a time, so this is also the
+     * most requests in flight besides the watches' long poll), handle the responses and run the
+     * continuations of the async methods; they start on demand and end after 30 s idle. Renews and
+     * fetches per second are at most about this / the round trip (a renew is a Raft write: 7-15 ms
+     * on a loaded 2-core machine), so a few threads carry thousands of registrations; do not block
+     * in callbacks. 1 to 64; default 4.
      */
     public Builder ioThreads(int ioThreads) {
       this.ioThreads = ioThreads;
@@ -504,8 +547,12 @@ public final class RosterClient implements AutoCloseable {
       positive("requestTimeout", requestTimeout);
       positive("deadline", deadline);
       if (deadline.compareTo(requestTimeout) < 0) {
-        throw new IllegalArgumentException("deadline: must be at least requestTimeout ("
-            + requestTimeout.toMillis() + " ms), got " + deadline.toMillis() + " ms");
+        throw new IllegalArgumentException(
+            "deadline: must be at least requestTimeout ("
+                + requestTimeout.toMillis()
+                + " ms), got "
+                + deadline.toMillis()
+                + " ms");
       }
       if (maxRedirects < 1 || maxRedirects > 10) {
         throw new IllegalArgumentException(
@@ -514,23 +561,38 @@ public final class RosterClient implements AutoCloseable {
       positive("backoffMin", backoffMin);
       positive("backoffMax", backoffMax);
       if (backoffMax.compareTo(backoffMin) < 0) {
-        throw new IllegalArgumentException("backoffMax: must be at least backoffMin ("
-            + backoffMin.toMillis() + " ms), got " + backoffMax.toMillis() + " ms");
+        throw new IllegalArgumentException(
+            "backoffMax: must be at least backoffMin ("
+                + backoffMin.toMillis()
+                + " ms), got "
+                + backoffMax.toMillis()
+                + " ms");
       }
       positive("renewInterval", renewInterval);
       positive("pollHold", pollHold);
       if (pollHold.compareTo(Duration.ofMinutes(5)) > 0) {
         throw new IllegalArgumentException(
             "pollHold: must be at most 300 s (the registry's limit), got "
-                + pollHold.toMillis() + " ms");
+                + pollHold.toMillis()
+                + " ms");
       }
       positive("nodeRefreshInterval", nodeRefreshInterval);
       if (ioThreads < 1 || ioThreads > 64) {
-        throw new IllegalArgumentException(
-            "ioThreads: must be between 1 and 64, got " + ioThreads);
+        throw new IllegalArgumentException("ioThreads: must be between 1 and 64, got " + ioThreads);
       }
-      return new Settings(List.copyOf(urls), env, zone, connectTimeout, requestTimeout, deadline,
-          maxRedirects, backoffMin, backoffMax, renewInterval, pollHold, nodeRefreshInterval,
+      return new Settings(
+          List.copyOf(urls),
+          env,
+          zone,
+          connectTimeout,
+          requestTimeout,
+          deadline,
+          maxRedirects,
+          backoffMin,
+          backoffMax,
+          renewInterval,
+          pollHold,
+          nodeRefreshInterval,
           ioThreads);
     }
 
@@ -538,8 +600,8 @@ public final class RosterClient implements AutoCloseable {
       if (value == null || value.isBlank()) {
         throw new IllegalArgumentException(name + ": is required and must not be blank");
       }
-      boolean spaceOrControl = value.chars()
-          .anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+      boolean spaceOrControl =
+          value.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
       if (!value.equals(value.strip()) || spaceOrControl) {
         throw new IllegalArgumentException(
             name + ": must not contain spaces or control characters, got '" + value + "'");

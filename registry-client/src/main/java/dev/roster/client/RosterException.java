@@ -1,8 +1,8 @@
 package dev.roster.client;
 
 /**
- * A registry operation failed. Subclasses say why; redirects and transient failures of single
- * nodes are never reported, only the outcome after retrying within the client's deadline.
+ * A registry operation failed. Subclasses say why; redirects and transient failures of single nodes
+ * are never reported, only the outcome after retrying within the client's deadline.
  */
 public class RosterException extends RuntimeException {
   private static final long serialVersionUID = 1L;

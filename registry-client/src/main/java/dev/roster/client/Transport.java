@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
- * Starts the calls of one client, each a {@link RetryingCall} on the threads its kind needs:
- * the I/O pool for ordinary calls, the poll thread for the watch loop.
+ * Starts the calls of one client, each a {@link RetryingCall} on the threads its kind needs: the
+ * I/O pool for ordinary calls, the poll thread for the watch loop.
  */
 final class Transport {
   private final RetryingCall.Context context;
@@ -13,8 +13,8 @@ final class Transport {
   private final Executor polls;
 
   /**
-   * @param io runs the attempts (blocked in the exchange) of every call but the watch loop's,
-   *     and completes their results
+   * @param io runs the attempts (blocked in the exchange) of every call but the watch loop's, and
+   *     completes their results
    * @param polls runs the attempts of the watch loop, whose long poll holds its thread for up to
    *     {@code pollHold}: so that it never takes one of the I/O threads from short calls
    */

@@ -3,10 +3,10 @@ package dev.roster.client;
 import java.util.Optional;
 
 /**
- * A listener watching one application. Its listener is called first with the application's
- * current UP instances (empty if it does not exist yet) and then once per new version, in order.
- * While the registry is unreachable nothing is called and {@link #current()} keeps the last
- * known instances. {@link #close()} stops the calls (also calls already queued).
+ * A listener watching one application. Its listener is called first with the application's current
+ * UP instances (empty if it does not exist yet) and then once per new version, in order. While the
+ * registry is unreachable nothing is called and {@link #current()} keeps the last known instances.
+ * {@link #close()} stops the calls (also calls already queued).
  */
 public final class Watch implements AutoCloseable {
   private final Poller poller;

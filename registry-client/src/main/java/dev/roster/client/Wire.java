@@ -24,8 +24,8 @@ final class Wire {
   }
 
   /**
-   * A fetch or poll answer for one app:
-   * {@code {"instances": {"<zone>": [...]}, "latest_timestamp": N}}.
+   * A fetch or poll answer for one app: {@code {"instances": {"<zone>": [...]}, "latest_timestamp":
+   * N}}.
    */
   AppInstances appInstances(String appid, JsonNode data) {
     List<Instance> all = new ArrayList<>();

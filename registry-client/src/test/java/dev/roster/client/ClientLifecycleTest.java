@@ -40,7 +40,8 @@ class ClientLifecycleTest {
     WatchTest.Seen seen = new WatchTest.Seen();
     client.watch("users", seen);
     CompletableFuture<AppInstances> pending = client.fetchAsync(Query.app("users"));
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> node.count("/discovery/renew") >= 2 && !seen.calls.isEmpty());
     pending.join();
     assertThat(started(before)).anyMatch(n -> n.startsWith("roster-client-"));
@@ -53,10 +54,12 @@ class ClientLifecycleTest {
     await("every thread the client started has ended")
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(250))
-        .until(() -> {
-          System.gc();
-          return started(before);
-        }, List::isEmpty);
+        .until(
+            () -> {
+              System.gc();
+              return started(before);
+            },
+            List::isEmpty);
   }
 
   @Test

@@ -46,7 +46,8 @@ class FailoverTest {
     assertThat(leader.requests("/discovery/register").get(0).params("addrs"))
         .containsExactly("http://10.0.0.7:8080");
     await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/renew") >= 3);
-    assertThat(follower.count("/discovery/renew")).as("renews go straight to the remembered leader")
+    assertThat(follower.count("/discovery/renew"))
+        .as("renews go straight to the remembered leader")
         .isZero();
   }
 
@@ -76,9 +77,10 @@ class FailoverTest {
     // deadline cut short; that chains were cut is shown by their count below
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
         .isInstanceOf(RosterUnavailableException.class)
-        .satisfies(e -> assertThat(e.getMessage())
-            .containsAnyOf("more than 2 redirects", "timed out"));
-    assertThat(elapsedMs(start)).as("bounded by the deadline (1 s), with slack for a busy machine")
+        .satisfies(
+            e -> assertThat(e.getMessage()).containsAnyOf("more than 2 redirects", "timed out"));
+    assertThat(elapsedMs(start))
+        .as("bounded by the deadline (1 s), with slack for a busy machine")
         .isLessThan(2000);
     int chains = a.count("/discovery/register") + b.count("/discovery/register");
     assertThat(chains).isGreaterThanOrEqualTo(3).isLessThan(60);
@@ -88,16 +90,18 @@ class FailoverTest {
   @Test
   void unavailableNodeIsRetriedOnTheNextNode() {
     StubNode busy = node().on("/discovery/fetch", r -> Answer.unavailable());
-    StubNode good = node()
-        .on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    StubNode good =
+        node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
     RosterClient client = client(fast(busy.url(), good.url()));
 
     for (int i = 0; i < 4; i++) {
-      assertThat(client.fetch("users").instances()).extracting(Instance::hostname)
+      assertThat(client.fetch("users").instances())
+          .extracting(Instance::hostname)
           .containsExactly("u1");
     }
     assertThat(good.count("/discovery/fetch")).isEqualTo(4);
-    assertThat(busy.count("/discovery/fetch")).as("a node that just failed is skipped for a while")
+    assertThat(busy.count("/discovery/fetch"))
+        .as("a node that just failed is skipped for a while")
         .isLessThanOrEqualTo(1);
   }
 
@@ -106,8 +110,11 @@ class FailoverTest {
     StubNode good = node().actingAsLeader();
     // the refusal is immediate; a generous request timeout keeps a slow first answer on a loaded
     // machine from being retried, which would count two registers
-    RosterClient client = client(fast(StubNode.deadUrl(), good.url())
-        .requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(10)));
+    RosterClient client =
+        client(
+            fast(StubNode.deadUrl(), good.url())
+                .requestTimeout(Duration.ofSeconds(5))
+                .deadline(Duration.ofSeconds(10)));
 
     client.register(instance("billing", "h1"));
 
@@ -116,14 +123,18 @@ class FailoverTest {
 
   @Test
   void slowNodeTimesOutAndTheNextAnswers() {
-    StubNode slow = node().on("/discovery/fetch", r -> {
-      Thread.sleep(3000);
-      return Answer.ok(StubNode.appData("users", 1));
-    });
-    StubNode good = node()
-        .on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
-    RosterClient client = client(fast(slow.url(), good.url())
-        .requestTimeout(Duration.ofMillis(300)));
+    StubNode slow =
+        node()
+            .on(
+                "/discovery/fetch",
+                r -> {
+                  Thread.sleep(3000);
+                  return Answer.ok(StubNode.appData("users", 1));
+                });
+    StubNode good =
+        node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    RosterClient client =
+        client(fast(slow.url(), good.url()).requestTimeout(Duration.ofMillis(300)));
 
     long start = System.nanoTime();
     for (int i = 0; i < 2; i++) {
@@ -137,33 +148,42 @@ class FailoverTest {
     // HttpRequest.timeout ends at the headers; this node sends them and then only part of the body
     ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     started.closeAfter(stalling);
-    Thread acceptor = new Thread(() -> {
-      List<Socket> held = new ArrayList<>();
-      try {
-        while (true) {
-          Socket s = stalling.accept();
-          held.add(s);
-          String head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-              + "Content-Length: 1000\r\n\r\n";
-          s.getOutputStream().write((head + "{\"code\":0,").getBytes(StandardCharsets.US_ASCII));
-          s.getOutputStream().flush();
-        }
-      } catch (IOException e) {
-        held.forEach(h -> {
-          try {
-            h.close();
-          } catch (IOException ignored) {
-            // closing the test
-          }
-        });
-      }
-    }, "stalling-node");
+    Thread acceptor =
+        new Thread(
+            () -> {
+              List<Socket> held = new ArrayList<>();
+              try {
+                while (true) {
+                  Socket s = stalling.accept();
+                  held.add(s);
+                  String head =
+                      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                          + "Content-Length: 1000\r\n\r\n";
+                  s.getOutputStream()
+                      .write((head + "{\"code\":0,").getBytes(StandardCharsets.US_ASCII));
+                  s.getOutputStream().flush();
+                }
+              } catch (IOException e) {
+                held.forEach(
+                    h -> {
+                      try {
+                        h.close();
+                      } catch (IOException ignored) {
+                        // closing the test
+                      }
+                    });
+              }
+            },
+            "stalling-node");
     acceptor.setDaemon(true);
     acceptor.start();
-    StubNode good = node()
-        .on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
-    RosterClient client = client(fast("http://127.0.0.1:" + stalling.getLocalPort(), good.url())
-        .requestTimeout(Duration.ofMillis(300)).ioThreads(1));
+    StubNode good =
+        node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
+    RosterClient client =
+        client(
+            fast("http://127.0.0.1:" + stalling.getLocalPort(), good.url())
+                .requestTimeout(Duration.ofMillis(300))
+                .ioThreads(1));
 
     long start = System.nanoTime();
     for (int i = 0; i < 2; i++) { // round-robin: one of the two fetches starts on the stalling node
@@ -178,9 +198,12 @@ class FailoverTest {
   void retriesBackOffExponentiallyUntilTheDeadlineThenFailTyped() {
     StubNode a = node().on("/discovery/fetch", r -> Answer.unavailable());
     StubNode b = node().on("/discovery/fetch", r -> Answer.unavailable());
-    RosterClient client = client(fast(a.url(), b.url())
-        .backoffMin(Duration.ofMillis(40)).backoffMax(Duration.ofMillis(320))
-            .deadline(Duration.ofMillis(1500)));
+    RosterClient client =
+        client(
+            fast(a.url(), b.url())
+                .backoffMin(Duration.ofMillis(40))
+                .backoffMax(Duration.ofMillis(320))
+                .deadline(Duration.ofMillis(1500)));
 
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.fetch("users"))
@@ -189,7 +212,8 @@ class FailoverTest {
         // the last problem is the nodes' -503, or on a busy
         // machine an attempt the deadline cut short
         .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("-503 no leader", "timed out"));
-    assertThat(elapsedMs(start)).as("bounded by the deadline, with slack for a busy machine")
+    assertThat(elapsedMs(start))
+        .as("bounded by the deadline, with slack for a busy machine")
         .isLessThan(1500 + 1000);
 
     List<Long> times = new ArrayList<>();
@@ -201,7 +225,8 @@ class FailoverTest {
     long expected = 40;
     for (int i = 1; i < times.size(); i++) {
       long gapMs = (times.get(i) - times.get(i - 1)) / 1_000_000;
-      assertThat(gapMs).as("wait before attempt %d", i + 1)
+      assertThat(gapMs)
+          .as("wait before attempt %d", i + 1)
           .isGreaterThanOrEqualTo(expected / 2 - 5);
       expected = Math.min(expected * 2, 320);
     }
@@ -210,8 +235,8 @@ class FailoverTest {
 
   @Test
   void everyNodeRefusingEndsUnavailableAtTheDeadline() {
-    RosterClient client = client(fast(StubNode.deadUrl(), StubNode.deadUrl())
-        .deadline(Duration.ofMillis(800)));
+    RosterClient client =
+        client(fast(StubNode.deadUrl(), StubNode.deadUrl()).deadline(Duration.ofMillis(800)));
 
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
@@ -219,15 +244,16 @@ class FailoverTest {
         .hasMessageContaining("POST /discovery/register failed on every node within 800 ms")
         // the last problem is the refused connection, or on a busy
         // machine an attempt the deadline cut short
-        .satisfies(e -> assertThat(e.getMessage())
-            .containsAnyOf("ConnectException", "connect timed out"));
+        .satisfies(
+            e -> assertThat(e.getMessage()).containsAnyOf("ConnectException", "connect timed out"));
     assertThat(elapsedMs(start)).isBetween(300L, 800L + 1000);
   }
 
   @Test
   void badRequestIsNotRetried() {
-    StubNode a = node()
-        .on("/discovery/register", r -> Answer.code(-400, "parameter 'hostname' is required"));
+    StubNode a =
+        node()
+            .on("/discovery/register", r -> Answer.code(-400, "parameter 'hostname' is required"));
     RosterClient client = client(fast(a.url()));
 
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
@@ -250,12 +276,12 @@ class FailoverTest {
 
   @Test
   void fetchSendsTheQueryAndSortsInstances() {
-    StubNode a = node()
-        .on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 9, "u2", "u1")));
+    StubNode a =
+        node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 9, "u2", "u1")));
     RosterClient client = client(fast(a.url()));
 
-    AppInstances got = client.fetch(Query.app("users").status(Status.UP, Status.WAITING)
-        .zone("z1"));
+    AppInstances got =
+        client.fetch(Query.app("users").status(Status.UP, Status.WAITING).zone("z1"));
 
     assertThat(got.instances()).extracting(Instance::hostname).containsExactly("u1", "u2");
     assertThat(got.instances().get(0).addrs()).containsExactly("http://u1:80");
@@ -269,9 +295,14 @@ class FailoverTest {
   @Test
   void fetchServesTheLastAnswerWhenNoNodeAnswers() {
     AtomicInteger mode = new AtomicInteger();
-    StubNode a = node().on("/discovery/fetch",
-        r -> mode.get() == 0 ? Answer.ok(StubNode.appData("users", 5, "u1"))
-            : Answer.unavailable());
+    StubNode a =
+        node()
+            .on(
+                "/discovery/fetch",
+                r ->
+                    mode.get() == 0
+                        ? Answer.ok(StubNode.appData("users", 5, "u1"))
+                        : Answer.unavailable());
     RosterClient client = client(fast(a.url()).deadline(Duration.ofMillis(1500)));
     client.fetch("users");
     mode.set(1);
@@ -280,7 +311,8 @@ class FailoverTest {
     AppInstances cached = client.fetch("users");
 
     assertThat(cached.instances()).extracting(Instance::hostname).containsExactly("u1");
-    assertThat(elapsedMs(start)).as("gives up once every node failed, not at the deadline (1.5 s)")
+    assertThat(elapsedMs(start))
+        .as("gives up once every node failed, not at the deadline (1.5 s)")
         .isLessThan(1000);
     assertThatThrownBy(() -> client.fetch(Query.app("users").zone("z9")))
         .as("no cached answer for another query")
@@ -292,12 +324,19 @@ class FailoverTest {
     AtomicInteger mode = new AtomicInteger();
     List<StubNode> three = List.of(node(), node(), node());
     for (StubNode n : three) {
-      n.on("/discovery/fetch", r -> mode.get() == 0 ? Answer.ok(StubNode.appData("users", 5, "u1"))
-          : Answer.unavailable());
+      n.on(
+          "/discovery/fetch",
+          r ->
+              mode.get() == 0
+                  ? Answer.ok(StubNode.appData("users", 5, "u1"))
+                  : Answer.unavailable());
     }
-    RosterClient client = client(fast(three.get(0).url(), three.get(1).url(), three.get(2).url())
-        .requestTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(6))
-            .backoffMax(Duration.ofSeconds(2)));
+    RosterClient client =
+        client(
+            fast(three.get(0).url(), three.get(1).url(), three.get(2).url())
+                .requestTimeout(Duration.ofSeconds(2))
+                .deadline(Duration.ofSeconds(6))
+                .backoffMax(Duration.ofSeconds(2)));
     client.fetch("users");
     mode.set(1);
     // every node now penalised: the choice by penalty alone bounced between two of them
@@ -310,7 +349,8 @@ class FailoverTest {
 
     assertThat(cached.instances()).extracting(Instance::hostname).containsExactly("u1");
     assertThat(three.stream().mapToInt(n -> n.count("/discovery/fetch")).sum() - before)
-        .as("one attempt per node, then the cache").isEqualTo(3);
+        .as("one attempt per node, then the cache")
+        .isEqualTo(3);
     // three immediate -503s and no backoff in between: far below the 6 s deadline
     assertThat(elapsedMs(start)).isLessThan(2000);
   }
@@ -318,13 +358,19 @@ class FailoverTest {
   @Test
   void cachedFetchWithEveryConnectionRefusedServesTheCacheAtOnce() {
     StubNode a = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")));
-    RosterClient client = client(fast(a.url(), StubNode.deadUrl(), StubNode.deadUrl())
-        .requestTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(6))
-            .backoffMax(Duration.ofSeconds(2)));
-    await().atMost(Duration.ofSeconds(5)).until(() -> {
-      client.fetch("users");
-      return a.count("/discovery/fetch") > 0;
-    });
+    RosterClient client =
+        client(
+            fast(a.url(), StubNode.deadUrl(), StubNode.deadUrl())
+                .requestTimeout(Duration.ofSeconds(2))
+                .deadline(Duration.ofSeconds(6))
+                .backoffMax(Duration.ofSeconds(2)));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              client.fetch("users");
+              return a.count("/discovery/fetch") > 0;
+            });
     a.close();
 
     long start = System.nanoTime();
@@ -337,8 +383,10 @@ class FailoverTest {
 
   @Test
   void uncachedFetchWithEveryNodeDownFailsAtItsOwnDeadline() {
-    RosterClient client = client(fast(StubNode.deadUrl(), StubNode.deadUrl(), StubNode.deadUrl())
-        .deadline(Duration.ofSeconds(1)));
+    RosterClient client =
+        client(
+            fast(StubNode.deadUrl(), StubNode.deadUrl(), StubNode.deadUrl())
+                .deadline(Duration.ofSeconds(1)));
 
     assertThatThrownBy(() -> client.fetch("users"))
         .isInstanceOf(RosterUnavailableException.class)
@@ -348,36 +396,45 @@ class FailoverTest {
 
   @Test
   void anOlderRegistrysHttpStatusesCarryingTheCodeStillWork() {
-    StubNode old = node()
-        .on("/discovery/fetch", r -> Answer.legacy(-404, 404, "application users not found"))
-        .on("/discovery/register", r -> Answer.legacy(-400, 400, "param 'addrs' is required"));
+    StubNode old =
+        node()
+            .on("/discovery/fetch", r -> Answer.legacy(-404, 404, "application users not found"))
+            .on("/discovery/register", r -> Answer.legacy(-400, 400, "param 'addrs' is required"));
     StubNode busy = node().on("/discovery/fetch", r -> Answer.legacy(-503, 503, "no leader"));
     RosterClient client = client(fast(busy.url(), old.url()));
     // the first node-list refresh takes its turn in the round-robin first: between the two
     // fetches it would send both to the same node
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> busy.count("/discovery/nodes") + old.count("/discovery/nodes") > 0);
 
     assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);
     assertThatThrownBy(() -> client.fetch("users")).isInstanceOf(RosterNotFoundException.class);
-    assertThat(busy.count("/discovery/fetch")).as("HTTP 503 + -503 is retried on the next node")
+    assertThat(busy.count("/discovery/fetch"))
+        .as("HTTP 503 + -503 is retried on the next node")
         .isPositive();
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
-        .isInstanceOf(RosterRequestException.class).hasMessageContaining("'addrs' is required");
+        .isInstanceOf(RosterRequestException.class)
+        .hasMessageContaining("'addrs' is required");
   }
 
   @Test
   void theEnvelopeCodeDecidesNotTheHttpStatus() {
-    StubNode a = node().on("/discovery/fetch", r -> Answer.code(-503, "no leader"))
-        .on("/discovery/register", r -> Answer.code(-413, "body too large"));
-    StubNode b = node().on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")))
-        .on("/discovery/register", r -> Answer.code(-413, "body too large"));
+    StubNode a =
+        node()
+            .on("/discovery/fetch", r -> Answer.code(-503, "no leader"))
+            .on("/discovery/register", r -> Answer.code(-413, "body too large"));
+    StubNode b =
+        node()
+            .on("/discovery/fetch", r -> Answer.ok(StubNode.appData("users", 5, "u1")))
+            .on("/discovery/register", r -> Answer.code(-413, "body too large"));
     RosterClient client = client(fast(a.url(), b.url()));
 
     assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
     assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
     assertThat(a.count("/discovery/fetch") + b.count("/discovery/fetch"))
-        .as("a's -503 was retried on b").isLessThanOrEqualTo(3);
+        .as("a's -503 was retried on b")
+        .isLessThanOrEqualTo(3);
     assertThatThrownBy(() -> client.register(instance("billing", "h1")))
         .isInstanceOf(RosterRequestException.class)
         .satisfies(e -> assertThat(((RosterException) e).code()).isEqualTo(-413));
@@ -386,9 +443,14 @@ class FailoverTest {
   @Test
   void aBare502WithoutEnvelopeIsATransientFailure() {
     AtomicInteger asked = new AtomicInteger();
-    StubNode behindProxy = node().on("/discovery/fetch", r -> asked.incrementAndGet() == 1
-        ? Answer.bare(502, "<html>502 Bad Gateway</html>")
-            : Answer.ok(StubNode.appData("users", 5, "u1")));
+    StubNode behindProxy =
+        node()
+            .on(
+                "/discovery/fetch",
+                r ->
+                    asked.incrementAndGet() == 1
+                        ? Answer.bare(502, "<html>502 Bad Gateway</html>")
+                        : Answer.ok(StubNode.appData("users", 5, "u1")));
     RosterClient client = client(fast(behindProxy.url()));
 
     assertThat(client.fetch("users").latestTimestamp()).isEqualTo(5);
@@ -399,14 +461,22 @@ class FailoverTest {
   void nodeListIsRefreshedFromTheCluster() {
     StubNode other = node().actingAsLeader();
     String otherAddr = other.url().substring("http://".length());
-    StubNode seed = node().on("/discovery/nodes", r -> Answer.ok(List.of(
-        Map.of("addr", otherAddr, "zone", "z1", "status", 0, "role", "leader"))));
+    StubNode seed =
+        node()
+            .on(
+                "/discovery/nodes",
+                r ->
+                    Answer.ok(
+                        List.of(
+                            Map.of(
+                                "addr", otherAddr, "zone", "z1", "status", 0, "role", "leader"))));
     RosterClient client = client(fast(seed.url()));
 
     await().atMost(Duration.ofSeconds(20)).until(() -> client.nodes().contains(other.url()));
     client.register(instance("billing", "h1"));
 
-    assertThat(other.count("/discovery/register")).as("the reported leader takes the write")
+    assertThat(other.count("/discovery/register"))
+        .as("the reported leader takes the write")
         .isEqualTo(1);
     assertThat(seed.count("/discovery/register")).isZero();
   }

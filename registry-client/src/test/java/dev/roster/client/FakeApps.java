@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The read side of a registry node, for watch tests: applications at versions, {@code fetchs}
- * and {@code polls} with the node's semantics (a poll parks until an application is newer than
- * the caller's version; -404 at once when none of them exists; a vanished application is not
- * reported while others exist).
+ * The read side of a registry node, for watch tests: applications at versions, {@code fetchs} and
+ * {@code polls} with the node's semantics (a poll parks until an application is newer than the
+ * caller's version; -404 at once when none of them exists; a vanished application is not reported
+ * while others exist).
  */
 final class FakeApps {
   private final Map<String, Map<String, Object>> apps = new HashMap<>();
@@ -27,7 +27,8 @@ final class FakeApps {
   }
 
   StubNode serveOn(StubNode node) {
-    return node.on("/discovery/fetch", this::fetch).on("/discovery/fetchs", this::fetchs)
+    return node.on("/discovery/fetch", this::fetch)
+        .on("/discovery/fetchs", this::fetchs)
         .on("/discovery/polls", this::polls);
   }
 

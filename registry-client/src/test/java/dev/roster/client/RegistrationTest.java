@@ -33,9 +33,12 @@ class RegistrationTest {
 
   @Test
   void registerSendsTheInstanceInTheClientsEnvAndZone() {
-    Instance me = Instance.builder("billing", "h1")
-        .addrs("http://10.0.0.7:8080", "grpc://10.0.0.7:9090")
-        .version("1.2").metadata("weight", "10").build();
+    Instance me =
+        Instance.builder("billing", "h1")
+            .addrs("http://10.0.0.7:8080", "grpc://10.0.0.7:9090")
+            .version("1.2")
+            .metadata("weight", "10")
+            .build();
 
     Registration r = client.register(me);
 
@@ -56,13 +59,15 @@ class RegistrationTest {
 
   @Test
   void regionIsSentOnRegisterAndDecodedFromTheAnswer() {
-    Registration withRegion = client.register(Instance.builder("billing", "h1").addrs("http://x")
-        .region("cn-east").build());
+    Registration withRegion =
+        client.register(
+            Instance.builder("billing", "h1").addrs("http://x").region("cn-east").build());
     Registration without = client.register(instance("billing", "h2"));
 
     assertThat(leader.requests("/discovery/register").get(0).param("region")).isEqualTo("cn-east");
     assertThat(leader.requests("/discovery/register").get(1).params("region"))
-        .as("not sent when unset").isEmpty();
+        .as("not sent when unset")
+        .isEmpty();
     assertThat(withRegion.instance().region()).isEqualTo("cn-east");
     assertThat(without.instance().region()).as("an answer without the field").isEmpty();
   }
@@ -71,8 +76,12 @@ class RegistrationTest {
   void renewAnsweredNotFoundWithAnOlderRegistrysHttp404RegistersAgain() {
     client.register(instance("billing", "h1"));
     AtomicBoolean evicted = new AtomicBoolean(true);
-    leader.on("/discovery/renew", r -> evicted.getAndSet(false)
-        ? Answer.legacy(-404, 404, "instance not found") : Answer.ok(StubNode.instanceOf(r)));
+    leader.on(
+        "/discovery/renew",
+        r ->
+            evicted.getAndSet(false)
+                ? Answer.legacy(-404, 404, "instance not found")
+                : Answer.ok(StubNode.instanceOf(r)));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/register") >= 2);
   }
@@ -94,8 +103,9 @@ class RegistrationTest {
   @Test
   void renewAnsweredNotFoundRegistersAgain() {
     AtomicBoolean evicted = new AtomicBoolean();
-    leader.on("/discovery/renew", r -> evicted.getAndSet(false) ? Answer.notFound()
-        : Answer.ok(StubNode.instanceOf(r)));
+    leader.on(
+        "/discovery/renew",
+        r -> evicted.getAndSet(false) ? Answer.notFound() : Answer.ok(StubNode.instanceOf(r)));
     client.register(instance("billing", "h1"));
     await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/renew") >= 1);
 
@@ -103,7 +113,8 @@ class RegistrationTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> leader.count("/discovery/register") == 2);
     int renews = leader.count("/discovery/renew");
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> leader.count("/discovery/renew") >= renews + 2);
     assertThat(leader.count("/discovery/register")).isEqualTo(2);
   }
@@ -111,20 +122,24 @@ class RegistrationTest {
   @Test
   void renewKeepsTryingThroughAnOutage() {
     AtomicBoolean down = new AtomicBoolean();
-    leader.on("/discovery/renew", r -> down.get() ? Answer.unavailable()
-        : Answer.ok(StubNode.instanceOf(r)));
+    leader.on(
+        "/discovery/renew",
+        r -> down.get() ? Answer.unavailable() : Answer.ok(StubNode.instanceOf(r)));
     client.register(instance("billing", "h1"));
 
     down.set(true);
     int before = leader.count("/discovery/renew");
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> leader.count("/discovery/renew") >= before + 10);
     down.set(false);
     AtomicInteger ok = new AtomicInteger();
-    leader.on("/discovery/renew", r -> {
-      ok.incrementAndGet();
-      return Answer.ok(StubNode.instanceOf(r));
-    });
+    leader.on(
+        "/discovery/renew",
+        r -> {
+          ok.incrementAndGet();
+          return Answer.ok(StubNode.instanceOf(r));
+        });
 
     await().atMost(Duration.ofSeconds(5)).until(() -> ok.get() >= 3);
     assertThat(leader.count("/discovery/register")).as("no re-register needed").isEqualTo(1);
@@ -164,7 +179,9 @@ class RegistrationTest {
     assertThat(leader.count("/discovery/cancel")).isEqualTo(1);
     assertThat(leader.requests("/discovery/cancel").get(0).param("hostname")).isEqualTo("h1");
     int renews = leader.count("/discovery/renew");
-    await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1))
+    await()
+        .during(Duration.ofMillis(400))
+        .atMost(Duration.ofSeconds(1))
         .until(() -> leader.count("/discovery/renew") == renews);
     assertThat(leader.calls().get(leader.calls().size() - 1).path()).isEqualTo("/discovery/cancel");
     assertThat(r.isClosed()).isTrue();
@@ -190,7 +207,8 @@ class RegistrationTest {
 
     client.close();
 
-    assertThat(leader.requests("/discovery/cancel")).extracting(q -> q.param("hostname"))
+    assertThat(leader.requests("/discovery/cancel"))
+        .extracting(q -> q.param("hostname"))
         .containsExactlyInAnyOrder("h1", "h2");
     assertThatThrownBy(() -> client.register(instance("billing", "h3")))
         .isInstanceOf(IllegalStateException.class);

@@ -21,8 +21,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The retry, redirect and deadline policy alone: scripted outcomes instead of HTTP, a manual
- * clock and timer instead of time, attempts run on the test's thread. Nothing sleeps.
+ * The retry, redirect and deadline policy alone: scripted outcomes instead of HTTP, a manual clock
+ * and timer instead of time, attempts run on the test's thread. Nothing sleeps.
  */
 class RetryingCallTest {
   private static final URI A = URI.create("http://a:7171");
@@ -87,10 +87,13 @@ class RetryingCallTest {
   @Test
   void redirectsWithinTheHopLimitAreFollowed() {
     Reply ok = reply(Reply.OK);
-    script = node -> node.equals(A) ? Outcome.redirect(B)
-        : node.equals(B) ? Outcome.redirect(C)
-        : node.equals(C) ? Outcome.redirect(LEADER)
-        : Outcome.answer(ok);
+    script =
+        node ->
+            node.equals(A)
+                ? Outcome.redirect(B)
+                : node.equals(B)
+                    ? Outcome.redirect(C)
+                    : node.equals(C) ? Outcome.redirect(LEADER) : Outcome.answer(ok);
 
     RetryingCall call = write(Duration.ofSeconds(5)).start();
 
@@ -101,9 +104,11 @@ class RetryingCallTest {
   @Test
   void aRedirectBeyondTheHopLimitIsOneFailureAndTheCallBacksOff() {
     maxRedirects = 2;
-    script = node -> node.equals(A) ? Outcome.redirect(B)
-        : node.equals(B) ? Outcome.redirect(C)
-        : Outcome.redirect(A);
+    script =
+        node ->
+            node.equals(A)
+                ? Outcome.redirect(B)
+                : node.equals(B) ? Outcome.redirect(C) : Outcome.redirect(A);
 
     RetryingCall call = write(Duration.ofMillis(150)).start();
 
@@ -113,8 +118,9 @@ class RetryingCallTest {
     assertThatThrownBy(() -> call.result().join())
         .cause()
         .isInstanceOf(RosterUnavailableException.class)
-        .hasMessage("POST /discovery/register failed on every node within 150 ms (2 attempts);"
-            + " last problem: more than 2 redirects in a row (last to http://a:7171)");
+        .hasMessage(
+            "POST /discovery/register failed on every node within 150 ms (2 attempts);"
+                + " last problem: more than 2 redirects in a row (last to http://a:7171)");
   }
 
   @Test
@@ -153,7 +159,8 @@ class RetryingCallTest {
     // 100 + 200 + 400 + 800 + 1000 + 1000 + 1000 = 4500 ms; one more 1000 ms would pass 5000
     assertThat(timer.delays).containsExactly(100L, 200L, 400L, 800L, 1000L, 1000L, 1000L);
     assertThat(tried).hasSize(8);
-    assertThat(tried.subList(0, 3)).as("every node once before any twice")
+    assertThat(tried.subList(0, 3))
+        .as("every node once before any twice")
         .containsExactlyInAnyOrder(A, B, C);
     for (int i = 1; i < tried.size(); i++) {
       assertThat(tried.get(i)).as("attempt %d", i + 1).isNotEqualTo(tried.get(i - 1));
@@ -161,8 +168,11 @@ class RetryingCallTest {
     assertThatThrownBy(() -> call.result().join())
         .cause()
         .isInstanceOf(RosterUnavailableException.class)
-        .hasMessageStartingWith("GET /discovery/fetch failed on every node within 5000 ms"
-            + " (8 attempts); last problem: " + tried.get(7) + ": -503 no leader");
+        .hasMessageStartingWith(
+            "GET /discovery/fetch failed on every node within 5000 ms"
+                + " (8 attempts); last problem: "
+                + tried.get(7)
+                + ": -503 no leader");
   }
 
   @Test
@@ -181,10 +191,11 @@ class RetryingCallTest {
   void theLastAttemptGetsOnlyWhatIsLeftOfTheDeadline() {
     backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), n -> 0);
     HttpTimeoutException timedOut = new HttpTimeoutException("no answer");
-    script = node -> {
-      clock.addAndGet(timeouts.get(timeouts.size() - 1).toNanos()); // each attempt times out
-      return Outcome.unavailable("timed out", timedOut);
-    };
+    script =
+        node -> {
+          clock.addAndGet(timeouts.get(timeouts.size() - 1).toNanos()); // each attempt times out
+          return Outcome.unavailable("timed out", timedOut);
+        };
 
     RetryingCall call = read(Duration.ofMillis(600)).start();
     timer.runAll();
@@ -208,8 +219,9 @@ class RetryingCallTest {
     assertThatThrownBy(() -> call.result().join())
         .cause()
         .isInstanceOf(RosterUnavailableException.class)
-        .hasMessage("GET /discovery/fetch failed on every node within 100 ms (0 attempts);"
-            + " last problem: no attempt was made");
+        .hasMessage(
+            "GET /discovery/fetch failed on every node within 100 ms (0 attempts);"
+                + " last problem: no attempt was made");
   }
 
   @Test
@@ -223,8 +235,9 @@ class RetryingCallTest {
     assertThatThrownBy(() -> call.result().join())
         .cause()
         .isInstanceOf(RosterRequestException.class)
-        .hasMessage("POST /discovery/register refused by http://a:7171:"
-            + " parameter 'hostname' is required")
+        .hasMessage(
+            "POST /discovery/register refused by http://a:7171:"
+                + " parameter 'hostname' is required")
         .satisfies(e -> assertThat(((RosterException) e).code()).isEqualTo(-400));
   }
 
@@ -238,8 +251,9 @@ class RetryingCallTest {
     assertThatThrownBy(() -> call.result().join())
         .cause()
         .isExactlyInstanceOf(RosterException.class)
-        .hasMessage("GET /discovery/fetch: unexpected answer from http://a:7171:"
-            + " HTTP 200, code -302 moved")
+        .hasMessage(
+            "GET /discovery/fetch: unexpected answer from http://a:7171:"
+                + " HTTP 200, code -302 moved")
         .satisfies(e -> assertThat(((RosterException) e).code()).isEqualTo(-302));
   }
 
@@ -265,9 +279,10 @@ class RetryingCallTest {
 
   @Test
   void anExchangeThatThrowsFailsTheCallWithoutRetrying() {
-    script = node -> {
-      throw new IllegalStateException("bug");
-    };
+    script =
+        node -> {
+          throw new IllegalStateException("bug");
+        };
 
     RetryingCall call = read(Duration.ofSeconds(5)).start();
 
@@ -306,10 +321,11 @@ class RetryingCallTest {
   void stopRetryingLetsTheAttemptInFlightFinish() {
     Reply ok = reply(Reply.OK);
     List<RetryingCall> calls = new ArrayList<>();
-    script = node -> {
-      calls.get(0).stopRetrying();
-      return Outcome.answer(ok);
-    };
+    script =
+        node -> {
+          calls.get(0).stopRetrying();
+          return Outcome.answer(ok);
+        };
     RetryingCall call = write(Duration.ofSeconds(5));
     calls.add(call);
 
@@ -321,10 +337,11 @@ class RetryingCallTest {
   @Test
   void stopRetryingDuringAnAttemptThatFailsCancelsInsteadOfRetrying() {
     List<RetryingCall> calls = new ArrayList<>();
-    script = node -> {
-      calls.get(0).stopRetrying();
-      return unavailable();
-    };
+    script =
+        node -> {
+          calls.get(0).stopRetrying();
+          return unavailable();
+        };
     RetryingCall call = write(Duration.ofSeconds(5));
     calls.add(call);
 
@@ -349,8 +366,11 @@ class RetryingCallTest {
   void aWriteAfterTheLeaderFailedAsksAnotherNode() {
     Reply ok = reply(Reply.OK);
     nodes.leaderIs(LEADER);
-    script = node -> node.equals(LEADER)
-        ? Outcome.unavailable("ConnectException", new ConnectException()) : Outcome.answer(ok);
+    script =
+        node ->
+            node.equals(LEADER)
+                ? Outcome.unavailable("ConnectException", new ConnectException())
+                : Outcome.answer(ok);
 
     RetryingCall call = write(Duration.ofSeconds(5)).start();
     timer.runAll();
@@ -378,21 +398,22 @@ class RetryingCallTest {
 
   private RetryingCall call(boolean write, Duration deadline, boolean failFast) {
     String path = write ? "/discovery/register" : "/discovery/fetch";
-    Exchange exchange = new Exchange() {
-      @Override
-      public Outcome send(Call call, URI node, Duration timeout, Sending sending) {
-        tried.add(node);
-        timeouts.add(timeout);
-        return script.apply(node);
-      }
+    Exchange exchange =
+        new Exchange() {
+          @Override
+          public Outcome send(Call call, URI node, Duration timeout, Sending sending) {
+            tried.add(node);
+            timeouts.add(timeout);
+            return script.apply(node);
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     RetryingCall.Context context =
         new RetryingCall.Context(nodes, exchange, timer, backoff, maxRedirects, clock::get);
-    return new RetryingCall(context, new Call(write, path, new Form(), ATTEMPT), deadline,
-        failFast, Runnable::run);
+    return new RetryingCall(
+        context, new Call(write, path, new Form(), ATTEMPT), deadline, failFast, Runnable::run);
   }
 
   private static Outcome unavailable() {

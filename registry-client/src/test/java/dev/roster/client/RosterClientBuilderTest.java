@@ -34,15 +34,16 @@ class RosterClientBuilderTest {
 
   @Test
   void builderIsTheSameAsNewBuilder() {
-    Settings viaAlias = RosterClient.builder().nodes("http://127.0.0.1:7171").env("prod")
-        .settings();
+    Settings viaAlias =
+        RosterClient.builder().nodes("http://127.0.0.1:7171").env("prod").settings();
     assertThat(viaAlias).isEqualTo(valid().settings());
   }
 
   @Test
   void nodeUrlsAreNormalisedAndDeduplicated() {
     Settings s = valid().nodes("http://a:7171/", "HTTP://a:7171", "https://b").settings();
-    assertThat(s.nodes()).extracting(Object::toString)
+    assertThat(s.nodes())
+        .extracting(Object::toString)
         .containsExactly("http://a:7171", "https://b");
   }
 
@@ -63,13 +64,15 @@ class RosterClientBuilderTest {
         bad("requestTimeout", b -> b.requestTimeout(Duration.ofMillis(-1))),
         bad("requestTimeout", b -> b.requestTimeout(null)),
         bad("deadline", b -> b.deadline(Duration.ZERO)),
-        bad("deadline", b -> b.requestTimeout(Duration.ofSeconds(5))
-            .deadline(Duration.ofSeconds(1))),
+        bad(
+            "deadline",
+            b -> b.requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(1))),
         bad("maxRedirects", b -> b.maxRedirects(0)),
         bad("maxRedirects", b -> b.maxRedirects(11)),
         bad("backoffMin", b -> b.backoffMin(Duration.ZERO)),
-        bad("backoffMax", b -> b.backoffMin(Duration.ofSeconds(3))
-            .backoffMax(Duration.ofSeconds(1))),
+        bad(
+            "backoffMax",
+            b -> b.backoffMin(Duration.ofSeconds(3)).backoffMax(Duration.ofSeconds(1))),
         bad("renewInterval", b -> b.renewInterval(Duration.ofNanos(10))),
         bad("pollHold", b -> b.pollHold(Duration.ZERO)),
         bad("pollHold", b -> b.pollHold(Duration.ofMinutes(6))),
@@ -82,8 +85,8 @@ class RosterClientBuilderTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidSettings")
-  void buildRejectsAnInvalidSettingByName(String setting,
-      UnaryOperator<RosterClient.Builder> change) {
+  void buildRejectsAnInvalidSettingByName(
+      String setting, UnaryOperator<RosterClient.Builder> change) {
     assertThatThrownBy(() -> change.apply(valid()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(setting + ":");
@@ -120,14 +123,17 @@ class RosterClientBuilderTest {
     try (StubNode node = StubNode.start().actingAsLeader();
         RosterClient client = Clients.fast(node.url()).build();
         Registration r = client.register(Clients.instance("a", "h"))) {
-      assertThatThrownBy(() -> client.watch("a", null)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> client.watch("a", null))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("listener: must not be null");
       assertThatThrownBy(() -> client.registerAsync(null))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("instance:");
-      assertThatThrownBy(() -> client.fetchAsync(null)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> client.fetchAsync(null))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("query:");
-      assertThatThrownBy(() -> r.setStatus(null)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> r.setStatus(null))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("status: must not be null");
       assertThat(node.count("/discovery/set")).isZero();
     }

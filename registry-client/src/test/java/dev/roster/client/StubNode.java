@@ -23,10 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A scripted registry node on a free loopback port (JDK HttpServer): each path answers what the
- * test says, every request is recorded. Unscripted paths answer -404 like an unknown app.
- * Answers are those of the current registry: HTTP 200 with the code in the envelope, HTTP 307
- * for a redirect; {@link Answer#legacy} and {@link Answer#bare} script an older registry and a
- * proxy.
+ * test says, every request is recorded. Unscripted paths answer -404 like an unknown app. Answers
+ * are those of the current registry: HTTP 200 with the code in the envelope, HTTP 307 for a
+ * redirect; {@link Answer#legacy} and {@link Answer#bare} script an older registry and a proxy.
  */
 final class StubNode implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -86,12 +85,16 @@ final class StubNode implements AutoCloseable {
 
     /** What a follower answers to a write: 307, Location and data.leader. */
     static Answer redirect(String leaderUrl, Request r) {
-      return envelope(-307, 307, "not the leader; retry on " + leaderUrl,
-          Map.of("leader", leaderUrl), Map.of("Location", leaderUrl + r.path()));
+      return envelope(
+          -307,
+          307,
+          "not the leader; retry on " + leaderUrl,
+          Map.of("leader", leaderUrl),
+          Map.of("Location", leaderUrl + r.path()));
     }
 
-    static Answer envelope(int code, int status, String message, Object data,
-        Map<String, String> headers) {
+    static Answer envelope(
+        int code, int status, String message, Object data, Map<String, String> headers) {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("code", code);
       e.put("message", message);
@@ -110,11 +113,13 @@ final class StubNode implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "stub-node-" + THREADS.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "stub-node-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
 

@@ -63,31 +63,39 @@ class ThreadingTest {
     AtomicLong stealsBefore = new AtomicLong();
 
     // from once the client's (and the stub's) threads exist: the first 50 registrations are done
-    renewAThousandTwice(() -> {}, () -> {
-      startedBefore.set(jvm.getTotalStartedThreadCount());
-      stealsBefore.set(ForkJoinPool.commonPool().getStealCount());
-    });
+    renewAThousandTwice(
+        () -> {},
+        () -> {
+          startedBefore.set(jvm.getTotalStartedThreadCount());
+          stealsBefore.set(ForkJoinPool.commonPool().getStealCount());
+        });
 
     // on 2 CPUs the CompletableFuture default executor starts a thread per task (one per response
     // of HttpClient.sendAsync); with more, that task runs on the common pool instead
     assertThat(jvm.getTotalStartedThreadCount() - startedBefore.get())
-        .as("threads started during 950 registers and 2000 renews").isLessThan(20);
+        .as("threads started during 950 registers and 2000 renews")
+        .isLessThan(20);
     assertThat(ForkJoinPool.commonPool().getStealCount() - stealsBefore.get())
-        .as("tasks run on ForkJoinPool.commonPool meanwhile").isLessThan(20);
+        .as("tasks run on ForkJoinPool.commonPool meanwhile")
+        .isLessThan(20);
   }
 
   /**
-   * 1 000 registrations in batches of 50 on a client that watches one application, until the
-   * stub has seen 2 000 renews: {@code sample} runs after each batch and while waiting,
-   * {@code afterFirstBatch} once.
+   * 1 000 registrations in batches of 50 on a client that watches one application, until the stub
+   * has seen 2 000 renews: {@code sample} runs after each batch and while waiting, {@code
+   * afterFirstBatch} once.
    */
   private void renewAThousandTwice(Runnable sample, Runnable afterFirstBatch) {
     StubNode leader = node().actingAsLeader();
     FakeApps apps = new FakeApps();
     apps.serveOn(leader);
     apps.put("users", 1, "u1");
-    RosterClient client = client(fast(leader.url()).renewInterval(Duration.ofSeconds(2))
-        .requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(15)));
+    RosterClient client =
+        client(
+            fast(leader.url())
+                .renewInterval(Duration.ofSeconds(2))
+                .requestTimeout(Duration.ofSeconds(5))
+                .deadline(Duration.ofSeconds(15)));
     client.watch("users", now -> {});
 
     // 50 at a time: the stub's backlog, not the client, limits
@@ -102,11 +110,14 @@ class ThreadingTest {
         afterFirstBatch.run();
       }
     }
-    await("every registration renewed twice").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(20)).until(() -> {
-      sample.run();
-      return leader.count("/discovery/renew") >= 2000;
-    });
+    await("every registration renewed twice")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              sample.run();
+              return leader.count("/discovery/renew") >= 2000;
+            });
   }
 
   @Test
@@ -129,15 +140,20 @@ class ThreadingTest {
   @Test
   void continuationsOfTheAsyncMethodsRunOnTheClientsIoThreads() throws Exception {
     CountDownLatch answer = new CountDownLatch(1);
-    StubNode leader = node().actingAsLeader().on("/discovery/fetch", r -> {
-      // so that every continuation is attached before the answer
-      answer.await(10, TimeUnit.SECONDS);
-      return Answer.ok(StubNode.appData("users", 5, "u1"));
-    });
+    StubNode leader =
+        node()
+            .actingAsLeader()
+            .on(
+                "/discovery/fetch",
+                r -> {
+                  // so that every continuation is attached before the answer
+                  answer.await(10, TimeUnit.SECONDS);
+                  return Answer.ok(StubNode.appData("users", 5, "u1"));
+                });
     RosterClient client = client(fast(leader.url()).deadline(Duration.ofSeconds(5)));
 
-    CompletableFuture<String> fetched = client.fetchAsync(Query.app("users"))
-        .thenApply(a -> Thread.currentThread().getName());
+    CompletableFuture<String> fetched =
+        client.fetchAsync(Query.app("users")).thenApply(a -> Thread.currentThread().getName());
     answer.countDown();
 
     assertThat(fetched.get(10, TimeUnit.SECONDS)).matches(IO);
@@ -147,18 +163,27 @@ class ThreadingTest {
   void anOutcomeReachedAfterABackoffCompletesOnAnIoThreadNotTheScheduler() throws Exception {
     CountDownLatch attached = new CountDownLatch(1);
     AtomicInteger attempts = new AtomicInteger();
-    StubNode leader = node().on("/discovery/register", r -> {
-      if (attempts.incrementAndGet() == 1) {
-        attached.await(10, TimeUnit.SECONDS);
-        return Answer.unavailable(); // the retry runs after a backoff, from the scheduler's timer
-      }
-      return Answer.ok(StubNode.instanceOf(r));
-    }).on("/discovery/cancel", r -> Answer.ok(null));
+    StubNode leader =
+        node()
+            .on(
+                "/discovery/register",
+                r -> {
+                  if (attempts.incrementAndGet() == 1) {
+                    attached.await(10, TimeUnit.SECONDS);
+                    return Answer
+                        .unavailable(); // the retry runs after a backoff, from the scheduler's
+                    // timer
+                  }
+                  return Answer.ok(StubNode.instanceOf(r));
+                })
+            .on("/discovery/cancel", r -> Answer.ok(null));
     RosterClient client = client(fast(leader.url()));
 
     AtomicReference<String> registeredOn = new AtomicReference<>();
-    CompletableFuture<Registration> registered = client.registerAsync(instance("billing", "h1"))
-        .whenComplete((r, e) -> registeredOn.set(Thread.currentThread().getName()));
+    CompletableFuture<Registration> registered =
+        client
+            .registerAsync(instance("billing", "h1"))
+            .whenComplete((r, e) -> registeredOn.set(Thread.currentThread().getName()));
     attached.countDown();
     registered.get(10, TimeUnit.SECONDS);
 
@@ -169,16 +194,25 @@ class ThreadingTest {
   @Test
   void aFailureCompletesOnAnIoThread() throws Exception {
     CountDownLatch attached = new CountDownLatch(1);
-    StubNode busy = node().on("/discovery/fetch", r -> {
-      attached.await(10, TimeUnit.SECONDS);
-      return Answer.unavailable();
-    });
+    StubNode busy =
+        node()
+            .on(
+                "/discovery/fetch",
+                r -> {
+                  attached.await(10, TimeUnit.SECONDS);
+                  return Answer.unavailable();
+                });
     RosterClient client = client(fast(busy.url()).deadline(Duration.ofMillis(500)));
 
-    CompletableFuture<String> failedOn = client.fetchAsync(Query.app("users"))
-        .handle((a, e) -> e instanceof CompletionException
-            && e.getCause() instanceof RosterUnavailableException
-                ? Thread.currentThread().getName() : "no failure: " + e);
+    CompletableFuture<String> failedOn =
+        client
+            .fetchAsync(Query.app("users"))
+            .handle(
+                (a, e) ->
+                    e instanceof CompletionException
+                            && e.getCause() instanceof RosterUnavailableException
+                        ? Thread.currentThread().getName()
+                        : "no failure: " + e);
     attached.countDown();
 
     assertThat(failedOn.get(10, TimeUnit.SECONDS)).matches(IO);
@@ -189,7 +223,8 @@ class ThreadingTest {
     int n = 0;
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       String name = t.getName();
-      if (t.isAlive() && !before.contains(t)
+      if (t.isAlive()
+          && !before.contains(t)
           && (name.startsWith("roster-client-")
               || name.matches("HttpClient-\\d+-SelectorManager"))) {
         n++;

@@ -73,23 +73,26 @@ class WatchTest {
     // answers from the past like a lagging node
     AtomicLong newest = new AtomicLong(1);
     AtomicInteger polls = new AtomicInteger();
-    node.on("/discovery/fetchs",
-        r -> Answer.ok(Map.of("users", StubNode.appData("users", 1, "u1"))));
-    node.on("/discovery/polls", r -> {
-      long since = Long.parseLong(r.param("latest_timestamp"));
-      int n = polls.incrementAndGet();
-      if (n % 3 == 0 && since > 1) {
-        return Answer.ok(Map.of("users", StubNode.appData("users", since - 1, "old")));
-      }
-      if (n % 5 == 0) {
-        return Answer.ok(Map.of("users", StubNode.appData("users", since, "same")));
-      }
-      if (since >= newest.get()) {
-        Thread.sleep(50);
-        return Answer.notModified();
-      }
-      return Answer.ok(Map.of("users", StubNode.appData("users", since + 1, "u" + (since + 1))));
-    });
+    node.on(
+        "/discovery/fetchs", r -> Answer.ok(Map.of("users", StubNode.appData("users", 1, "u1"))));
+    node.on(
+        "/discovery/polls",
+        r -> {
+          long since = Long.parseLong(r.param("latest_timestamp"));
+          int n = polls.incrementAndGet();
+          if (n % 3 == 0 && since > 1) {
+            return Answer.ok(Map.of("users", StubNode.appData("users", since - 1, "old")));
+          }
+          if (n % 5 == 0) {
+            return Answer.ok(Map.of("users", StubNode.appData("users", since, "same")));
+          }
+          if (since >= newest.get()) {
+            Thread.sleep(50);
+            return Answer.notModified();
+          }
+          return Answer.ok(
+              Map.of("users", StubNode.appData("users", since + 1, "u" + (since + 1))));
+        });
     Seen seen = new Seen();
     client().watch("users", seen);
     await().atMost(WAIT).until(() -> seen.calls.size() == 1);
@@ -117,7 +120,8 @@ class WatchTest {
     client.watch("a", a);
     client.watch("b", b);
     client.watch("c", c);
-    await().atMost(WAIT)
+    await()
+        .atMost(WAIT)
         .until(() -> a.calls.size() == 1 && b.calls.size() == 1 && c.calls.size() == 1);
     int settled = node.count("/discovery/polls");
 
@@ -126,8 +130,8 @@ class WatchTest {
     apps.put("b", 2, "b1", "b2");
     await().atMost(WAIT).until(() -> b.calls.size() == 2);
 
-    List<StubNode.Request> later = node.requests("/discovery/polls")
-        .subList(settled, node.count("/discovery/polls"));
+    List<StubNode.Request> later =
+        node.requests("/discovery/polls").subList(settled, node.count("/discovery/polls"));
     for (StubNode.Request r : later) {
       assertThat(r.params("appid")).containsExactly("a", "b", "c");
       assertThat(r.params("latest_timestamp")).hasSize(3);
@@ -192,10 +196,13 @@ class WatchTest {
     int before = node.count("/discovery/polls");
     await().atMost(WAIT).until(() -> node.count("/discovery/polls") >= before + 5);
 
-    assertThat(w.current().orElseThrow().instances()).extracting(Instance::hostname)
+    assertThat(w.current().orElseThrow().instances())
+        .extracting(Instance::hostname)
         .containsExactly("u1");
-    assertThat(client.fetch("users").instances()).as("fetch falls back to the watched state")
-        .extracting(Instance::hostname).containsExactly("u1");
+    assertThat(client.fetch("users").instances())
+        .as("fetch falls back to the watched state")
+        .extracting(Instance::hostname)
+        .containsExactly("u1");
     assertThat(seen.calls).hasSize(1);
 
     down.set(false);
@@ -233,10 +240,12 @@ class WatchTest {
     apps.put("a", 1, "a1");
     RosterClient client = client();
     AtomicInteger failures = new AtomicInteger();
-    client.watch("a", now -> {
-      failures.incrementAndGet();
-      throw new IllegalStateException("listener bug");
-    });
+    client.watch(
+        "a",
+        now -> {
+          failures.incrementAndGet();
+          throw new IllegalStateException("listener bug");
+        });
     await().atMost(WAIT).until(() -> failures.get() == 1);
 
     Seen second = new Seen();
@@ -247,7 +256,8 @@ class WatchTest {
     await().atMost(WAIT).until(() -> second.calls.size() == 2);
     assertThat(second.versions()).containsExactly(1L, 2L);
     assertThat(failures.get()).isEqualTo(2);
-    assertThat(node.count("/discovery/fetchs")).as("the app's state is not fetched again")
+    assertThat(node.count("/discovery/fetchs"))
+        .as("the app's state is not fetched again")
         .isEqualTo(1);
   }
 }

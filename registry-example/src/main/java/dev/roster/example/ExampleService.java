@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * sees. Configured by environment (deploy/docker-compose.example.yml):
  *
  * <ul>
- *   <li>{@code ROSTER_NODES}: comma-separated node URLs, required (inside the compose network:
- *       the nodes' cluster URLs, {@code http://node1:7171,...});
+ *   <li>{@code ROSTER_NODES}: comma-separated node URLs, required (inside the compose network: the
+ *       nodes' cluster URLs, {@code http://node1:7171,...});
  *   <li>{@code EXAMPLE_ENV} (default {@code compose}), {@code EXAMPLE_APPID} ({@code
  *       compose.example}), {@code EXAMPLE_WATCH} ({@code compose.peer});
  *   <li>{@code EXAMPLE_RENEW_SECONDS} (30, the registry's default renew interval).
@@ -34,24 +34,33 @@ public final class ExampleService {
   private ExampleService() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> nodes = Arrays.stream(required("ROSTER_NODES").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toList());
+    List<String> nodes =
+        Arrays.stream(required("ROSTER_NODES").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toList());
     String appid = env("EXAMPLE_APPID", "compose.example");
     String watched = env("EXAMPLE_WATCH", "compose.peer");
     String hostname = InetAddress.getLocalHost().getHostName();
-    RosterClient client = RosterClient.builder()
-        .nodes(nodes)
-        .env(env("EXAMPLE_ENV", "compose"))
-        .renewInterval(Duration.ofSeconds(Long.parseLong(env("EXAMPLE_RENEW_SECONDS", "30"))))
-        .build();
+    RosterClient client =
+        RosterClient.builder()
+            .nodes(nodes)
+            .env(env("EXAMPLE_ENV", "compose"))
+            .renewInterval(Duration.ofSeconds(Long.parseLong(env("EXAMPLE_RENEW_SECONDS", "30"))))
+            .build();
     // closing the client cancels the registration and stops the watch (docker stop = SIGTERM)
     Runtime.getRuntime().addShutdownHook(new Thread(client::close, "example-shutdown"));
 
-    Registration me = registerUntilAccepted(client,
-        Instance.builder(appid, hostname).addrs("http://" + hostname + ":8080").build());
+    Registration me =
+        registerUntilAccepted(
+            client,
+            Instance.builder(appid, hostname).addrs("http://" + hostname + ":8080").build());
     log.info("registered {}/{} (env {}) through {}", appid, hostname, client.env(), nodes);
     client.watch(watched, ExampleService::logChange);
-    log.info("watching {}; renewing {} every {} s", watched, me.instance().hostname(),
+    log.info(
+        "watching {}; renewing {} every {} s",
+        watched,
+        me.instance().hostname(),
         env("EXAMPLE_RENEW_SECONDS", "30"));
     new CountDownLatch(1).await();
   }
@@ -70,7 +79,9 @@ public final class ExampleService {
   }
 
   private static void logChange(AppInstances current) {
-    log.info("watch {}: {}", current.appid(),
+    log.info(
+        "watch {}: {}",
+        current.appid(),
         current.instances().stream().map(Instance::hostname).sorted().collect(Collectors.toList()));
   }
 

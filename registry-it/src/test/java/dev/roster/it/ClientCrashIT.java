@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class ClientCrashIT {
   /** The node's shaded jar, built by registry-node's {@code package} before this module's tests. */
   private static final Path NODE_JAR = Path.of("..", "registry-node", "target", "roster-node.jar");
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Duration READY = Duration.ofSeconds(60);
   private ProcessCluster nodes;
@@ -58,15 +59,23 @@ class ClientCrashIT {
           .during(Duration.ofSeconds(4))
           .atMost(Duration.ofSeconds(10))
           .until(() -> nodes.everyRunningNodeHas(ENV, "billing", "h1"));
-      assertThat(nodes.instance(newLeader, ENV, "billing", "h1").orElseThrow().path("renew_timestamp").asLong() / 1_000_000)
-          .as("renewed through the new leader").isGreaterThan(killed);
+      assertThat(
+              nodes
+                      .instance(newLeader, ENV, "billing", "h1")
+                      .orElseThrow()
+                      .path("renew_timestamp")
+                      .asLong()
+                  / 1_000_000)
+          .as("renewed through the new leader")
+          .isGreaterThan(killed);
 
       Registration h2 = app.register(instance("billing", "h2"));
       await().atMost(WAIT).until(() -> billing.lastHostnames().equals(List.of("h1", "h2")));
 
       assertThat(h1.isClosed()).isFalse();
       assertThat(h2.isClosed()).isFalse();
-      assertThat(billing.calls).allSatisfy(v -> assertThat(Clients.Recorder.hostnames(v)).contains("h1"));
+      assertThat(billing.calls)
+          .allSatisfy(v -> assertThat(Clients.Recorder.hostnames(v)).contains("h1"));
       assertThat(billing.versions()).isSorted().doesNotHaveDuplicates();
       assertThat(log.warnings()).as("nothing the user would notice").isEmpty();
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The leader crashes while a registration renews every 200 ms (the registry expires instances
- * after 2 s) and a watch is parked: neither the registration nor the watch may notice.
+ * The leader crashes while a registration renews every 200 ms (the registry expires instances after
+ * 2 s) and a watch is parked: neither the registration nor the watch may notice.
  */
 class ClientFailoverIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -57,7 +57,9 @@ class ClientFailoverIT {
           .during(Duration.ofSeconds(4))
           .atMost(Duration.ofSeconds(8))
           .until(() -> cluster.everyRunningNodeHas(ENV, "billing", "h1"));
-      long renewedMs = cluster.instance(newLeader, ENV, "billing", "h1").orElseThrow().renewTimestamp() / 1_000_000;
+      long renewedMs =
+          cluster.instance(newLeader, ENV, "billing", "h1").orElseThrow().renewTimestamp()
+              / 1_000_000;
       assertThat(renewedMs).as("renewed through the new leader").isGreaterThan(elected);
 
       // the watch is still live: a change written after the crash reaches it
@@ -66,8 +68,9 @@ class ClientFailoverIT {
 
       assertThat(h1.isClosed()).isFalse();
       assertThat(h2.isClosed()).isFalse();
-      assertThat(billing.calls).as("no version ever lacked h1").allSatisfy(v ->
-          assertThat(Clients.Recorder.hostnames(v)).contains("h1"));
+      assertThat(billing.calls)
+          .as("no version ever lacked h1")
+          .allSatisfy(v -> assertThat(Clients.Recorder.hostnames(v)).contains("h1"));
       assertThat(billing.versions()).isSorted().doesNotHaveDuplicates();
       assertThat(watch.current().map(AppInstances::instances).orElseThrow()).hasSize(2);
       assertThat(log.warnings()).as("nothing the user would notice").isEmpty();

@@ -46,14 +46,21 @@ class ClientRegistrationIT {
         await().atMost(WAIT).until(() -> cluster.everyRunningNodeHas(ENV, "billing", host));
 
         long firstRenew = cluster.instance(0, ENV, "billing", host).orElseThrow().renewTimestamp();
-        await("renewed on every node").atMost(WAIT).until(() -> {
-          for (int n = 0; n < cluster.size(); n++) {
-            if (cluster.instance(n, ENV, "billing", host).map(x -> x.renewTimestamp()).orElse(0L) <= firstRenew) {
-              return false;
-            }
-          }
-          return true;
-        });
+        await("renewed on every node")
+            .atMost(WAIT)
+            .until(
+                () -> {
+                  for (int n = 0; n < cluster.size(); n++) {
+                    if (cluster
+                            .instance(n, ENV, "billing", host)
+                            .map(x -> x.renewTimestamp())
+                            .orElse(0L)
+                        <= firstRenew) {
+                      return false;
+                    }
+                  }
+                  return true;
+                });
 
         r.close();
         assertThat(r.isClosed()).isTrue();
@@ -68,14 +75,19 @@ class ClientRegistrationIT {
         Registration a = client.register(instance("orders", "o1"));
         Registration b = client.register(instance("orders", "o2"))) {
       // a plain read may come from a follower a few milliseconds behind; a consistent one may not
-      assertThat(hostnames(client.fetch(Query.app("orders").consistent()))).containsExactly("o1", "o2");
+      assertThat(hostnames(client.fetch(Query.app("orders").consistent())))
+          .containsExactly("o1", "o2");
 
       b.setStatus(Status.WAITING);
 
       assertThat(hostnames(client.fetch(Query.app("orders").consistent()))).containsExactly("o1");
-      AppInstances both = client.fetch(Query.app("orders").status(Status.UP, Status.WAITING).zone("z1").consistent());
-      assertThat(both.instances()).extracting(Instance::hostname, Instance::status)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("o1", Status.UP),
+      AppInstances both =
+          client.fetch(
+              Query.app("orders").status(Status.UP, Status.WAITING).zone("z1").consistent());
+      assertThat(both.instances())
+          .extracting(Instance::hostname, Instance::status)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("o1", Status.UP),
               org.assertj.core.groups.Tuple.tuple("o2", Status.WAITING));
       assertThat(both.instances().get(0).addrs()).containsExactly("http://10.9.0.1:8080");
       assertThat(both.instances().get(0).env()).isEqualTo(ENV);
@@ -92,12 +104,20 @@ class ClientRegistrationIT {
 
       // an operator (or an eviction) removes it: the next renew answers -404
       int leader = cluster.awaitLeader(READY);
-      Http.Response cancelled = Http.postForm(cluster.url(leader) + "/discovery/cancel",
-          "env=" + ENV + "&appid=payments&hostname=p1");
+      Http.Response cancelled =
+          Http.postForm(
+              cluster.url(leader) + "/discovery/cancel",
+              "env=" + ENV + "&appid=payments&hostname=p1");
       assertThat(cancelled.code()).as(cancelled.body().toString()).isZero();
 
-      await("registered again").atMost(WAIT).until(() -> cluster.instance(leader, ENV, "payments", "p1")
-          .map(i -> i.regTimestamp() > firstReg).orElse(false));
+      await("registered again")
+          .atMost(WAIT)
+          .until(
+              () ->
+                  cluster
+                      .instance(leader, ENV, "payments", "p1")
+                      .map(i -> i.regTimestamp() > firstReg)
+                      .orElse(false));
       assertThat(r.isClosed()).isFalse();
       await().atMost(WAIT).until(() -> cluster.everyRunningNodeHas(ENV, "payments", "p1"));
     }

@@ -44,15 +44,30 @@ class ClientRestartIT {
 
       stopAll();
       // while nothing answers, the last known instances are still served from memory
-      assertThat(watch.current().orElseThrow().instances()).extracting(Instance::hostname).containsExactly("h1");
-      assertThat(watcher.fetch("billing").instances()).extracting(Instance::hostname).containsExactly("h1");
+      assertThat(watch.current().orElseThrow().instances())
+          .extracting(Instance::hostname)
+          .containsExactly("h1");
+      assertThat(watcher.fetch("billing").instances())
+          .extracting(Instance::hostname)
+          .containsExactly("h1");
       startAll();
       long restarted = System.currentTimeMillis();
 
-      await("h1 renewed after the restart").atMost(WAIT).until(() -> cluster.everyRunningNodeHas(ENV, "billing", "h1")
-          && cluster.instance(cluster.awaitLeader(READY), ENV, "billing", "h1").orElseThrow().renewTimestamp() / 1_000_000 > restarted);
+      await("h1 renewed after the restart")
+          .atMost(WAIT)
+          .until(
+              () ->
+                  cluster.everyRunningNodeHas(ENV, "billing", "h1")
+                      && cluster
+                                  .instance(cluster.awaitLeader(READY), ENV, "billing", "h1")
+                                  .orElseThrow()
+                                  .renewTimestamp()
+                              / 1_000_000
+                          > restarted);
       app.register(instance("billing", "h2"));
-      await("the watch goes on").atMost(WAIT).until(() -> billing.lastHostnames().equals(List.of("h1", "h2")));
+      await("the watch goes on")
+          .atMost(WAIT)
+          .until(() -> billing.lastHostnames().equals(List.of("h1", "h2")));
       assertThat(h1.isClosed()).isFalse();
       assertThat(billing.versions()).isSorted().doesNotHaveDuplicates();
     }
@@ -74,12 +89,17 @@ class ClientRestartIT {
       startAll();
 
       // the next renew answers -404 and the registration registers h1 again
-      await("h1 registered again").atMost(WAIT).until(() -> cluster.everyRunningNodeHas(ENV, "billing", "h1"));
+      await("h1 registered again")
+          .atMost(WAIT)
+          .until(() -> cluster.everyRunningNodeHas(ENV, "billing", "h1"));
       assertThat(h1.isClosed()).isFalse();
-      await("the watcher sees the new registry's version").atMost(WAIT).until(() -> billing.calls.size() >= 2
-          && billing.lastHostnames().equals(List.of("h1")));
+      await("the watcher sees the new registry's version")
+          .atMost(WAIT)
+          .until(() -> billing.calls.size() >= 2 && billing.lastHostnames().equals(List.of("h1")));
       // the rebuilt registry may briefly have had no billing at all (an empty call, version 0)
-      assertThat(billing.versions().stream().filter(v -> v > 0).toList()).isSorted().doesNotHaveDuplicates();
+      assertThat(billing.versions().stream().filter(v -> v > 0).toList())
+          .isSorted()
+          .doesNotHaveDuplicates();
     }
   }
 

@@ -72,9 +72,16 @@ class ClientWatchIT {
 
       u2.close();
       u1.close(); // the last instance: the application disappears
-      await().atMost(WAIT).until(() -> !users.calls.isEmpty() && users.calls.get(users.calls.size() - 1).latestTimestamp() == 0);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  !users.calls.isEmpty()
+                      && users.calls.get(users.calls.size() - 1).latestTimestamp() == 0);
 
-      assertThat(users.versions().subList(1, users.calls.size() - 1)).isSorted().doesNotHaveDuplicates();
+      assertThat(users.versions().subList(1, users.calls.size() - 1))
+          .isSorted()
+          .doesNotHaveDuplicates();
       assertThat(other.calls).as("the other watched app never changed").hasSize(1);
       assertThat(w.current()).hasValueSatisfying(v -> assertThat(v.isEmpty()).isTrue());
     }

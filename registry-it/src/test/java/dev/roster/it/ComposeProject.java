@@ -27,7 +27,8 @@ final class ComposeProject {
 
   /** Why Docker with Compose v2 cannot be used here, or null if it can. */
   static String unavailableReason() {
-    for (List<String> probe : List.of(List.of("docker", "info"), List.of("docker", "compose", "version"))) {
+    for (List<String> probe :
+        List.of(List.of("docker", "info"), List.of("docker", "compose", "version"))) {
       try {
         Result r = exec(Path.of("."), probe, Duration.ofSeconds(30));
         if (r.exit() != 0) {
@@ -42,8 +43,12 @@ final class ComposeProject {
 
   /** docker info prints its whole client section before the one line that says what is wrong. */
   private static String errorLines(String output) {
-    String errors = output.lines().filter(l -> l.toLowerCase(Locale.ROOT).contains("error"))
-        .map(String::strip).collect(Collectors.joining("; "));
+    String errors =
+        output
+            .lines()
+            .filter(l -> l.toLowerCase(Locale.ROOT).contains("error"))
+            .map(String::strip)
+            .collect(Collectors.joining("; "));
     return errors.isEmpty() ? output.strip() : errors;
   }
 
@@ -72,15 +77,23 @@ final class ComposeProject {
   }
 
   String health(String service) {
-    return docker(Duration.ofSeconds(30), "inspect", "-f", "{{.State.Health.Status}}",
-        containerId(service)).strip();
+    return docker(
+            Duration.ofSeconds(30),
+            "inspect",
+            "-f",
+            "{{.State.Health.Status}}",
+            containerId(service))
+        .strip();
   }
 
   /** The last lines of every service's log, for a failure report; never throws. */
   String logs() {
     try {
-      return exec(root, composeCommand("logs", "--no-color", "--timestamps", "--tail", "300"),
-          Duration.ofSeconds(60)).output();
+      return exec(
+              root,
+              composeCommand("logs", "--no-color", "--timestamps", "--tail", "300"),
+              Duration.ofSeconds(60))
+          .output();
     } catch (IOException | RuntimeException e) {
       return "(no logs: " + e + ")";
     }
@@ -90,7 +103,8 @@ final class ComposeProject {
     try {
       Result r = exec(root, command, timeout);
       if (r.exit() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " exited " + r.exit() + ":\n" + r.output());
+        throw new IllegalStateException(
+            String.join(" ", command) + " exited " + r.exit() + ":\n" + r.output());
       }
       return r.output();
     } catch (IOException e) {
@@ -103,8 +117,12 @@ final class ComposeProject {
   private static Result exec(Path dir, List<String> command, Duration timeout) throws IOException {
     Path out = Files.createTempFile("compose", ".out");
     try {
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       boolean done;
       try {
         done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -115,8 +133,11 @@ final class ComposeProject {
       }
       if (!done) {
         p.destroyForcibly();
-        throw new IOException("timed out after " + timeout.toSeconds() + " s:\n"
-            + Files.readString(out, StandardCharsets.UTF_8));
+        throw new IOException(
+            "timed out after "
+                + timeout.toSeconds()
+                + " s:\n"
+                + Files.readString(out, StandardCharsets.UTF_8));
       }
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     } finally {

@@ -27,8 +27,8 @@ import dev.roster.node.raft.RaftStorage;
 import dev.roster.node.raft.RegistryStateMachine;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.security.Security;
 import java.net.InetSocketAddress;
+import java.security.Security;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,64 +64,128 @@ public final class RosterNode implements AutoCloseable {
   public RosterNode(NodeConfig config, RaftStorage raftStorage) {
     this.config = config;
     // the nodes' own entries renew every few seconds: self-protection must not count them
-    this.fsm = new RegistryStateMachine(GuardPolicy.of(
-        config.evictInterval().toMillis(), config.renewInterval().toMillis(), config.protectThreshold()),
-        key -> !(key.appid().equals(PeerDirectory.APPID) && key.env().equals(PeerDirectory.ENV)));
-    this.raft = new RaftRegistry(new RaftSettings(
-        RAFT_GROUP,
-        config.raft().toString(),
-        config.peers().stream().map(HostPort::toString).toList(),
-        config.dataDir(),
-        (int) config.electionTimeout().toMillis(),
-        (int) Math.max(1, config.snapshotInterval().toSeconds()),
-        config.snapshotOps(),
-        config.join()), fsm, raftStorage, LeaderClock.system());
+    this.fsm =
+        new RegistryStateMachine(
+            GuardPolicy.of(
+                config.evictInterval().toMillis(),
+                config.renewInterval().toMillis(),
+                config.protectThreshold()),
+            key ->
+                !(key.appid().equals(PeerDirectory.APPID) && key.env().equals(PeerDirectory.ENV)));
+    this.raft =
+        new RaftRegistry(
+            new RaftSettings(
+                RAFT_GROUP,
+                config.raft().toString(),
+                config.peers().stream().map(HostPort::toString).toList(),
+                config.dataDir(),
+                (int) config.electionTimeout().toMillis(),
+                (int) Math.max(1, config.snapshotInterval().toSeconds()),
+                config.snapshotOps(),
+                config.join()),
+            fsm,
+            raftStorage,
+            LeaderClock.system());
     // Nodes announce themselves more often than clients renew, so /discovery/nodes notices a lost
     // node within seconds; each announcement is one small Raft entry.
-    Duration announceInterval = config.renewInterval().compareTo(MAX_ANNOUNCE_INTERVAL) < 0
-        ? config.renewInterval() : MAX_ANNOUNCE_INTERVAL;
-    this.directory = new PeerDirectory(raft, announceInterval.multipliedBy(3).toNanos(), config.clusterUrl(),
-        config.advertise());
+    Duration announceInterval =
+        config.renewInterval().compareTo(MAX_ANNOUNCE_INTERVAL) < 0
+            ? config.renewInterval()
+            : MAX_ANNOUNCE_INTERVAL;
+    this.directory =
+        new PeerDirectory(
+            raft,
+            announceInterval.multipliedBy(3).toNanos(),
+            config.clusterUrl(),
+            config.advertise());
     long writeTimeoutMs = config.electionTimeout().toMillis() + 1000;
-    this.announcer = new NodeAnnouncer(raft, directory,
-        new InstanceSpec(config.zone(), PeerDirectory.ENV, PeerDirectory.APPID, config.raft().toString(),
-            List.of(config.advertise()), version(), Status.UP,
-            config.clusterUrl().equals(config.advertise())
-                ? Map.of() : Map.of(PeerDirectory.CLUSTER_URL, config.clusterUrl())),
-        announceInterval, writeTimeoutMs);
+    this.announcer =
+        new NodeAnnouncer(
+            raft,
+            directory,
+            new InstanceSpec(
+                config.zone(),
+                PeerDirectory.ENV,
+                PeerDirectory.APPID,
+                config.raft().toString(),
+                List.of(config.advertise()),
+                version(),
+                Status.UP,
+                config.clusterUrl().equals(config.advertise())
+                    ? Map.of()
+                    : Map.of(PeerDirectory.CLUSTER_URL, config.clusterUrl())),
+            announceInterval,
+            writeTimeoutMs);
     fsm.addLeadershipListener(announcer);
     this.liveness = new NodeLiveness(raft, config.electionTimeout(), writeTimeoutMs);
     fsm.addLeadershipListener(liveness);
-    this.evictor = new Evictor(raft, new EvictionPolicy(config.evictInterval(), config.expire(),
-        config.evictCeiling(), EvictionPolicy.DEFAULT_CAP), writeTimeoutMs);
+    this.evictor =
+        new Evictor(
+            raft,
+            new EvictionPolicy(
+                config.evictInterval(),
+                config.expire(),
+                config.evictCeiling(),
+                EvictionPolicy.DEFAULT_CAP),
+            writeTimeoutMs);
     fsm.addLeadershipListener(evictor);
     this.polls = new PollHub();
     fsm.addApplyListener(polls);
     this.metrics = nodeMetrics(fsm, raft, polls);
     ObjectMapper json = Api.json();
-    this.http = new HttpServer(Api.router(raft, directory, polls, config.advertise(),
-        config.electionTimeout().toMillis(), config.pollHold().toMillis(), metrics, json), json, metrics);
+    this.http =
+        new HttpServer(
+            Api.router(
+                raft,
+                directory,
+                polls,
+                config.advertise(),
+                config.electionTimeout().toMillis(),
+                config.pollHold().toMillis(),
+                metrics,
+                json),
+            json,
+            metrics);
   }
 
   private static Metrics nodeMetrics(RegistryStateMachine fsm, RaftRegistry raft, PollHub polls) {
     return new Metrics()
         .gauge("roster_instances", "Registered instances.", () -> fsm.read(r -> r.instanceCount()))
-        .gauge("roster_applications", "Registered applications.", () -> fsm.read(r -> r.applicationCount()))
+        .gauge(
+            "roster_applications",
+            "Registered applications.",
+            () -> fsm.read(r -> r.applicationCount()))
         .gauge("roster_parked_polls", "Long polls waiting on this node.", polls::parked)
-        .gauge("roster_self_protection", "1 while eviction is suppressed by self-protection.",
+        .gauge(
+            "roster_self_protection",
+            "1 while eviction is suppressed by self-protection.",
             () -> fsm.read(r -> r.protecting() ? 1 : 0))
-        .gauge("roster_renews_last_window", "Renews counted in the last closed check window.",
+        .gauge(
+            "roster_renews_last_window",
+            "Renews counted in the last closed check window.",
             () -> fsm.read(r -> r.guard().renewsLastWindow()))
-        .gauge("roster_expected_renews", "Renews expected per check window.",
+        .gauge(
+            "roster_expected_renews",
+            "Renews expected per check window.",
             () -> fsm.read(r -> r.expectedRenews()))
         .counter("roster_evictions_total", "Instances removed by eviction.", fsm::evictedTotal)
         .gauge("roster_raft_term", "Current Raft term seen by this node.", fsm::term)
-        .gauge("roster_raft_is_leader", "1 if this node is the leader.",
+        .gauge(
+            "roster_raft_is_leader",
+            "1 if this node is the leader.",
             () -> raft.leadership().isLeader() ? 1 : 0)
-        .gauge("roster_raft_applied_index", "Last log index applied to the registry.", fsm::appliedIndex)
-        .gauge("roster_raft_committed_index", "Last log index known committed.",
+        .gauge(
+            "roster_raft_applied_index",
+            "Last log index applied to the registry.",
+            fsm::appliedIndex)
+        .gauge(
+            "roster_raft_committed_index",
+            "Last log index known committed.",
             () -> raft.status().committedIndex())
-        .counter("roster_raft_leader_changes_total", "Leader changes seen by this node.", fsm::leaderChanges);
+        .counter(
+            "roster_raft_leader_changes_total",
+            "Leader changes seen by this node.",
+            fsm::leaderChanges);
   }
 
   private static String version() {
@@ -138,14 +202,21 @@ public final class RosterNode implements AutoCloseable {
       throw e;
     }
     announcer.start();
-    if (config.http().host().equals("0.0.0.0") && config.advertise().startsWith("http://127.0.0.1:")
+    if (config.http().host().equals("0.0.0.0")
+        && config.advertise().startsWith("http://127.0.0.1:")
         && config.clusterUrl().equals(config.advertise())) {
-      log.warn("listening on all interfaces but advertising {}: set --advertise to an address clients "
-          + "and other nodes can reach (and --cluster-url for the nodes' own network), or redirects to "
-          + "this node will point at their own loopback", config.advertise());
+      log.warn(
+          "listening on all interfaces but advertising {}: set --advertise to an address clients "
+              + "and other nodes can reach (and --cluster-url for the nodes' own network), or redirects to "
+              + "this node will point at their own loopback",
+          config.advertise());
     }
-    log.info("roster-node {} listening on http://{}:{} (raft {}, {}, data {})",
-        RosterVersion.get(), httpAddress.getHostString(), httpAddress.getPort(), config.raft(),
+    log.info(
+        "roster-node {} listening on http://{}:{} (raft {}, {}, data {})",
+        RosterVersion.get(),
+        httpAddress.getHostString(),
+        httpAddress.getPort(),
+        config.raft(),
         config.join() ? "joining: waiting to be added by the leader" : "peers " + config.peers(),
         config.dataDir());
     return this;
@@ -183,8 +254,8 @@ public final class RosterNode implements AutoCloseable {
   }
 
   /**
-   * Stops taking requests (-503), hands leadership to a follower if this node leads, answers
-   * parked polls, lets requests in flight finish, then stops Raft — all within {@code grace}.
+   * Stops taking requests (-503), hands leadership to a follower if this node leads, answers parked
+   * polls, lets requests in flight finish, then stops Raft — all within {@code grace}.
    */
   public synchronized void close(Duration grace) {
     if (closed) {
@@ -207,7 +278,8 @@ public final class RosterNode implements AutoCloseable {
     polls.close();
     try {
       if (!grace.isZero() && !http.awaitIdle(deadline)) {
-        log.warn("{} requests still in flight after the shutdown grace of {}", http.inFlight(), grace);
+        log.warn(
+            "{} requests still in flight after the shutdown grace of {}", http.inFlight(), grace);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -240,7 +312,8 @@ public final class RosterNode implements AutoCloseable {
    * operator chose otherwise ({@code -Dsun.net.inetaddr.ttl} or the java.security file).
    */
   private static void followNameChanges() {
-    if (System.getProperty("sun.net.inetaddr.ttl") == null && "30".equals(ttlOrDefault("networkaddress.cache.ttl", "30"))) {
+    if (System.getProperty("sun.net.inetaddr.ttl") == null
+        && "30".equals(ttlOrDefault("networkaddress.cache.ttl", "30"))) {
       Security.setProperty("networkaddress.cache.ttl", "1");
     }
     if (System.getProperty("sun.net.inetaddr.negative.ttl") == null
@@ -255,7 +328,8 @@ public final class RosterNode implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    // sofa-common-tools' Logback integration breaks on Logback 1.5; Roster configures Logback itself.
+    // sofa-common-tools' Logback integration breaks on Logback 1.5; Roster configures Logback
+    // itself.
     System.setProperty("logback.middleware.log.disable", "true");
     followNameChanges();
     NodeConfig config;
@@ -288,11 +362,15 @@ public final class RosterNode implements AutoCloseable {
       System.setOut(stdout);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
-      node.close();
-      stopped.countDown();
-    }, "roster-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("shutting down");
+                  node.close();
+                  stopped.countDown();
+                },
+                "roster-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.roster.node.cluster;
 
 import static dev.roster.node.util.Concurrency.daemonThreads;
+
 import dev.roster.node.command.RegisterCommand;
 import dev.roster.node.command.RenewCommand;
 import dev.roster.node.model.Instance;
@@ -47,7 +48,10 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   private volatile boolean announced;
 
   public NodeAnnouncer(
-      RaftRegistry raft, PeerDirectory directory, InstanceSpec self, Duration renewInterval,
+      RaftRegistry raft,
+      PeerDirectory directory,
+      InstanceSpec self,
+      Duration renewInterval,
       long writeTimeoutMs) {
     this.raft = raft;
     this.directory = directory;
@@ -81,25 +85,36 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
       if (raft.leadership().leader().isEmpty() || !inFlight.compareAndSet(false, true)) {
         return;
       }
-      Optional<Instance> me = raft.stateMachine().read(r -> r.application(PeerDirectory.ENV, PeerDirectory.APPID)
-          .map(app -> app.instance(self.hostname())));
-      boolean register = me.isEmpty() || !me.get().addrs().equals(self.addrs())
-          || !me.get().zone().equals(self.zone());
+      Optional<Instance> me =
+          raft.stateMachine()
+              .read(
+                  r ->
+                      r.application(PeerDirectory.ENV, PeerDirectory.APPID)
+                          .map(app -> app.instance(self.hostname())));
+      boolean register =
+          me.isEmpty()
+              || !me.get().addrs().equals(self.addrs())
+              || !me.get().zone().equals(self.zone());
       boolean renew = !register && System.nanoTime() - lastAnnouncedNanos >= renewIntervalNanos;
       if (!register && !renew) {
         inFlight.set(false);
         return;
       }
-      announce(register).whenComplete((ok, e) -> {
-        inFlight.set(false);
-        if (e == null && ok) {
-          lastAnnouncedNanos = System.nanoTime();
-          if (!announced) {
-            announced = true;
-            log.info("announced this node ({} at {}) to the cluster", self.hostname(), self.addrs().get(0));
-          }
-        }
-      });
+      announce(register)
+          .whenComplete(
+              (ok, e) -> {
+                inFlight.set(false);
+                if (e == null && ok) {
+                  lastAnnouncedNanos = System.nanoTime();
+                  if (!announced) {
+                    announced = true;
+                    log.info(
+                        "announced this node ({} at {}) to the cluster",
+                        self.hostname(),
+                        self.addrs().get(0));
+                  }
+                }
+              });
     } catch (RuntimeException e) {
       inFlight.set(false);
       log.debug("announce failed", e);
@@ -108,9 +123,9 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
 
   private CompletableFuture<Boolean> announce(boolean register) {
     if (raft.leadership().isLeader()) {
-      return raft.writes().propose(ts -> register
-                  ? new RegisterCommand(ts, self)
-                  : new RenewCommand(ts, self.key()),
+      return raft.writes()
+          .propose(
+              ts -> register ? new RegisterCommand(ts, self) : new RenewCommand(ts, self.key()),
               writeTimeoutMs)
           .thenApply(r -> r.isOk());
     }
@@ -118,11 +133,16 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
     if (leader.isEmpty()) {
       return CompletableFuture.completedFuture(false);
     }
-    StringBuilder form = new StringBuilder()
-        .append("zone=").append(enc(self.zone()))
-        .append("&env=").append(enc(self.env()))
-        .append("&appid=").append(enc(self.appid()))
-        .append("&hostname=").append(enc(self.hostname()));
+    StringBuilder form =
+        new StringBuilder()
+            .append("zone=")
+            .append(enc(self.zone()))
+            .append("&env=")
+            .append(enc(self.env()))
+            .append("&appid=")
+            .append(enc(self.appid()))
+            .append("&hostname=")
+            .append(enc(self.hostname()));
     if (register) {
       self.addrs().forEach(a -> form.append("&addrs=").append(enc(a)));
       form.append("&status=").append(self.status().code());
@@ -131,17 +151,20 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
         form.append("&metadata=").append(enc(toJson(self.metadata())));
       }
     }
-    HttpRequest request = HttpRequest.newBuilder(
-            URI.create(leader.get() + (register ? "/discovery/register" : "/discovery/renew")))
-        .timeout(Duration.ofMillis(writeTimeoutMs))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(leader.get() + (register ? "/discovery/register" : "/discovery/renew")))
+            .timeout(Duration.ofMillis(writeTimeoutMs))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
+            .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .thenApply(response -> response.statusCode() == 200 && codeOf(response.body()) == 0);
   }
 
-  /** The envelope's code: on discovery's wire every outcome is HTTP 200, the code tells them apart. */
+  /**
+   * The envelope's code: on discovery's wire every outcome is HTTP 200, the code tells them apart.
+   */
   private static int codeOf(String body) {
     try {
       return JSON.readTree(body).path("code").asInt(Integer.MIN_VALUE);

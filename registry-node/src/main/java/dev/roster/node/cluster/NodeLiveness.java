@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the nodes' own entries ({@value PeerDirectory#APPID}) telling the truth, from the leader.
- * A dead node's entry would otherwise stay UP until it expires (90 s and more) and every new client
+ * Keeps the nodes' own entries ({@value PeerDirectory#APPID}) telling the truth, from the leader. A
+ * dead node's entry would otherwise stay UP until it expires (90 s and more) and every new client
  * would first spend a timeout on it. The leader knows within one lease which members answer its
  * heartbeats: a member that does not is set to WAITING — not UP, so fetches and polls leave it out
  * — and back to UP once it answers; the entry of a node that is no longer a member is cancelled.
@@ -36,8 +36,10 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
   private final long settleNanos;
   private final long writeTimeoutMs;
   private final LeaderTask task;
+
   /** Entries of removed members already reported, so a node that keeps announcing logs once. */
   private final Set<String> reportedRemoved = new HashSet<>();
+
   private volatile long leaderSinceNanos;
 
   /**
@@ -48,8 +50,11 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
     this.raft = raft;
     this.settleNanos = electionTimeout.toNanos();
     this.writeTimeoutMs = writeTimeoutMs;
-    this.task = new LeaderTask("roster-node-liveness",
-        Duration.ofMillis(Math.max(20, Math.min(500, electionTimeout.toMillis() / 4))), this::check);
+    this.task =
+        new LeaderTask(
+            "roster-node-liveness",
+            Duration.ofMillis(Math.max(20, Math.min(500, electionTimeout.toMillis() / 4))),
+            this::check);
   }
 
   @Override
@@ -73,8 +78,13 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
       Membership m = view.get();
       // a new leader has not heard from anybody yet: give its heartbeats one timeout
       boolean settled = System.nanoTime() - leaderSinceNanos >= settleNanos;
-      List<Instance> nodes = raft.stateMachine().read(r -> r.application(PeerDirectory.ENV, PeerDirectory.APPID)
-          .map(a -> List.copyOf(a.instances())).orElse(List.of()));
+      List<Instance> nodes =
+          raft.stateMachine()
+              .read(
+                  r ->
+                      r.application(PeerDirectory.ENV, PeerDirectory.APPID)
+                          .map(a -> List.copyOf(a.instances()))
+                          .orElse(List.of()));
       List<SetChange> changes = new ArrayList<>();
       for (Instance i : nodes) {
         String node = i.hostname();
@@ -94,14 +104,19 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
         return;
       }
       // all or nothing: if an entry went away meanwhile, the next look sees that
-      boolean applied = raft.writes().propose(
-          ts -> new SetCommand(ts, PeerDirectory.ENV, PeerDirectory.APPID, changes),
-          writeTimeoutMs).get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS).isOk();
+      boolean applied =
+          raft.writes()
+              .propose(
+                  ts -> new SetCommand(ts, PeerDirectory.ENV, PeerDirectory.APPID, changes),
+                  writeTimeoutMs)
+              .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS)
+              .isOk();
       for (SetChange c : applied ? changes : List.<SetChange>of()) {
         if (c.status() == Status.UP) {
           log.info("node {} answers the leader again: listed as UP", c.hostname());
         } else {
-          log.info("node {} does not answer the leader: listed as not UP until it does", c.hostname());
+          log.info(
+              "node {} does not answer the leader: listed as not UP until it does", c.hostname());
         }
       }
     } catch (InterruptedException e) {
@@ -113,7 +128,8 @@ public final class NodeLiveness implements LeadershipListener, AutoCloseable {
 
   private void remove(String node) throws Exception {
     InstanceKey entry = new InstanceKey(PeerDirectory.ENV, PeerDirectory.APPID, node);
-    raft.writes().propose(ts -> new CancelCommand(ts, entry), writeTimeoutMs)
+    raft.writes()
+        .propose(ts -> new CancelCommand(ts, entry), writeTimeoutMs)
         .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
     if (reportedRemoved.add(node)) {
       log.info("node {} is no longer a member: its entry is removed", node);

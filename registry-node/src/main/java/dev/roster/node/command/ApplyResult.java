@@ -5,15 +5,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What applying a command did: OK with a value of the command's own type (the stored instance,
- * the evicted ones...), or a business rejection such as NotFound, together with what the state
- * machine records about every entry. A rejection is a result, not an exception: it is the same on
- * every replica.
+ * What applying a command did: OK with a value of the command's own type (the stored instance, the
+ * evicted ones...), or a business rejection such as NotFound, together with what the state machine
+ * records about every entry. A rejection is a result, not an exception: it is the same on every
+ * replica.
  *
  * @param value the command's answer to its proposer; null when the command was rejected
  * @param changed the applications whose instances pollers see changed (renews change none)
- * @param replayWeight the operations a restart replays for this entry (snapshot by work): one
- *     per entry, one per renew of a batch, one more per target of an eviction
+ * @param replayWeight the operations a restart replays for this entry (snapshot by work): one per
+ *     entry, one per renew of a batch, one more per target of an eviction
  * @param evicted the instances this entry removed by eviction
  */
 public record ApplyResult<R>(

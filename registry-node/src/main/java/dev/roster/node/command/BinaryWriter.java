@@ -88,10 +88,12 @@ public final class BinaryWriter {
       return writeInt(-1);
     }
     writeInt(map.size());
-    new TreeMap<>(map).forEach((k, v) -> {
-      writeString(k);
-      writeString(v);
-    });
+    new TreeMap<>(map)
+        .forEach(
+            (k, v) -> {
+              writeString(k);
+              writeString(v);
+            });
     return this;
   }
 

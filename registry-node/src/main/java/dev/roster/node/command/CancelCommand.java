@@ -19,7 +19,8 @@ public record CancelCommand(long ts, InstanceKey key) implements RegistryCommand
 
   @Override
   public ApplyResult<Instance> applyTo(Registry registry) {
-    return registry.cancel(key, ts)
+    return registry
+        .cancel(key, ts)
         .map(removed -> ApplyResult.ok(removed).changing(Set.of(removed.appKey())))
         .orElseGet(ApplyResult::notFound);
   }

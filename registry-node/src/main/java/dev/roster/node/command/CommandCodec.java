@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The log format of commands: {@code [format version][type tag][body]}, big-endian. The log is a
- * storage format: a node must read entries written by older versions, so a change of any body
- * gets a new format version and the old one stays readable.
+ * storage format: a node must read entries written by older versions, so a change of any body gets
+ * a new format version and the old one stays readable.
  *
  * <p>Version 2 added the region to the REGISTER body; every other body is the same in both. A log
  * written before the upgrade holds version 1 entries, and the snapshot that replaces them may be
@@ -21,21 +21,23 @@ import java.util.Map;
 public final class CommandCodec {
   /** The newest version: written for a REGISTER with a region (see {@link #encode}). */
   public static final byte FORMAT_VERSION = 2;
+
   /** The oldest version still read: REGISTER without a region. */
   static final byte FORMAT_VERSION_WITHOUT_REGION = 1;
 
   private CommandCodec() {}
 
   /**
-   * Writes the oldest version that holds the command: version 2 only for a REGISTER that carries
-   * a region. During a rolling upgrade the nodes not yet upgraded keep reading the log, until a
+   * Writes the oldest version that holds the command: version 2 only for a REGISTER that carries a
+   * region. During a rolling upgrade the nodes not yet upgraded keep reading the log, until a
    * client actually sends a region (docs/operations.md#upgrades).
    */
   public static byte[] encode(RegistryCommand<?> command) {
     boolean withRegion = command instanceof RegisterCommand r && !r.spec().region().isEmpty();
     BinaryWriter w = new BinaryWriter();
     w.writeByte(withRegion ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_REGION)
-        .writeByte(command.type().tag).writeLong(command.ts());
+        .writeByte(command.type().tag)
+        .writeLong(command.ts());
     // a switch expression, so a new type does not compile until it has a body here; each record
     // answers its own type(), so the cast holds
     BinaryWriter body =
@@ -76,8 +78,9 @@ public final class CommandCodec {
     long ts = r.readLong();
     RegistryCommand<?> command =
         switch (type) {
-          case REGISTER -> new RegisterCommand(
-              ts, ModelCodec.readSpec(r, version != FORMAT_VERSION_WITHOUT_REGION));
+          case REGISTER ->
+              new RegisterCommand(
+                  ts, ModelCodec.readSpec(r, version != FORMAT_VERSION_WITHOUT_REGION));
           case RENEW -> new RenewCommand(ts, readKey(r));
           case CANCEL -> new CancelCommand(ts, readKey(r));
           case SET -> readSet(r, ts);

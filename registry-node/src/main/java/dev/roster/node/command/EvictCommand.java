@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The leader's periodic check: closes the guard's window (when {@code rollGuardWindow}) and
- * removes the chosen expired instances that have not renewed since the leader chose them.
- * Answers with the instances it removed.
+ * The leader's periodic check: closes the guard's window (when {@code rollGuardWindow}) and removes
+ * the chosen expired instances that have not renewed since the leader chose them. Answers with the
+ * instances it removed.
  */
 public record EvictCommand(long ts, List<EvictTarget> targets, boolean rollGuardWindow)
     implements RegistryCommand<List<Instance>> {

@@ -59,10 +59,20 @@ public final class ModelCodec {
   public static Instance readInstance(BinaryReader r, boolean withRegion) {
     try {
       return new Instance(
-          region(r, withRegion), r.readRequiredString(), r.readRequiredString(),
-          r.readRequiredString(), r.readRequiredString(), r.readStrings(), r.readRequiredString(),
-          Status.ofCode(r.readInt()), orEmpty(r.readStringMap()), r.readLong(), r.readLong(),
-          r.readLong(), r.readLong(), r.readLong());
+          region(r, withRegion),
+          r.readRequiredString(),
+          r.readRequiredString(),
+          r.readRequiredString(),
+          r.readRequiredString(),
+          r.readStrings(),
+          r.readRequiredString(),
+          Status.ofCode(r.readInt()),
+          orEmpty(r.readStringMap()),
+          r.readLong(),
+          r.readLong(),
+          r.readLong(),
+          r.readLong(),
+          r.readLong());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new CodecException("invalid instance: " + e.getMessage(), e);
     }

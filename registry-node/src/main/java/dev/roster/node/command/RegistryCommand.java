@@ -3,19 +3,23 @@ package dev.roster.node.command;
 import dev.roster.node.model.Registry;
 
 /**
- * One write to the registry, as it travels through the Raft log. Every command carries the
- * leader's wall-clock time in Unix nanoseconds ({@link #ts()}), stamped before it was proposed,
- * so applying it never reads a clock.
+ * One write to the registry, as it travels through the Raft log. Every command carries the leader's
+ * wall-clock time in Unix nanoseconds ({@link #ts()}), stamped before it was proposed, so applying
+ * it never reads a clock.
  *
  * <p>A command applies itself and reports everything the state machine records (see {@link
  * ApplyResult}), so the state machine has no code per command type. A new command type is a new
- * record here, a new {@link Type} and its two branches in {@link CommandCodec}: the compiler
- * points at each.
+ * record here, a new {@link Type} and its two branches in {@link CommandCodec}: the compiler points
+ * at each.
  *
  * @param <R> the type of the value the proposer is answered with
  */
 public sealed interface RegistryCommand<R>
-    permits RegisterCommand, RenewCommand, CancelCommand, SetCommand, EvictCommand,
+    permits RegisterCommand,
+        RenewCommand,
+        CancelCommand,
+        SetCommand,
+        EvictCommand,
         RenewBatchCommand {
 
   long ts();

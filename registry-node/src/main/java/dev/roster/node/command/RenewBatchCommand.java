@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Many renews in one log entry. The leader gathers renews that arrive while earlier ones are
- * being committed (see {@code RenewCoalescer}); applying this is exactly applying each renew in
- * order with the same timestamp. The result value is a list with, per renew, the renewed
- * instance or empty for NotFound.
+ * Many renews in one log entry. The leader gathers renews that arrive while earlier ones are being
+ * committed (see {@code RenewCoalescer}); applying this is exactly applying each renew in order
+ * with the same timestamp. The result value is a list with, per renew, the renewed instance or
+ * empty for NotFound.
  */
 public record RenewBatchCommand(long ts, List<InstanceKey> renews)
     implements RegistryCommand<List<Optional<Instance>>> {

@@ -18,8 +18,6 @@ public record RenewCommand(long ts, InstanceKey key) implements RegistryCommand<
 
   @Override
   public ApplyResult<Instance> applyTo(Registry registry) {
-    return registry.renew(key, ts)
-        .map(ApplyResult::ok)
-        .orElseGet(ApplyResult::notFound);
+    return registry.renew(key, ts).map(ApplyResult::ok).orElseGet(ApplyResult::notFound);
   }
 }

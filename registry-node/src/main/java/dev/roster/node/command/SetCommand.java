@@ -28,7 +28,8 @@ public record SetCommand(long ts, String env, String appid, List<SetChange> chan
 
   @Override
   public ApplyResult<List<Instance>> applyTo(Registry registry) {
-    return registry.set(env, appid, changes, ts)
+    return registry
+        .set(env, appid, changes, ts)
         .map(changed -> ApplyResult.ok(changed).changing(Set.of(new AppKey(appid, env))))
         .orElseGet(ApplyResult::notFound);
   }

@@ -13,67 +13,128 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = RosterVersion.class,
     sortOptions = false,
-    description = "Runs one Roster registry node. With no arguments: a single-node registry on 127.0.0.1:7171.")
+    description =
+        "Runs one Roster registry node. With no arguments: a single-node registry on 127.0.0.1:7171.")
 public final class CommandLineArgs {
-  @Option(names = "-c", paramLabel = "FILE", description = "config file (.yml, .yaml or .properties); flags override it")
+  @Option(
+      names = "-c",
+      paramLabel = "FILE",
+      description = "config file (.yml, .yaml or .properties); flags override it")
   Path configFile;
 
-  @Option(names = "--http", paramLabel = "HOST:PORT", description = "HTTP listen address (default 127.0.0.1:7171)")
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      description = "HTTP listen address (default 127.0.0.1:7171)")
   String http;
 
-  @Option(names = "--advertise", paramLabel = "URL", description = "HTTP URL other nodes and clients use (default from --http)")
+  @Option(
+      names = "--advertise",
+      paramLabel = "URL",
+      description = "HTTP URL other nodes and clients use (default from --http)")
   String advertise;
 
-  @Option(names = "--cluster-url", paramLabel = "URL", description = "HTTP URL the other nodes use to reach this one (default: --advertise)")
+  @Option(
+      names = "--cluster-url",
+      paramLabel = "URL",
+      description = "HTTP URL the other nodes use to reach this one (default: --advertise)")
   String clusterUrl;
 
-  @Option(names = "--raft", paramLabel = "HOST:PORT", description = "Raft address of this node (default 127.0.0.1:7271)")
+  @Option(
+      names = "--raft",
+      paramLabel = "HOST:PORT",
+      description = "Raft address of this node (default 127.0.0.1:7271)")
   String raft;
 
-  @Option(names = "--peers", paramLabel = "A,B,C", description = "Raft addresses of the initial cluster (default: this node alone)")
+  @Option(
+      names = "--peers",
+      paramLabel = "A,B,C",
+      description = "Raft addresses of the initial cluster (default: this node alone)")
   String peers;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "data directory (default ./roster-data)")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "data directory (default ./roster-data)")
   String data;
 
-  @Option(names = "--zone", paramLabel = "ZONE", description = "zone of this node (default 'default')")
+  @Option(
+      names = "--zone",
+      paramLabel = "ZONE",
+      description = "zone of this node (default 'default')")
   String zone;
 
-  @Option(names = "--renew-interval", paramLabel = "D", description = "how often clients renew (default 30s)")
+  @Option(
+      names = "--renew-interval",
+      paramLabel = "D",
+      description = "how often clients renew (default 30s)")
   String renewInterval;
 
-  @Option(names = "--evict-interval", paramLabel = "D", description = "eviction check period (default 60s)")
+  @Option(
+      names = "--evict-interval",
+      paramLabel = "D",
+      description = "eviction check period (default 60s)")
   String evictInterval;
 
-  @Option(names = "--expire", paramLabel = "D", description = "instance expiry without renew (default 90s)")
+  @Option(
+      names = "--expire",
+      paramLabel = "D",
+      description = "instance expiry without renew (default 90s)")
   String expire;
 
-  @Option(names = "--protect-threshold", paramLabel = "F", description = "self-protection threshold (default 0.85)")
+  @Option(
+      names = "--protect-threshold",
+      paramLabel = "F",
+      description = "self-protection threshold (default 0.85)")
   String protectThreshold;
 
-  @Option(names = "--evict-ceiling", paramLabel = "D", description = "evict even under protection after this long (default 1h)")
+  @Option(
+      names = "--evict-ceiling",
+      paramLabel = "D",
+      description = "evict even under protection after this long (default 1h)")
   String evictCeiling;
 
-  @Option(names = "--poll-hold", paramLabel = "D", description = "long-poll hold time (default 30s)")
+  @Option(
+      names = "--poll-hold",
+      paramLabel = "D",
+      description = "long-poll hold time (default 30s)")
   String pollHold;
 
-  @Option(names = "--election-timeout", paramLabel = "D", description = "Raft election timeout (default 1000ms)")
+  @Option(
+      names = "--election-timeout",
+      paramLabel = "D",
+      description = "Raft election timeout (default 1000ms)")
   String electionTimeout;
 
-  @Option(names = "--snapshot-interval", paramLabel = "D", description = "Raft snapshot period (default 1h)")
+  @Option(
+      names = "--snapshot-interval",
+      paramLabel = "D",
+      description = "Raft snapshot period (default 1h)")
   String snapshotInterval;
 
-  @Option(names = "--snapshot-ops", paramLabel = "N", description = "also snapshot once this many operations "
-      + "(and twice the instance count) were applied since the last snapshot (default 100000)")
+  @Option(
+      names = "--snapshot-ops",
+      paramLabel = "N",
+      description =
+          "also snapshot once this many operations "
+              + "(and twice the instance count) were applied since the last snapshot (default 100000)")
   String snapshotOps;
 
-  @Option(names = "--shutdown-grace", paramLabel = "D", description = "longest a graceful shutdown takes (default 5s)")
+  @Option(
+      names = "--shutdown-grace",
+      paramLabel = "D",
+      description = "longest a graceful shutdown takes (default 5s)")
   String shutdownGrace;
 
-  @Option(names = "--join", description = "start with no configuration and wait to be added by the leader (/cluster/peers/add)")
+  @Option(
+      names = "--join",
+      description =
+          "start with no configuration and wait to be added by the leader (/cluster/peers/add)")
   boolean join;
 
-  /** Environment variables that set a setting: {@code ROSTER_} + the key in upper case, '-' as '_'. */
+  /**
+   * Environment variables that set a setting: {@code ROSTER_} + the key in upper case, '-' as '_'.
+   */
   public static final String ENV_PREFIX = "ROSTER_";
 
   /** Parses the arguments, with this process's environment (see {@link #parse(Map, String...)}). */
@@ -82,8 +143,8 @@ public final class CommandLineArgs {
   }
 
   /**
-   * Parses the arguments into settings: defaults, then the config file ({@code -c}), then
-   * {@code ROSTER_*} environment variables (e.g. {@code ROSTER_PEERS}, {@code ROSTER_RENEW_INTERVAL}),
+   * Parses the arguments into settings: defaults, then the config file ({@code -c}), then {@code
+   * ROSTER_*} environment variables (e.g. {@code ROSTER_PEERS}, {@code ROSTER_RENEW_INTERVAL}),
    * then flags. Returns null when help or the version was printed.
    */
   public static Map<String, String> parse(Map<String, String> env, String... args) {

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints durations the way the command line spells them: {@code 500ms}, {@code 30s}, {@code 1m}, {@code 1h}. */
+/**
+ * Parses and prints durations the way the command line spells them: {@code 500ms}, {@code 30s},
+ * {@code 1m}, {@code 1h}.
+ */
 public final class Durations {
   private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -14,7 +17,9 @@ public final class Durations {
     Matcher m = FORMAT.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a duration (use a whole number with ms, s, m or h, e.g. 500ms, 30s)");
+          "'"
+              + text
+              + "' is not a duration (use a whole number with ms, s, m or h, e.g. 500ms, 30s)");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

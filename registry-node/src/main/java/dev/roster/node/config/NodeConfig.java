@@ -71,7 +71,8 @@ public record NodeConfig(
   public static NodeConfig fromSettings(Map<String, String> settings) {
     for (String key : settings.keySet()) {
       if (!DEFAULTS.containsKey(key)) {
-        throw new ConfigException("unknown setting '" + key + "' (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
+        throw new ConfigException(
+            "unknown setting '" + key + "' (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
       }
     }
     Map<String, String> s = new LinkedHashMap<>(DEFAULTS);
@@ -89,20 +90,24 @@ public record NodeConfig(
       peers.add(raft);
     }
     if (!peers.contains(raft)) {
-      throw new ConfigException("peers: " + s.get("peers") + " does not include this node's raft address " + raft);
+      throw new ConfigException(
+          "peers: " + s.get("peers") + " does not include this node's raft address " + raft);
     }
     String advertise = s.get("advertise");
     if (advertise.isEmpty()) {
-      advertise = "http://" + (isWildcard(http.host()) ? "127.0.0.1" : http.host()) + ":" + http.port();
+      advertise =
+          "http://" + (isWildcard(http.host()) ? "127.0.0.1" : http.host()) + ":" + http.port();
     } else if (!advertise.startsWith("http://") && !advertise.startsWith("https://")) {
-      throw new ConfigException("advertise: '" + advertise + "' must be an http:// or https:// URL");
+      throw new ConfigException(
+          "advertise: '" + advertise + "' must be an http:// or https:// URL");
     }
     advertise = trimSlash(advertise);
     String clusterUrl = s.get("cluster-url");
     if (clusterUrl.isEmpty()) {
       clusterUrl = advertise;
     } else if (!clusterUrl.startsWith("http://") && !clusterUrl.startsWith("https://")) {
-      throw new ConfigException("cluster-url: '" + clusterUrl + "' must be an http:// or https:// URL");
+      throw new ConfigException(
+          "cluster-url: '" + clusterUrl + "' must be an http:// or https:// URL");
     }
     clusterUrl = trimSlash(clusterUrl);
     String data = s.get("data");
@@ -122,10 +127,20 @@ public record NodeConfig(
     }
     Duration ceiling = positive(s, "evict-ceiling");
     if (expire.compareTo(renew) <= 0) {
-      throw new ConfigException("expire (" + Durations.format(expire) + ") must be longer than renew-interval (" + Durations.format(renew) + ")");
+      throw new ConfigException(
+          "expire ("
+              + Durations.format(expire)
+              + ") must be longer than renew-interval ("
+              + Durations.format(renew)
+              + ")");
     }
     if (ceiling.compareTo(expire) < 0) {
-      throw new ConfigException("evict-ceiling (" + Durations.format(ceiling) + ") must not be shorter than expire (" + Durations.format(expire) + ")");
+      throw new ConfigException(
+          "evict-ceiling ("
+              + Durations.format(ceiling)
+              + ") must not be shorter than expire ("
+              + Durations.format(expire)
+              + ")");
     }
     Duration election = positive(s, "election-timeout");
     if (election.toMillis() < 100) {
@@ -146,9 +161,25 @@ public record NodeConfig(
     if (snapshotOps < 1000) {
       throw new ConfigException("snapshot-ops: must be at least 1000, got " + snapshotOps);
     }
-    return new NodeConfig(http, advertise, raft, peers, Path.of(data), zone, renew, evict, expire,
-        threshold, ceiling, positive(s, "poll-hold"), election, snapshot, snapshotOps, positive(s, "shutdown-grace"),
-        bool(s, "join"), clusterUrl);
+    return new NodeConfig(
+        http,
+        advertise,
+        raft,
+        peers,
+        Path.of(data),
+        zone,
+        renew,
+        evict,
+        expire,
+        threshold,
+        ceiling,
+        positive(s, "poll-hold"),
+        election,
+        snapshot,
+        snapshotOps,
+        positive(s, "shutdown-grace"),
+        bool(s, "join"),
+        clusterUrl);
   }
 
   private static String trimSlash(String url) {
@@ -163,7 +194,10 @@ public record NodeConfig(
     try {
       return parser.apply(s.get(key));
     } catch (RuntimeException e) {
-      throw new ConfigException(key + ": " + (e.getMessage() == null ? "invalid value '" + s.get(key) + "'" : e.getMessage()));
+      throw new ConfigException(
+          key
+              + ": "
+              + (e.getMessage() == null ? "invalid value '" + s.get(key) + "'" : e.getMessage()));
     }
   }
 
@@ -171,7 +205,8 @@ public record NodeConfig(
     return switch (s.get(key).toLowerCase()) {
       case "true" -> true;
       case "false", "" -> false;
-      default -> throw new ConfigException(key + ": must be true or false, got '" + s.get(key) + "'");
+      default ->
+          throw new ConfigException(key + ": must be true or false, got '" + s.get(key) + "'");
     };
   }
 

@@ -24,8 +24,14 @@ public final class Api {
   }
 
   public static Router router(
-      RaftRegistry raft, PeerDirectory directory, PollHub polls, String advertise,
-      long electionTimeoutMs, long pollHoldMs, Metrics metrics, ObjectMapper json) {
+      RaftRegistry raft,
+      PeerDirectory directory,
+      PollHub polls,
+      String advertise,
+      long electionTimeoutMs,
+      long pollHoldMs,
+      Metrics metrics,
+      ObjectMapper json) {
     Router router = new Router().codeInBody("/discovery/");
     WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
     new RegistryApi(raft, writes, polls, pollHoldMs, json).routes(router);

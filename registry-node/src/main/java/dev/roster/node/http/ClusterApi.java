@@ -27,7 +27,12 @@ final class ClusterApi {
   private final long listingGraceNanos;
   private volatile long caughtUpSeenNanos;
 
-  ClusterApi(RaftRegistry raft, PeerDirectory directory, WriteGate writes, Metrics metrics, String advertise) {
+  ClusterApi(
+      RaftRegistry raft,
+      PeerDirectory directory,
+      WriteGate writes,
+      Metrics metrics,
+      String advertise) {
     this.raft = raft;
     this.directory = directory;
     this.writes = writes;
@@ -38,14 +43,26 @@ final class ClusterApi {
   }
 
   void routes(Router router) {
-    router.get("/health", req -> done(Reply.ok(Map.of("status", "up"))))
+    router
+        .get("/health", req -> done(Reply.ok(Map.of("status", "up"))))
         .get("/ready", this::ready)
         .get("/cluster/status", this::status)
         .get("/cluster/digest", this::digest)
-        .get("/discovery/nodes", req -> done(Reply.ok(
-            directory.nodes(raft.writes().clock().unixNanos(),
-                directory.reachedInside(req.host())))))
-        .get("/metrics", req -> done(Reply.ok(RawBody.text("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()))))
+        .get(
+            "/discovery/nodes",
+            req ->
+                done(
+                    Reply.ok(
+                        directory.nodes(
+                            raft.writes().clock().unixNanos(),
+                            directory.reachedInside(req.host())))))
+        .get(
+            "/metrics",
+            req ->
+                done(
+                    Reply.ok(
+                        RawBody.text(
+                            "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()))))
         .post("/cluster/peers/add", this::addPeer)
         .post("/cluster/peers/remove", this::removePeer)
         .post("/cluster/transfer-leader", this::transferLeader)
@@ -56,24 +73,28 @@ final class ClusterApi {
   /** Takes a snapshot of this node's registry now (before a backup, or to compact the log). */
   private CompletableFuture<Reply> snapshot(ApiRequest req) {
     long index = raft.stateMachine().appliedIndex();
-    return raft.admin().snapshot().thenApply(v -> {
-      Map<String, Object> data = new LinkedHashMap<>();
-      data.put("applied_index", index);
-      data.put("snapshot_dir", raft.admin().snapshotDirectory().toString());
-      return Reply.ok(data);
-    });
+    return raft.admin()
+        .snapshot()
+        .thenApply(
+            v -> {
+              Map<String, Object> data = new LinkedHashMap<>();
+              data.put("applied_index", index);
+              data.put("snapshot_dir", raft.admin().snapshotDirectory().toString());
+              return Reply.ok(data);
+            });
   }
 
   /**
-   * Disaster recovery when a majority is lost for good: forces THIS node's membership to the
-   * given peers (e.g. itself alone), so it can elect a leader without the lost ones. Unsafe by
-   * nature — writes acknowledged only by the lost nodes are gone — hence the explicit
-   * {@code confirm=unsafe} parameter. Sent to each survivor, never redirected.
+   * Disaster recovery when a majority is lost for good: forces THIS node's membership to the given
+   * peers (e.g. itself alone), so it can elect a leader without the lost ones. Unsafe by nature —
+   * writes acknowledged only by the lost nodes are gone — hence the explicit {@code confirm=unsafe}
+   * parameter. Sent to each survivor, never redirected.
    */
   private CompletableFuture<Reply> resetPeers(ApiRequest req) {
     Params p = req.params();
     if (!"unsafe".equals(p.optional("confirm"))) {
-      throw ApiException.badParam("confirm", "must be 'unsafe': resetting membership can lose acknowledged writes");
+      throw ApiException.badParam(
+          "confirm", "must be 'unsafe': resetting membership can lose acknowledged writes");
     }
     List<NodeId> peers = new ArrayList<>();
     for (String text : p.requiredList("peers")) {
@@ -95,14 +116,22 @@ final class ClusterApi {
 
   private CompletableFuture<Reply> addPeer(ApiRequest req) {
     NodeId peer = peer(req.params().required("peer"));
-    return writes.onLeader(req, ms -> raft.admin().addPeer(peer, MEMBERSHIP_TIMEOUT_MS)
-        .thenApply(v -> Reply.ok(Map.of("peers", raft.stateMachine().peers()))));
+    return writes.onLeader(
+        req,
+        ms ->
+            raft.admin()
+                .addPeer(peer, MEMBERSHIP_TIMEOUT_MS)
+                .thenApply(v -> Reply.ok(Map.of("peers", raft.stateMachine().peers()))));
   }
 
   private CompletableFuture<Reply> removePeer(ApiRequest req) {
     NodeId peer = peer(req.params().required("peer"));
-    return writes.onLeader(req, ms -> raft.admin().removePeer(peer, MEMBERSHIP_TIMEOUT_MS)
-        .thenApply(v -> Reply.ok(Map.of("peers", raft.stateMachine().peers()))));
+    return writes.onLeader(
+        req,
+        ms ->
+            raft.admin()
+                .removePeer(peer, MEMBERSHIP_TIMEOUT_MS)
+                .thenApply(v -> Reply.ok(Map.of("peers", raft.stateMachine().peers()))));
   }
 
   /** Hands leadership over and answers once another node leads (or the budget ends: -503). */
@@ -112,17 +141,28 @@ final class ClusterApi {
     if (peer != null && peer.equals(raft.self()) && raft.leadership().isLeader()) {
       return done(Reply.ok(Map.of("leader", raft.self().toString())));
     }
-    return writes.onLeader(req, ms -> {
-      AdminOutcome s = raft.admin().transferLeadership(peer);
-      if (!s.ok()) {
-        // busy: a configuration change or another transfer is in progress; worth retrying
-        Code code = s.busy() ? Code.UNAVAILABLE : Code.BAD_REQUEST;
-        throw new ApiException(code, "cannot transfer leadership: " + s.message());
-      }
-      return raft.leadership().awaitLeaderOtherThan(raft.self(), ms)
-          .thenApply(l -> l.map(p -> Reply.ok(Map.of("leader", p.toString())))
-              .orElseGet(() -> Reply.of(Code.UNAVAILABLE, "leadership transfer did not complete within " + ms + " ms")));
-    });
+    return writes.onLeader(
+        req,
+        ms -> {
+          AdminOutcome s = raft.admin().transferLeadership(peer);
+          if (!s.ok()) {
+            // busy: a configuration change or another transfer is in progress; worth retrying
+            Code code = s.busy() ? Code.UNAVAILABLE : Code.BAD_REQUEST;
+            throw new ApiException(code, "cannot transfer leadership: " + s.message());
+          }
+          return raft.leadership()
+              .awaitLeaderOtherThan(raft.self(), ms)
+              .thenApply(
+                  l ->
+                      l.map(p -> Reply.ok(Map.of("leader", p.toString())))
+                          .orElseGet(
+                              () ->
+                                  Reply.of(
+                                      Code.UNAVAILABLE,
+                                      "leadership transfer did not complete within "
+                                          + ms
+                                          + " ms")));
+        });
   }
 
   private NodeId peer(String text) {
@@ -139,14 +179,25 @@ final class ClusterApi {
       if (unlisted.isEmpty() || listingGraceOver()) {
         return done(Reply.ok(Map.of("ready", true)));
       }
-      return done(new Reply(Code.UNAVAILABLE, "not ready: members " + unlisted + " have not announced "
-          + "their addresses yet", Map.of("ready", false), Map.of()));
+      return done(
+          new Reply(
+              Code.UNAVAILABLE,
+              "not ready: members " + unlisted + " have not announced " + "their addresses yet",
+              Map.of("ready", false),
+              Map.of()));
     }
     ClusterStatus s = raft.status();
-    String why = s.error() != null ? "state machine failed: " + s.error()
-        : s.leader() == null ? "no leader known"
-        : !raft.reads().caughtUp() ? "not yet caught up with the leader since start"
-        : "applied index " + s.appliedIndex() + " behind committed " + s.committedIndex();
+    String why =
+        s.error() != null
+            ? "state machine failed: " + s.error()
+            : s.leader() == null
+                ? "no leader known"
+                : !raft.reads().caughtUp()
+                    ? "not yet caught up with the leader since start"
+                    : "applied index "
+                        + s.appliedIndex()
+                        + " behind committed "
+                        + s.committedIndex();
     return done(new Reply(Code.UNAVAILABLE, "not ready: " + why, Map.of("ready", false), Map.of()));
   }
 

@@ -4,7 +4,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * The envelope codes of the discovery protocol, and the HTTP status each travels with where HTTP
- * statuses are meaningful (the operations endpoints; on discovery's wire see {@link Router#httpStatus}).
+ * statuses are meaningful (the operations endpoints; on discovery's wire see {@link
+ * Router#httpStatus}).
  */
 public enum Code {
   OK(0, HttpResponseStatus.OK),

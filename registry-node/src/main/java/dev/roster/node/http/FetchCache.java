@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Encoded fetch answers, per (application, zone filter, status mask), valid while the
- * application's {@code version} is unchanged. Followers serve most reads; a popular application
- * is encoded once per change instead of once per request, and a wave of woken long polls shares
- * one encoding. The version moves on every mutation, renews included, so an answer never shows
- * an outdated renew_timestamp.
+ * Encoded fetch answers, per (application, zone filter, status mask), valid while the application's
+ * {@code version} is unchanged. Followers serve most reads; a popular application is encoded once
+ * per change instead of once per request, and a wave of woken long polls shares one encoding. The
+ * version moves on every mutation, renews included, so an answer never shows an outdated
+ * renew_timestamp.
  */
 final class FetchCache {
   /** Past this many entries the cache starts over (bounds memory when applications churn). */

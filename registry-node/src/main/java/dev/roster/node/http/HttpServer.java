@@ -1,6 +1,7 @@
 package dev.roster.node.http;
 
 import static dev.roster.node.util.Concurrency.unwrap;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.metrics.Metrics;
 import dev.roster.node.raft.MembershipException;
@@ -38,7 +39,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -76,26 +76,29 @@ public final class HttpServer implements AutoCloseable {
     boss = new NioEventLoopGroup(1, new DefaultThreadFactory("roster-http-accept", true));
     workers = new NioEventLoopGroup(0, new DefaultThreadFactory("roster-http", true));
     try {
-      channel = new ServerBootstrap()
-          .group(boss, workers)
-          .channel(NioServerSocketChannel.class)
-          .option(ChannelOption.SO_BACKLOG, 1024)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline()
-                  .addLast(new HttpServerCodec())
-                  .addLast(new JsonAggregator())
-                  .addLast(new ApiHandler());
-            }
-          })
-          .bind(host, port)
-          .syncUninterruptibly()
-          .channel();
+      channel =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(new HttpServerCodec())
+                          .addLast(new JsonAggregator())
+                          .addLast(new ApiHandler());
+                    }
+                  })
+              .bind(host, port)
+              .syncUninterruptibly()
+              .channel();
     } catch (Exception e) { // Netty rethrows the checked BindException undeclared
       close();
-      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     return (InetSocketAddress) channel.localAddress();
   }
@@ -142,12 +145,14 @@ public final class HttpServer implements AutoCloseable {
 
     /** With {@code Expect: 100-continue} the refusal is sent before the body: same envelope. */
     @Override
-    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+    protected Object newContinueResponse(
+        HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
       Object response = super.newContinueResponse(start, maxContentLength, pipeline);
       if (response instanceof FullHttpResponse r
           && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
         r.release();
-        FullHttpResponse ours = encode(pipeline.channel().alloc(), tooLarge(), Code.TOO_LARGE.status);
+        FullHttpResponse ours =
+            encode(pipeline.channel().alloc(), tooLarge(), Code.TOO_LARGE.status);
         ours.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return ours;
       }
@@ -160,8 +165,9 @@ public final class HttpServer implements AutoCloseable {
       // As Netty does: a keep-alive client that announced its length may still be sending the
       // body; closing now would reset the connection before it reads the 413. Keep it open (the
       // aggregator discards the rest of the body). Otherwise there is nothing to wait for.
-      boolean keepOpen = !(oversized instanceof FullHttpMessage)
-          && (HttpUtil.is100ContinueExpected(oversized) || HttpUtil.isKeepAlive(oversized));
+      boolean keepOpen =
+          !(oversized instanceof FullHttpMessage)
+              && (HttpUtil.is100ContinueExpected(oversized) || HttpUtil.isKeepAlive(oversized));
       if (keepOpen) {
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
       } else {
@@ -191,22 +197,24 @@ public final class HttpServer implements AutoCloseable {
         ctx.channel().closeFuture().addListener(onClose);
         pending.whenComplete((r, e) -> ctx.channel().closeFuture().removeListener(onClose));
       }
-      pending.whenComplete((r, e) -> {
-        Reply out = e == null ? r : toReply(e);
-        // answered on the connection's event loop; reads already run there, so no hop for them
-        if (ctx.executor().inEventLoop()) {
-          respond(ctx, out, keepAlive, endpoint, start);
-        } else {
-          try {
-            ctx.executor().execute(() -> respond(ctx, out, keepAlive, endpoint, start));
-          } catch (java.util.concurrent.RejectedExecutionException closed) {
-            inFlight.decrementAndGet(); // the server is closing; the connection is gone
-          }
-        }
-      });
+      pending.whenComplete(
+          (r, e) -> {
+            Reply out = e == null ? r : toReply(e);
+            // answered on the connection's event loop; reads already run there, so no hop for them
+            if (ctx.executor().inEventLoop()) {
+              respond(ctx, out, keepAlive, endpoint, start);
+            } else {
+              try {
+                ctx.executor().execute(() -> respond(ctx, out, keepAlive, endpoint, start));
+              } catch (java.util.concurrent.RejectedExecutionException closed) {
+                inFlight.decrementAndGet(); // the server is closing; the connection is gone
+              }
+            }
+          });
     }
 
-    private void respond(ChannelHandlerContext ctx, Reply r, boolean keepAlive, String endpoint, long start) {
+    private void respond(
+        ChannelHandlerContext ctx, Reply r, boolean keepAlive, String endpoint, long start) {
       try {
         write(ctx, r, router.httpStatus(endpoint, r), keepAlive);
         metrics.recordRequest(endpoint, r.code().value, System.nanoTime() - start);
@@ -218,7 +226,8 @@ public final class HttpServer implements AutoCloseable {
     private CompletableFuture<Reply> dispatch(FullHttpRequest request) {
       DecoderResult decoded = request.decoderResult();
       if (decoded.isFailure()) {
-        throw new ApiException(Code.BAD_REQUEST, "malformed HTTP request: " + decoded.cause().getMessage());
+        throw new ApiException(
+            Code.BAD_REQUEST, "malformed HTTP request: " + decoded.cause().getMessage());
       }
       if (!accepting.get()) {
         throw new UnavailableException("node is shutting down");
@@ -231,11 +240,17 @@ public final class HttpServer implements AutoCloseable {
       }
       Handler handler = router.route(request.method().name(), path);
       Params params = Params.parse(request, json);
-      return handler.handle(new ApiRequest(request.method().name(), path, request.uri(), params,
-          request.headers().get(HttpHeaderNames.HOST)));
+      return handler.handle(
+          new ApiRequest(
+              request.method().name(),
+              path,
+              request.uri(),
+              params,
+              request.headers().get(HttpHeaderNames.HOST)));
     }
 
-    private void write(ChannelHandlerContext ctx, Reply reply, HttpResponseStatus status, boolean keepAlive) {
+    private void write(
+        ChannelHandlerContext ctx, Reply reply, HttpResponseStatus status, boolean keepAlive) {
       FullHttpResponse response = encode(ctx.alloc(), reply, status);
       if (keepAlive) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -284,7 +299,8 @@ public final class HttpServer implements AutoCloseable {
     if (reply.data() instanceof RawBody raw) {
       ByteBuf body = io.netty.buffer.Unpooled.wrappedBuffer(raw.bytes());
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-      response.headers()
+      response
+          .headers()
           .set(HttpHeaderNames.CONTENT_TYPE, raw.contentType())
           .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
       return response;
@@ -297,13 +313,15 @@ public final class HttpServer implements AutoCloseable {
       buf.release();
       log.error("cannot encode reply", e);
       buf = alloc.buffer(64);
-      buf.writeCharSequence("{\"code\":-500,\"message\":\"cannot encode reply\",\"data\":null}",
+      buf.writeCharSequence(
+          "{\"code\":-500,\"message\":\"cannot encode reply\",\"data\":null}",
           java.nio.charset.StandardCharsets.UTF_8);
       reply = Reply.of(Code.INTERNAL, "");
       status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
     }
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
-    response.headers()
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
     reply.headers().forEach((k, v) -> response.headers().set(k, v));

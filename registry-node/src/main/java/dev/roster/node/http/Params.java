@@ -27,6 +27,7 @@ import java.util.function.Function;
  */
 public final class Params {
   private static final int MAX_ID_LENGTH = 256;
+
   /** Parameters whose value is a JSON object; in a JSON body they may be given as one. */
   private static final Set<String> JSON_OBJECT_PARAMS = Set.of("metadata");
 
@@ -61,21 +62,26 @@ public final class Params {
         throw new ApiException(Code.BAD_REQUEST, "form body is malformed: " + e.getMessage());
       }
     } else {
-      throw new ApiException(Code.BAD_REQUEST,
-          "Content-Type '" + type + "' is not supported (use application/x-www-form-urlencoded or application/json)");
+      throw new ApiException(
+          Code.BAD_REQUEST,
+          "Content-Type '"
+              + type
+              + "' is not supported (use application/x-www-form-urlencoded or application/json)");
     }
     return new Params(values);
   }
 
   /**
    * A JSON object body: scalars become one value, arrays of scalars several; objects stay JSON
-   * text, and only where one is expected (metadata). A key given twice is refused like a
-   * parameter given twice, instead of the last one silently winning.
+   * text, and only where one is expected (metadata). A key given twice is refused like a parameter
+   * given twice, instead of the last one silently winning.
    */
   private static void readJson(String body, ObjectMapper json, Map<String, List<String>> values) {
-    JsonNode root = readOneJsonValue(
-        json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION), body,
-        problem -> new ApiException(Code.BAD_REQUEST, "body " + problem));
+    JsonNode root =
+        readOneJsonValue(
+            json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION),
+            body,
+            problem -> new ApiException(Code.BAD_REQUEST, "body " + problem));
     if (root == null || !root.isObject()) {
       throw new ApiException(Code.BAD_REQUEST, "body must be a JSON object");
     }
@@ -94,8 +100,8 @@ public final class Params {
   /**
    * The one JSON value {@code text} holds (null or a missing node if it holds none). Jackson's
    * {@code readTree} stops after the first value and ignores the rest, so {@code {...}{...}} or
-   * {@code {...} junk} would pass with the rest dropped; anything but whitespace after the value
-   * is refused here. {@code refusal} turns a problem ("is not valid JSON: ...") into the error.
+   * {@code {...} junk} would pass with the rest dropped; anything but whitespace after the value is
+   * refused here. {@code refusal} turns a problem ("is not valid JSON: ...") into the error.
    */
   static JsonNode readOneJsonValue(
       ObjectReader reader, String text, Function<String, ApiException> refusal) {
@@ -125,8 +131,10 @@ public final class Params {
       return node.toString();
     }
     if (node.isContainerNode() || node.isNull()) {
-      throw ApiException.badParam(name, "must be a string or a list of strings, not a JSON "
-          + node.getNodeType().name().toLowerCase(Locale.ROOT));
+      throw ApiException.badParam(
+          name,
+          "must be a string or a list of strings, not a JSON "
+              + node.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return node.asText();
   }
@@ -221,10 +229,10 @@ public final class Params {
   }
 
   /**
-   * {@code v} as a decimal number, or null if it is not one: ASCII digits, optionally after a
-   * '-', within a long. Nothing else: {@code Long.parseLong} also takes every Unicode digit
-   * ({@code "１"}, {@code "١"} are 1) and a leading '+', and a {@code trim()} before it would
-   * let surrounding whitespace through; the contract allows none of them.
+   * {@code v} as a decimal number, or null if it is not one: ASCII digits, optionally after a '-',
+   * within a long. Nothing else: {@code Long.parseLong} also takes every Unicode digit ({@code
+   * "１"}, {@code "١"} are 1) and a leading '+', and a {@code trim()} before it would let
+   * surrounding whitespace through; the contract allows none of them.
    */
   static Long asciiLong(String v) {
     int start = v.startsWith("-") ? 1 : 0;

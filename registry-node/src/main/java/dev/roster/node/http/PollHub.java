@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -23,16 +23,17 @@ public final class PollHub implements ApplyListener, AutoCloseable {
   private final Map<AppKey, Set<Parked>> byApp = new ConcurrentHashMap<>();
   private final Set<Parked> all = ConcurrentHashMap.newKeySet();
   private final HashedWheelTimer timer =
-      new HashedWheelTimer(new DefaultThreadFactory("roster-poll-timer", true), 10, TimeUnit.MILLISECONDS);
+      new HashedWheelTimer(
+          new DefaultThreadFactory("roster-poll-timer", true), 10, TimeUnit.MILLISECONDS);
   // wakes run here, not on the state-machine thread, so thousands of polls never slow applying
-  private final ExecutorService waker = Executors.newSingleThreadExecutor(
-      new DefaultThreadFactory("roster-poll-waker", true));
+  private final ExecutorService waker =
+      Executors.newSingleThreadExecutor(new DefaultThreadFactory("roster-poll-waker", true));
   private volatile boolean closed;
 
   /**
-   * Parks a poll on {@code keys}. {@code evaluate} returns the answer if there is one now, or
-   * null to keep waiting; it is called at once, on every change of one of the keys, and never
-   * after the poll is answered. After {@code holdMs} the poll is answered with {@code onHold}.
+   * Parks a poll on {@code keys}. {@code evaluate} returns the answer if there is one now, or null
+   * to keep waiting; it is called at once, on every change of one of the keys, and never after the
+   * poll is answered. After {@code holdMs} the poll is answered with {@code onHold}.
    */
   public CompletableFuture<Reply> park(
       Set<AppKey> keys, Supplier<Reply> evaluate, long holdMs, Supplier<Reply> onHold) {
@@ -44,11 +45,13 @@ public final class PollHub implements ApplyListener, AutoCloseable {
       // added inside compute: with computeIfAbsent(...).add(p) the set could be dropped from the
       // map (its last poll leaving, in unpark) between the lookup and the add, and this poll
       // would sit in a set no change ever visits until its hold ran out
-      byApp.compute(k, (key, set) -> {
-        Set<Parked> polls = set != null ? set : ConcurrentHashMap.newKeySet();
-        polls.add(p);
-        return polls;
-      });
+      byApp.compute(
+          k,
+          (key, set) -> {
+            Set<Parked> polls = set != null ? set : ConcurrentHashMap.newKeySet();
+            polls.add(p);
+            return polls;
+          });
     }
     all.add(p);
     // a change applied between the caller's first look and the registration above is not lost:
@@ -80,12 +83,13 @@ public final class PollHub implements ApplyListener, AutoCloseable {
     }
     for (AppKey k : changed) {
       if (byApp.containsKey(k)) {
-        waker.execute(() -> {
-          Set<Parked> polls = byApp.get(k);
-          if (polls != null) {
-            polls.forEach(Parked::tryAnswer);
-          }
-        });
+        waker.execute(
+            () -> {
+              Set<Parked> polls = byApp.get(k);
+              if (polls != null) {
+                polls.forEach(Parked::tryAnswer);
+              }
+            });
       }
     }
   }
@@ -93,10 +97,12 @@ public final class PollHub implements ApplyListener, AutoCloseable {
   private void unpark(Parked p) {
     all.remove(p);
     for (AppKey k : p.keys) {
-      byApp.computeIfPresent(k, (key, set) -> {
-        set.remove(p);
-        return set.isEmpty() ? null : set;
-      });
+      byApp.computeIfPresent(
+          k,
+          (key, set) -> {
+            set.remove(p);
+            return set.isEmpty() ? null : set;
+          });
     }
     Timeout t = p.timeout;
     if (t != null) {

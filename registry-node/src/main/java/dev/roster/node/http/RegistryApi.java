@@ -35,8 +35,10 @@ public final class RegistryApi {
   private static final int MAX_VALUE_LENGTH = 4096;
 
   private static final long MAX_HOLD_MS = 300_000;
+
   /** Renew batches being committed at once; more pipeline, fewer per batch (see benchmarks.md). */
   private static final int RENEW_BATCHES_IN_FLIGHT = 4;
+
   private static final int MAX_RENEW_BATCH = 1024;
 
   private final RaftRegistry raft;
@@ -46,10 +48,12 @@ public final class RegistryApi {
   private final long defaultHoldMs;
   private final ObjectMapper json;
   private final FetchCache fetchCache;
+
   /** Marks a cache miss inside the read lock; never sent. */
   private static final Reply MISS = Reply.of(Code.INTERNAL, "cache miss");
 
-  RegistryApi(RaftRegistry raft, WriteGate writes, PollHub polls, long defaultHoldMs, ObjectMapper json) {
+  RegistryApi(
+      RaftRegistry raft, WriteGate writes, PollHub polls, long defaultHoldMs, ObjectMapper json) {
     this.raft = raft;
     this.writes = writes;
     this.renews = new RenewCoalescer(raft, RENEW_BATCHES_IN_FLIGHT, MAX_RENEW_BATCH);
@@ -60,7 +64,8 @@ public final class RegistryApi {
   }
 
   void routes(Router router) {
-    router.post("/discovery/register", this::register)
+    router
+        .post("/discovery/register", this::register)
         .post("/discovery/renew", this::renew)
         .post("/discovery/cancel", this::cancel)
         .post("/discovery/set", this::set)
@@ -90,36 +95,48 @@ public final class RegistryApi {
     checkLength("version", version);
     Map<String, String> metadata = metadata("metadata", p.optional("metadata"));
     String region = p.optionalIdentifier("region");
-    InstanceSpec spec = new InstanceSpec(region, zone, env, appid, hostname, addrs, version, status, metadata);
+    InstanceSpec spec =
+        new InstanceSpec(region, zone, env, appid, hostname, addrs, version, status, metadata);
     return writes.submit(req, ts -> new RegisterCommand(ts, spec), r -> Reply.ok(r.value()));
   }
 
-  /** The instance a renew or cancel names; zone is accepted (Bilibili clients send it) but not needed. */
+  /**
+   * The instance a renew or cancel names; zone is accepted (Bilibili clients send it) but not
+   * needed.
+   */
   private static InstanceKey instanceKey(Params p) {
     p.optionalIdentifier("zone");
     return new InstanceKey(p.identifier("env"), p.identifier("appid"), p.identifier("hostname"));
   }
 
   private static ApiException notFound(InstanceKey k) {
-    return new ApiException(Code.NOT_FOUND,
+    return new ApiException(
+        Code.NOT_FOUND,
         "instance " + k.hostname() + " of " + k.appid() + " (env " + k.env() + ") not found");
   }
 
   CompletableFuture<Reply> renew(ApiRequest req) {
     InstanceKey i = instanceKey(req.params());
     // renews are gathered into batches on the leader (RenewCoalescer): same answer, fewer entries
-    return writes.onLeader(req, ms -> renews.renew(i, ms)
-        .thenApply(renewed -> renewed.map(Reply::ok).orElseThrow(() -> notFound(i))));
+    return writes.onLeader(
+        req,
+        ms ->
+            renews
+                .renew(i, ms)
+                .thenApply(renewed -> renewed.map(Reply::ok).orElseThrow(() -> notFound(i))));
   }
 
   CompletableFuture<Reply> cancel(ApiRequest req) {
     InstanceKey i = instanceKey(req.params());
-    return writes.submit(req, ts -> new CancelCommand(ts, i), r -> {
-      if (!r.isOk()) {
-        throw notFound(i);
-      }
-      return Reply.ok(null);
-    });
+    return writes.submit(
+        req,
+        ts -> new CancelCommand(ts, i),
+        r -> {
+          if (!r.isOk()) {
+            throw notFound(i);
+          }
+          return Reply.ok(null);
+        });
   }
 
   CompletableFuture<Reply> set(ApiRequest req) {
@@ -135,23 +152,35 @@ public final class RegistryApi {
     List<String> statuses = p.list("status");
     List<String> metadatas = p.list("metadata");
     if (statuses.isEmpty() && metadatas.isEmpty()) {
-      throw ApiException.badParam("status", "or 'metadata' is required: a set must change something");
+      throw ApiException.badParam(
+          "status", "or 'metadata' is required: a set must change something");
     }
     sameLength("status", statuses, hostnames);
     sameLength("metadata", metadatas, hostnames);
     List<SetChange> changes = new ArrayList<>(hostnames.size());
     for (int i = 0; i < hostnames.size(); i++) {
       Status status = statuses.isEmpty() ? null : parseStatus(statuses.get(i));
-      Map<String, String> metadata = metadatas.isEmpty() ? null : metadata("metadata", metadatas.get(i));
+      Map<String, String> metadata =
+          metadatas.isEmpty() ? null : metadata("metadata", metadatas.get(i));
       changes.add(new SetChange(hostnames.get(i), status, metadata));
     }
-    return writes.submit(req, ts -> new SetCommand(ts, env, appid, changes), r -> {
-      if (!r.isOk()) {
-        throw new ApiException(Code.NOT_FOUND,
-            "application " + appid + " (env " + env + ") or one of its hostnames " + hostnames + " not found; nothing changed");
-      }
-      return Reply.ok(null);
-    });
+    return writes.submit(
+        req,
+        ts -> new SetCommand(ts, env, appid, changes),
+        r -> {
+          if (!r.isOk()) {
+            throw new ApiException(
+                Code.NOT_FOUND,
+                "application "
+                    + appid
+                    + " (env "
+                    + env
+                    + ") or one of its hostnames "
+                    + hostnames
+                    + " not found; nothing changed");
+          }
+          return Reply.ok(null);
+        });
   }
 
   CompletableFuture<Reply> fetch(ApiRequest req) {
@@ -161,36 +190,42 @@ public final class RegistryApi {
     String zone = p.optionalIdentifier("zone");
     int mask = statusMask(p);
     long latest = p.nonNegativeLong("latest_timestamp", 0);
-    return readAfter(p, () -> {
-      Reply r = fetchLocal(env, appid, zone, mask, latest);
-      return r != null ? r : Reply.notModified();
-    });
+    return readAfter(
+        p,
+        () -> {
+          Reply r = fetchLocal(env, appid, zone, mask, latest);
+          return r != null ? r : Reply.notModified();
+        });
   }
 
   /**
-   * This node's answer to a fetch: the instances (encoded once per application change, see
-   * {@link FetchCache}), -404, or null when the caller is up to date.
+   * This node's answer to a fetch: the instances (encoded once per application change, see {@link
+   * FetchCache}), -404, or null when the caller is up to date.
    */
   private Reply fetchLocal(String env, String appid, String zone, int mask, long latest) {
     FetchCache.Key key = new FetchCache.Key(env, appid, zone, mask);
     Object[] miss = new Object[2];
-    Reply reply = raft.stateMachine().read(r -> {
-      Optional<Application> app = r.application(env, appid);
-      if (app.isEmpty()) {
-        return Reply.of(Code.NOT_FOUND, "application " + appid + " (env " + env + ") not found");
-      }
-      if (latest >= app.get().latestTimestamp()) {
-        return null;
-      }
-      byte[] cached = fetchCache.get(key, app.get().version());
-      if (cached != null) {
-        return Reply.ok(new RawBody(RawBody.JSON, cached));
-      }
-      Fetch f = r.fetch(env, appid, zone, mask, latest);
-      miss[0] = new FetchData(f.instances(), f.latestTimestamp());
-      miss[1] = app.get().version();
-      return MISS;
-    });
+    Reply reply =
+        raft.stateMachine()
+            .read(
+                r -> {
+                  Optional<Application> app = r.application(env, appid);
+                  if (app.isEmpty()) {
+                    return Reply.of(
+                        Code.NOT_FOUND, "application " + appid + " (env " + env + ") not found");
+                  }
+                  if (latest >= app.get().latestTimestamp()) {
+                    return null;
+                  }
+                  byte[] cached = fetchCache.get(key, app.get().version());
+                  if (cached != null) {
+                    return Reply.ok(new RawBody(RawBody.JSON, cached));
+                  }
+                  Fetch f = r.fetch(env, appid, zone, mask, latest);
+                  miss[0] = new FetchData(f.instances(), f.latestTimestamp());
+                  miss[1] = app.get().version();
+                  return MISS;
+                });
     if (reply != MISS) {
       return reply;
     }
@@ -204,19 +239,23 @@ public final class RegistryApi {
     List<String> appids = p.identifierList("appid");
     String zone = p.optionalIdentifier("zone");
     int mask = statusMask(p);
-    return readAfter(p, () -> {
-      Map<String, FetchData> data = new LinkedHashMap<>();
-      raft.stateMachine().read(r -> {
-        for (String appid : appids) {
-          Fetch f = r.fetch(readEnv(env, appid), appid, zone, mask, 0);
-          if (f.outcome() == Fetch.Outcome.FOUND) {
-            data.put(appid, new FetchData(f.instances(), f.latestTimestamp()));
-          }
-        }
-        return null;
-      });
-      return Reply.ok(data);
-    });
+    return readAfter(
+        p,
+        () -> {
+          Map<String, FetchData> data = new LinkedHashMap<>();
+          raft.stateMachine()
+              .read(
+                  r -> {
+                    for (String appid : appids) {
+                      Fetch f = r.fetch(readEnv(env, appid), appid, zone, mask, 0);
+                      if (f.outcome() == Fetch.Outcome.FOUND) {
+                        data.put(appid, new FetchData(f.instances(), f.latestTimestamp()));
+                      }
+                    }
+                    return null;
+                  });
+          return Reply.ok(data);
+        });
   }
 
   /**
@@ -232,17 +271,18 @@ public final class RegistryApi {
     p.optionalIdentifier("hostname");
     long latest = requiredTimestamp(p);
     long hold = hold(p);
-    Supplier<Reply> evaluate = () -> {
-      Reply r = fetchLocal(env, appid, null, Status.UP.code(), latest);
-      return r == null || r.code() == Code.NOT_FOUND ? null : r;
-    };
+    Supplier<Reply> evaluate =
+        () -> {
+          Reply r = fetchLocal(env, appid, null, Status.UP.code(), latest);
+          return r == null || r.code() == Code.NOT_FOUND ? null : r;
+        };
     return onceCaughtUp(() -> park(Set.of(new AppKey(appid, env)), evaluate, hold));
   }
 
   /**
-   * Several applications in one poll, one latest_timestamp each. Answers as soon as any of them
-   * is newer, with every application that is; applications that do not exist park like those
-   * with nothing new (see {@link #poll}).
+   * Several applications in one poll, one latest_timestamp each. Answers as soon as any of them is
+   * newer, with every application that is; applications that do not exist park like those with
+   * nothing new (see {@link #poll}).
    */
   CompletableFuture<Reply> polls(ApiRequest req) {
     Params p = req.params();
@@ -251,8 +291,13 @@ public final class RegistryApi {
     p.optionalIdentifier("hostname");
     List<String> latests = p.list("latest_timestamp");
     if (latests.size() != appids.size()) {
-      throw ApiException.badParam("latest_timestamp",
-          "needs exactly one value per appid: got " + latests.size() + " for " + appids.size() + " appids");
+      throw ApiException.badParam(
+          "latest_timestamp",
+          "needs exactly one value per appid: got "
+              + latests.size()
+              + " for "
+              + appids.size()
+              + " appids");
     }
     if (new HashSet<>(appids).size() != appids.size()) {
       throw ApiException.badParam("appid", "lists the same appid twice");
@@ -262,24 +307,28 @@ public final class RegistryApi {
       since[i] = Params.parseNonNegativeLong("latest_timestamp", latests.get(i));
     }
     long hold = hold(p);
-    Supplier<Reply> evaluate = () -> raft.stateMachine().read(r -> {
-      Map<String, FetchData> changed = new LinkedHashMap<>();
-      for (int i = 0; i < since.length; i++) {
-        String appid = appids.get(i);
-        Fetch f = r.fetch(readEnv(env, appid), appid, null, Status.UP.code(), since[i]);
-        if (f.outcome() == Fetch.Outcome.FOUND) {
-          changed.put(appid, new FetchData(f.instances(), f.latestTimestamp()));
-        }
-      }
-      return changed.isEmpty() ? null : Reply.ok(changed);
-    });
+    Supplier<Reply> evaluate =
+        () ->
+            raft.stateMachine()
+                .read(
+                    r -> {
+                      Map<String, FetchData> changed = new LinkedHashMap<>();
+                      for (int i = 0; i < since.length; i++) {
+                        String appid = appids.get(i);
+                        Fetch f =
+                            r.fetch(readEnv(env, appid), appid, null, Status.UP.code(), since[i]);
+                        if (f.outcome() == Fetch.Outcome.FOUND) {
+                          changed.put(appid, new FetchData(f.instances(), f.latestTimestamp()));
+                        }
+                      }
+                      return changed.isEmpty() ? null : Reply.ok(changed);
+                    });
     Set<AppKey> keys = new HashSet<>();
     appids.forEach(a -> keys.add(new AppKey(a, readEnv(env, a))));
     return onceCaughtUp(() -> park(keys, evaluate, hold));
   }
 
-  private CompletableFuture<Reply> park(
-      Set<AppKey> keys, Supplier<Reply> evaluate, long hold) {
+  private CompletableFuture<Reply> park(Set<AppKey> keys, Supplier<Reply> evaluate, long hold) {
     Reply now = evaluate.get();
     if (now != null || hold == 0) {
       return CompletableFuture.completedFuture(now != null ? now : Reply.notModified());
@@ -313,25 +362,29 @@ public final class RegistryApi {
   }
 
   CompletableFuture<Reply> status(ApiRequest req) {
-    return CompletableFuture.completedFuture(Reply.ok(raft.stateMachine().read(r -> {
-      Guard g = r.guard();
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("instances", r.instanceCount());
-      s.put("guarded_instances", r.guardedInstanceCount());
-      s.put("applications", r.applicationCount());
-      s.put("expected_renews", r.expectedRenews());
-      s.put("threshold", r.renewThreshold());
-      s.put("renews_last_window", g.renewsLastWindow());
-      s.put("renews_this_window", g.renewsThisWindow());
-      s.put("protect_threshold", g.policy().threshold());
-      s.put("protected", r.protecting());
-      return s;
-    })));
+    return CompletableFuture.completedFuture(
+        Reply.ok(
+            raft.stateMachine()
+                .read(
+                    r -> {
+                      Guard g = r.guard();
+                      Map<String, Object> s = new LinkedHashMap<>();
+                      s.put("instances", r.instanceCount());
+                      s.put("guarded_instances", r.guardedInstanceCount());
+                      s.put("applications", r.applicationCount());
+                      s.put("expected_renews", r.expectedRenews());
+                      s.put("threshold", r.renewThreshold());
+                      s.put("renews_last_window", g.renewsLastWindow());
+                      s.put("renews_this_window", g.renewsThisWindow());
+                      s.put("protect_threshold", g.policy().threshold());
+                      s.put("protected", r.protecting());
+                      return s;
+                    })));
   }
 
   /**
-   * Runs a read locally, after a readIndex round when the caller asked for {@code consistent};
-   * on a node that has not caught up since it started, after it has (see {@link Reads#caughtUp()}).
+   * Runs a read locally, after a readIndex round when the caller asked for {@code consistent}; on a
+   * node that has not caught up since it started, after it has (see {@link Reads#caughtUp()}).
    */
   private CompletableFuture<Reply> readAfter(Params p, Supplier<Reply> read) {
     if (p.bool("consistent", false)) {
@@ -342,36 +395,40 @@ public final class RegistryApi {
 
   /**
    * Starts {@code read} at once on a node that has caught up since it started, and otherwise once
-   * it has (or fails with -503, see {@link Reads#awaitCaughtUp}). Cancelling the result —
-   * the client went away — cancels what {@code read} started, so a parked poll frees its slot.
+   * it has (or fails with -503, see {@link Reads#awaitCaughtUp}). Cancelling the result — the
+   * client went away — cancels what {@code read} started, so a parked poll frees its slot.
    */
   private CompletableFuture<Reply> onceCaughtUp(Supplier<CompletableFuture<Reply>> read) {
     if (raft.reads().caughtUp()) {
       return read.get();
     }
     CompletableFuture<Reply> result = new CompletableFuture<>();
-    raft.reads().awaitCaughtUp(writes.budgetMs()).whenComplete((v, e) -> {
-      if (e != null) {
-        result.completeExceptionally(e);
-        return;
-      }
-      if (result.isDone()) {
-        return;
-      }
-      try {
-        CompletableFuture<Reply> started = read.get();
-        result.whenComplete((r, x) -> started.cancel(false));
-        started.whenComplete((r, x) -> {
-          if (x != null) {
-            result.completeExceptionally(x);
-          } else {
-            result.complete(r);
-          }
-        });
-      } catch (RuntimeException x) {
-        result.completeExceptionally(x);
-      }
-    });
+    raft.reads()
+        .awaitCaughtUp(writes.budgetMs())
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                result.completeExceptionally(e);
+                return;
+              }
+              if (result.isDone()) {
+                return;
+              }
+              try {
+                CompletableFuture<Reply> started = read.get();
+                result.whenComplete((r, x) -> started.cancel(false));
+                started.whenComplete(
+                    (r, x) -> {
+                      if (x != null) {
+                        result.completeExceptionally(x);
+                      } else {
+                        result.complete(r);
+                      }
+                    });
+              } catch (RuntimeException x) {
+                result.completeExceptionally(x);
+              }
+            });
     return result;
   }
 
@@ -391,15 +448,21 @@ public final class RegistryApi {
   private static int statusMask(Params p) {
     int mask = p.intParam("status", Status.UP.code());
     if (!Status.isValidMask(mask)) {
-      throw ApiException.badParam("status", "must be a bitmask 1 (up), 2 (waiting) or 3 (both), got " + mask);
+      throw ApiException.badParam(
+          "status", "must be a bitmask 1 (up), 2 (waiting) or 3 (both), got " + mask);
     }
     return mask;
   }
 
   private static void sameLength(String name, List<String> values, List<String> hostnames) {
     if (!values.isEmpty() && values.size() != hostnames.size()) {
-      throw ApiException.badParam(name, "has " + values.size() + " values for " + hostnames.size()
-          + " hostnames (give one per hostname)");
+      throw ApiException.badParam(
+          name,
+          "has "
+              + values.size()
+              + " values for "
+              + hostnames.size()
+              + " hostnames (give one per hostname)");
     }
   }
 
@@ -414,7 +477,9 @@ public final class RegistryApi {
     if (text == null || text.isBlank()) {
       return Map.of();
     }
-    JsonNode node = Params.readOneJsonValue(json.reader(), text, problem -> ApiException.badParam(name, problem));
+    JsonNode node =
+        Params.readOneJsonValue(
+            json.reader(), text, problem -> ApiException.badParam(name, problem));
     if (node == null || !node.isObject()) {
       throw ApiException.badParam(name, "must be a JSON object of string values");
     }

@@ -19,9 +19,9 @@ public final class Router {
   private String codeInBodyPrefix;
 
   /**
-   * Routes under {@code prefix} answer HTTP 200 whatever their code, as discovery's server and
-   * the article's handlers do: discovery's clients read no body when the status is 400 or more,
-   * so a -404 on renew sent as HTTP 404 would never make them register again.
+   * Routes under {@code prefix} answer HTTP 200 whatever their code, as discovery's server and the
+   * article's handlers do: discovery's clients read no body when the status is 400 or more, so a
+   * -404 on renew sent as HTTP 404 would never make them register again.
    */
   public Router codeInBody(String prefix) {
     this.codeInBodyPrefix = prefix;
@@ -52,14 +52,19 @@ public final class Router {
   }
 
   /**
-   * The HTTP status of {@code reply} to a request for {@code endpoint} (see {@link #endpointOf}). On discovery's wire it is 200,
-   * except a redirect to the leader (307, which HTTP clients follow) and the refusals HTTP itself
-   * names: a wrong method (405) and a body too large (413); an unknown path is no route (404).
+   * The HTTP status of {@code reply} to a request for {@code endpoint} (see {@link #endpointOf}).
+   * On discovery's wire it is 200, except a redirect to the leader (307, which HTTP clients follow)
+   * and the refusals HTTP itself names: a wrong method (405) and a body too large (413); an unknown
+   * path is no route (404).
    */
   HttpResponseStatus httpStatus(String endpoint, Reply reply) {
-    boolean inBody = codeInBodyPrefix != null && endpoint.startsWith(codeInBodyPrefix)
-        && routes.containsKey(endpoint);
-    return inBody && !TRANSPORT_CODES.contains(reply.code()) ? HttpResponseStatus.OK : reply.code().status;
+    boolean inBody =
+        codeInBodyPrefix != null
+            && endpoint.startsWith(codeInBodyPrefix)
+            && routes.containsKey(endpoint);
+    return inBody && !TRANSPORT_CODES.contains(reply.code())
+        ? HttpResponseStatus.OK
+        : reply.code().status;
   }
 
   /** The handler for the request, or an {@link ApiException} saying why there is none. */
@@ -80,7 +85,9 @@ public final class Router {
     final String allow;
 
     MethodNotAllowed(String method, String path, String allow) {
-      super(Code.METHOD_NOT_ALLOWED, "method " + method + " not allowed on " + path + " (use " + allow + ")");
+      super(
+          Code.METHOD_NOT_ALLOWED,
+          "method " + method + " not allowed on " + path + " (use " + allow + ")");
       this.allow = allow;
     }
 

@@ -1,6 +1,7 @@
 package dev.roster.node.http;
 
 import static dev.roster.node.util.Concurrency.unwrap;
+
 import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.RegistryCommand;
@@ -16,8 +17,8 @@ import java.util.function.LongFunction;
 
 /**
  * Where a write goes: proposed here when this node leads, redirected (307) to the leader's HTTP
- * address when another node leads, held for at most one election timeout while there is no
- * leader. Whatever happens, the caller has an answer within election timeout + 1 s.
+ * address when another node leads, held for at most one election timeout while there is no leader.
+ * Whatever happens, the caller has an answer within election timeout + 1 s.
  */
 final class WriteGate {
   private final RaftRegistry raft;
@@ -41,32 +42,38 @@ final class WriteGate {
       ApiRequest request,
       LongFunction<? extends RegistryCommand<R>> command,
       Function<ApplyResult<R>, Reply> onResult) {
-    return onLeader(request,
-        remainingMs -> raft.writes().propose(command, remainingMs).thenApply(onResult));
+    return onLeader(
+        request, remainingMs -> raft.writes().propose(command, remainingMs).thenApply(onResult));
   }
 
   /**
    * Runs {@code action} (given the milliseconds left of the budget) if this node leads; otherwise
    * redirects to the leader or waits for one, as for every write.
    */
-  CompletableFuture<Reply> onLeader(ApiRequest request, LongFunction<CompletableFuture<Reply>> action) {
+  CompletableFuture<Reply> onLeader(
+      ApiRequest request, LongFunction<CompletableFuture<Reply>> action) {
     long deadline = System.nanoTime() + budgetMs * 1_000_000;
     return route(request, action, deadline, true);
   }
 
   private CompletableFuture<Reply> route(
-      ApiRequest request, LongFunction<CompletableFuture<Reply>> action, long deadline, boolean mayWait) {
+      ApiRequest request,
+      LongFunction<CompletableFuture<Reply>> action,
+      long deadline,
+      boolean mayWait) {
     long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
     if (raft.leadership().isLeader()) {
-      return action.apply(remainingMs)
-          .exceptionallyCompose(e -> {
-            Throwable cause = unwrap(e);
-            if (cause instanceof NotLeaderException && mayWait) {
-              // lost leadership between the check and the apply: route again, once
-              return route(request, action, deadline, false);
-            }
-            return CompletableFuture.failedFuture(cause);
-          });
+      return action
+          .apply(remainingMs)
+          .exceptionallyCompose(
+              e -> {
+                Throwable cause = unwrap(e);
+                if (cause instanceof NotLeaderException && mayWait) {
+                  // lost leadership between the check and the apply: route again, once
+                  return route(request, action, deadline, false);
+                }
+                return CompletableFuture.failedFuture(cause);
+              });
     }
     // a leader that is handing over still names itself: treat that like an election
     Optional<NodeId> leader = raft.leadership().leader().filter(l -> !l.equals(raft.self()));
@@ -76,11 +83,15 @@ final class WriteGate {
     if (!mayWait) {
       return CompletableFuture.failedFuture(new UnavailableException("no leader elected"));
     }
-    return raft.leadership().awaitLeader(Math.min(electionTimeoutMs, remainingMs))
-        .thenCompose(elected -> elected.isPresent()
-            ? route(request, action, deadline, false)
-            : CompletableFuture.failedFuture(new UnavailableException(
-                "no leader elected within " + electionTimeoutMs + " ms")));
+    return raft.leadership()
+        .awaitLeader(Math.min(electionTimeoutMs, remainingMs))
+        .thenCompose(
+            elected ->
+                elected.isPresent()
+                    ? route(request, action, deadline, false)
+                    : CompletableFuture.failedFuture(
+                        new UnavailableException(
+                            "no leader elected within " + electionTimeoutMs + " ms")));
   }
 
   private Reply redirect(ApiRequest request, NodeId leader) {

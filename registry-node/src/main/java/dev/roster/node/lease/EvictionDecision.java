@@ -17,11 +17,14 @@ public record EvictionDecision(
 
   /**
    * @param now the leader's clock, Unix nanoseconds
-   * @param inGrace true during the first expiry period of a leadership: renews lost in the
-   *     election or outage must not cause a mass eviction, so nothing is evicted yet
+   * @param inGrace true during the first expiry period of a leadership: renews lost in the election
+   *     or outage must not cause a mass eviction, so nothing is evicted yet
    */
   public static EvictionDecision decide(
-      RegistryView registry, long now, boolean inGrace, EvictionPolicy policy,
+      RegistryView registry,
+      long now,
+      boolean inGrace,
+      EvictionPolicy policy,
       RandomGenerator random) {
     long instances = registry.instanceCount();
     Guard guard = registry.guard();

@@ -4,10 +4,11 @@ import java.time.Duration;
 
 /**
  * When the leader evicts: instances not renewed within {@code expire} are candidates; under
- * self-protection only those silent for longer than {@code ceiling} are; one check removes at
- * most {@code capFraction} of all instances.
+ * self-protection only those silent for longer than {@code ceiling} are; one check removes at most
+ * {@code capFraction} of all instances.
  */
-public record EvictionPolicy(Duration evictInterval, Duration expire, Duration ceiling, double capFraction) {
+public record EvictionPolicy(
+    Duration evictInterval, Duration expire, Duration ceiling, double capFraction) {
   /** Eureka and Bilibili discovery evict at most 15 % of the registry per check. */
   public static final double DEFAULT_CAP = 0.15;
 

@@ -8,17 +8,17 @@ import dev.roster.node.raft.LeadershipListener;
 import dev.roster.node.raft.RaftRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leader's periodic eviction check. Every evict interval it decides (see
- * {@link EvictionDecision}) and proposes one {@link EvictCommand}, which also closes the guard's
- * renew window in the replicated state — so a new leader inherits the counters. Followers do
- * nothing here.
+ * The leader's periodic eviction check. Every evict interval it decides (see {@link
+ * EvictionDecision}) and proposes one {@link EvictCommand}, which also closes the guard's renew
+ * window in the replicated state — so a new leader inherits the counters. Followers do nothing
+ * here.
  */
 public final class Evictor implements LeadershipListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Evictor.class);
@@ -64,22 +64,32 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
       }
       long now = raft.writes().leaderTimestamp();
       boolean inGrace = now - leaderSinceNanos < policy.expire().toNanos();
-      EvictionDecision d = raft.stateMachine().read(r ->
-          EvictionDecision.decide(r, now, inGrace, policy, ThreadLocalRandom.current()));
+      EvictionDecision d =
+          raft.stateMachine()
+              .read(
+                  r ->
+                      EvictionDecision.decide(
+                          r, now, inGrace, policy, ThreadLocalRandom.current()));
       reportProtection(d);
-      ApplyResult<List<Instance>> result = raft.writes()
-          .propose(ts -> new EvictCommand(ts, d.targets(), true), writeTimeoutMs)
-          .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
+      ApplyResult<List<Instance>> result =
+          raft.writes()
+              .propose(ts -> new EvictCommand(ts, d.targets(), true), writeTimeoutMs)
+              .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
       int evicted = result.value().size();
       checkListeners.forEach(l -> l.accept(d, evicted));
       if (evicted > 0 || d.expired() > 0) {
-        log.info("evicted {} of {} expired instances{}", evicted, d.expired(),
+        log.info(
+            "evicted {} of {} expired instances{}",
+            evicted,
+            d.expired(),
             d.protecting() ? " (self-protection on: only those past the eviction ceiling)" : "");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      log.warn("eviction check failed: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      log.warn(
+          "eviction check failed: {}",
+          e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
     }
   }
 
@@ -88,9 +98,15 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
     if (previous == null || previous != d.protecting()) {
       lastProtecting = d.protecting();
       if (d.protecting()) {
-        log.info("self-protection ON: {} renews in the last window, threshold {}", d.renews(), d.threshold());
+        log.info(
+            "self-protection ON: {} renews in the last window, threshold {}",
+            d.renews(),
+            d.threshold());
       } else if (previous != null) {
-        log.info("self-protection OFF: {} renews in the last window, threshold {}", d.renews(), d.threshold());
+        log.info(
+            "self-protection OFF: {} renews in the last window, threshold {}",
+            d.renews(),
+            d.threshold());
       }
     }
   }

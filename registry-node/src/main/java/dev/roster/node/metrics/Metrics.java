@@ -50,7 +50,8 @@ public final class Metrics {
 
   /** Records one answered request: its endpoint (a known route, or "other"), code and latency. */
   public void recordRequest(String endpoint, int code, long nanos) {
-    requests.computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>())
+    requests
+        .computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>())
         .computeIfAbsent(code, c -> new LongAdder())
         .increment();
     latency.computeIfAbsent(endpoint, e -> new Histogram()).observe(nanos);
@@ -71,29 +72,57 @@ public final class Metrics {
   /** The exposition text. */
   public String scrape() {
     StringBuilder out = new StringBuilder(4096);
-    out.append("# HELP roster_http_requests_total HTTP requests answered, by endpoint and envelope code.\n");
+    out.append(
+        "# HELP roster_http_requests_total HTTP requests answered, by endpoint and envelope code.\n");
     out.append("# TYPE roster_http_requests_total counter\n");
-    new TreeMap<>(requests).forEach((endpoint, byCode) -> new TreeMap<>(byCode).forEach((code, n) ->
-        out.append("roster_http_requests_total{endpoint=\"").append(escape(endpoint))
-            .append("\",code=\"").append(code).append("\"} ").append(n.sum()).append('\n')));
-    out.append("# HELP roster_http_request_seconds Time from request received to reply written, by endpoint.\n");
+    new TreeMap<>(requests)
+        .forEach(
+            (endpoint, byCode) ->
+                new TreeMap<>(byCode)
+                    .forEach(
+                        (code, n) ->
+                            out.append("roster_http_requests_total{endpoint=\"")
+                                .append(escape(endpoint))
+                                .append("\",code=\"")
+                                .append(code)
+                                .append("\"} ")
+                                .append(n.sum())
+                                .append('\n')));
+    out.append(
+        "# HELP roster_http_request_seconds Time from request received to reply written, by endpoint.\n");
     out.append("# TYPE roster_http_request_seconds histogram\n");
-    new TreeMap<>(latency).forEach((endpoint, h) -> {
-      String label = "endpoint=\"" + escape(endpoint) + "\"";
-      long cumulative = 0;
-      for (int i = 0; i < BUCKETS.length; i++) {
-        cumulative += h.counts[i].sum();
-        out.append("roster_http_request_seconds_bucket{").append(label).append(",le=\"")
-            .append(format(BUCKETS[i])).append("\"} ").append(cumulative).append('\n');
-      }
-      cumulative += h.counts[BUCKETS.length].sum();
-      out.append("roster_http_request_seconds_bucket{").append(label).append(",le=\"+Inf\"} ")
-          .append(cumulative).append('\n');
-      out.append("roster_http_request_seconds_sum{").append(label).append("} ")
-          .append(format(h.sumNanos.sum() / 1e9)).append('\n');
-      out.append("roster_http_request_seconds_count{").append(label).append("} ")
-          .append(h.count.sum()).append('\n');
-    });
+    new TreeMap<>(latency)
+        .forEach(
+            (endpoint, h) -> {
+              String label = "endpoint=\"" + escape(endpoint) + "\"";
+              long cumulative = 0;
+              for (int i = 0; i < BUCKETS.length; i++) {
+                cumulative += h.counts[i].sum();
+                out.append("roster_http_request_seconds_bucket{")
+                    .append(label)
+                    .append(",le=\"")
+                    .append(format(BUCKETS[i]))
+                    .append("\"} ")
+                    .append(cumulative)
+                    .append('\n');
+              }
+              cumulative += h.counts[BUCKETS.length].sum();
+              out.append("roster_http_request_seconds_bucket{")
+                  .append(label)
+                  .append(",le=\"+Inf\"} ")
+                  .append(cumulative)
+                  .append('\n');
+              out.append("roster_http_request_seconds_sum{")
+                  .append(label)
+                  .append("} ")
+                  .append(format(h.sumNanos.sum() / 1e9))
+                  .append('\n');
+              out.append("roster_http_request_seconds_count{")
+                  .append(label)
+                  .append("} ")
+                  .append(h.count.sum())
+                  .append('\n');
+            });
     List<Sampled> snapshot;
     synchronized (this) {
       snapshot = List.copyOf(sampled);

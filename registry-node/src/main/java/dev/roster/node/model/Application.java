@@ -48,8 +48,8 @@ public final class Application {
   }
 
   /**
-   * Records a change fetchers can see. Strictly increasing even if a new leader's clock is
-   * behind the old one's, so a poller holding the previous value always sees the change.
+   * Records a change fetchers can see. Strictly increasing even if a new leader's clock is behind
+   * the old one's, so a poller holding the previous value always sees the change.
    */
   long touch(long ts) {
     version++;
@@ -71,7 +71,9 @@ public final class Application {
     latestTimestamp = ts;
   }
 
-  /** Matching instances grouped by zone (zones sorted, instances by hostname, for stable output). */
+  /**
+   * Matching instances grouped by zone (zones sorted, instances by hostname, for stable output).
+   */
   Map<String, List<Instance>> select(String zone, int statusMask) {
     Map<String, List<Instance>> byZone = new TreeMap<>();
     for (Instance i : instances.values()) {

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One registered instance, immutable: every change builds a new value, so readers and snapshots
- * can hold on to an instance without copying or locking it. Timestamps are Unix nanoseconds
- * stamped by the leader that accepted the write.
+ * One registered instance, immutable: every change builds a new value, so readers and snapshots can
+ * hold on to an instance without copying or locking it. Timestamps are Unix nanoseconds stamped by
+ * the leader that accepted the write.
  */
 public record Instance(
     String region,
@@ -34,28 +34,79 @@ public record Instance(
 
   static Instance fresh(InstanceSpec spec, AppKey key, String region, String zone, long ts) {
     return new Instance(
-        region, zone, key.env(), key.appid(), spec.hostname(), spec.addrs(), spec.version(),
-        spec.status(), spec.metadata(), ts, ts, ts, ts, ts);
+        region,
+        zone,
+        key.env(),
+        key.appid(),
+        spec.hostname(),
+        spec.addrs(),
+        spec.version(),
+        spec.status(),
+        spec.metadata(),
+        ts,
+        ts,
+        ts,
+        ts,
+        ts);
   }
 
-  /** The same instance holding the given (shared) copies of its region, zone, env and appid strings. */
+  /**
+   * The same instance holding the given (shared) copies of its region, zone, env and appid strings.
+   */
   Instance sharing(AppKey key, String region, String zone) {
-    return new Instance(region, zone, key.env(), key.appid(), hostname, addrs, version, status, metadata,
-        regTimestamp, upTimestamp, renewTimestamp, dirtyTimestamp, latestTimestamp);
+    return new Instance(
+        region,
+        zone,
+        key.env(),
+        key.appid(),
+        hostname,
+        addrs,
+        version,
+        status,
+        metadata,
+        regTimestamp,
+        upTimestamp,
+        renewTimestamp,
+        dirtyTimestamp,
+        latestTimestamp);
   }
 
   /** A repeated register: new payload, original registration time kept. */
   Instance reregistered(InstanceSpec spec, String region, String zone, long ts) {
     long up = becomesUp(spec.status()) ? ts : upTimestamp;
     return new Instance(
-        region, zone, env, appid, hostname, spec.addrs(), spec.version(), spec.status(),
-        spec.metadata(), regTimestamp, up, ts, ts, ts);
+        region,
+        zone,
+        env,
+        appid,
+        hostname,
+        spec.addrs(),
+        spec.version(),
+        spec.status(),
+        spec.metadata(),
+        regTimestamp,
+        up,
+        ts,
+        ts,
+        ts);
   }
 
   Instance renewed(long ts) {
     return new Instance(
-        region, zone, env, appid, hostname, addrs, version, status, metadata,
-        regTimestamp, upTimestamp, ts, dirtyTimestamp, latestTimestamp);
+        region,
+        zone,
+        env,
+        appid,
+        hostname,
+        addrs,
+        version,
+        status,
+        metadata,
+        regTimestamp,
+        upTimestamp,
+        ts,
+        dirtyTimestamp,
+        latestTimestamp);
   }
 
   /** A {@code set}: status and/or metadata changed; {@code null} leaves a field as it is. */
@@ -64,7 +115,20 @@ public record Instance(
     long up = becomesUp(s) ? ts : upTimestamp;
     Map<String, String> m = newMetadata == null ? metadata : newMetadata;
     return new Instance(
-        region, zone, env, appid, hostname, addrs, version, s, m, regTimestamp, up, renewTimestamp, ts, ts);
+        region,
+        zone,
+        env,
+        appid,
+        hostname,
+        addrs,
+        version,
+        s,
+        m,
+        regTimestamp,
+        up,
+        renewTimestamp,
+        ts,
+        ts);
   }
 
   private boolean becomesUp(Status newStatus) {

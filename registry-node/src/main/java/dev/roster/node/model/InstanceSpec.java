@@ -37,8 +37,14 @@ public record InstanceSpec(
    * format version 1 (which had no region) holds.
    */
   public InstanceSpec(
-      String zone, String env, String appid, String hostname, List<String> addrs, String version,
-      Status status, Map<String, String> metadata) {
+      String zone,
+      String env,
+      String appid,
+      String hostname,
+      List<String> addrs,
+      String version,
+      Status status,
+      Map<String, String> metadata) {
     this("", zone, env, appid, hostname, addrs, version, status, metadata);
   }
 

@@ -13,13 +13,15 @@ import java.util.function.Predicate;
  * The registry of the article (Bilibili discovery semantics) as plain, single-threaded Java.
  *
  * <p>Every mutating method takes the timestamp it must use — the leader's wall clock stamped into
- * the command — so applying the same commands in the same order gives the same state on every
- * node. No I/O, no clock, no threads, no randomness: the caller serialises access.
+ * the command — so applying the same commands in the same order gives the same state on every node.
+ * No I/O, no clock, no threads, no randomness: the caller serialises access.
  */
 public final class Registry implements RegistryView {
   private final Map<AppKey, Application> apps = new HashMap<>();
+
   /** One copy of each zone and region string (see {@link #register}). */
   private final Map<String, String> places = new HashMap<>();
+
   private final Guard guard;
   private final Predicate<AppKey> guarded;
   private long instanceCount;
@@ -31,8 +33,8 @@ public final class Registry implements RegistryView {
 
   /**
    * @param guarded which applications self-protection counts (their instances are expected to
-   *     renew, their renews are counted); the registry nodes' own entries, which renew on their
-   *     own schedule, are left out so they cannot mask a mass disappearance of clients
+   *     renew, their renews are counted); the registry nodes' own entries, which renew on their own
+   *     schedule, are left out so they cannot mask a mass disappearance of clients
    */
   public Registry(GuardPolicy policy, Predicate<AppKey> guarded) {
     this.guard = new Guard(policy);
@@ -92,8 +94,8 @@ public final class Registry implements RegistryView {
   }
 
   /**
-   * Changes status and/or metadata of several instances of one application, all or nothing: if
-   * any hostname is unknown nothing changes and the result is empty.
+   * Changes status and/or metadata of several instances of one application, all or nothing: if any
+   * hostname is unknown nothing changes and the result is empty.
    */
   public Optional<List<Instance>> set(String env, String appid, List<SetChange> changes, long ts) {
     Application app = apps.get(new AppKey(appid, env));

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The registry as its readers see it: queries only. Everything outside the commands (HTTP
- * handlers, polls, the leader's eviction check, snapshots, digests) gets this view, so the only
- * way to change the registry is a command applied through the log.
+ * The registry as its readers see it: queries only. Everything outside the commands (HTTP handlers,
+ * polls, the leader's eviction check, snapshots, digests) gets this view, so the only way to change
+ * the registry is a command applied through the log.
  */
 public interface RegistryView {
   /**

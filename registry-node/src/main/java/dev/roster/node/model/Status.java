@@ -1,9 +1,9 @@
 package dev.roster.node.model;
 
 /**
- * Instance status of the discovery protocol. Each has its wire number ({@link #code()}), which
- * the log, the snapshots and the JSON replies carry, and which is also its bit in a fetch's
- * status mask.
+ * Instance status of the discovery protocol. Each has its wire number ({@link #code()}), which the
+ * log, the snapshots and the JSON replies carry, and which is also its bit in a fetch's status
+ * mask.
  */
 public enum Status {
   /** Registered and taking traffic. */

@@ -20,15 +20,15 @@ public interface Admin {
   AdminOutcome transferLeadership(NodeId peer);
 
   /**
-   * True when some other member's Raft port does not refuse connections, so it may be running
-   * and could take over; false when every other member's process is known to be gone.
+   * True when some other member's Raft port does not refuse connections, so it may be running and
+   * could take over; false when every other member's process is known to be gone.
    */
   boolean anotherMemberMayBeUp();
 
   /**
-   * On the leader, the Raft endpoints ({@code host:port}) of the members and learners that
-   * answered it within the leader lease (90 % of an election timeout), itself included, and of
-   * every member and learner; empty when this node does not lead.
+   * On the leader, the Raft endpoints ({@code host:port}) of the members and learners that answered
+   * it within the leader lease (90 % of an election timeout), itself included, and of every member
+   * and learner; empty when this node does not lead.
    */
   Optional<Membership> membership();
 

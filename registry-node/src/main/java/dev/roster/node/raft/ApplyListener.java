@@ -8,8 +8,8 @@ import java.util.Set;
 public interface ApplyListener {
   /**
    * Called after every applied batch; {@code changed} is empty when the batch changed nothing
-   * pollers see (renews only), and {@code null} means "everything may have changed" (a snapshot
-   * was installed).
+   * pollers see (renews only), and {@code null} means "everything may have changed" (a snapshot was
+   * installed).
    */
   void onApplied(Set<AppKey> changed);
 }

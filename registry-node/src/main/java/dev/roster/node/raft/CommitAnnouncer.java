@@ -6,14 +6,14 @@ import java.util.Set;
 
 /**
  * The leader's commit announcement. A follower learns that an entry is committed only from the
- * leader's next append or heartbeat, and heartbeats go out every election timeout / 10: in a
- * quiet moment a change could sit unapplied on the followers for 100 ms (with the default 1 s
- * timeout), and so would the long polls parked there. So once the leader has applied a change
- * that pollers see (not a renew) and has nothing more in its log, it runs a readIndex round:
- * JRaft confirms leadership with a heartbeat to every follower, and heartbeats carry the commit
- * index, so followers apply the change one RPC later. While more entries are in flight it waits:
- * they are sent after the commit, carry the commit index themselves, and their own apply checks
- * again — a stream of registers costs no extra heartbeats.
+ * leader's next append or heartbeat, and heartbeats go out every election timeout / 10: in a quiet
+ * moment a change could sit unapplied on the followers for 100 ms (with the default 1 s timeout),
+ * and so would the long polls parked there. So once the leader has applied a change that pollers
+ * see (not a renew) and has nothing more in its log, it runs a readIndex round: JRaft confirms
+ * leadership with a heartbeat to every follower, and heartbeats carry the commit index, so
+ * followers apply the change one RPC later. While more entries are in flight it waits: they are
+ * sent after the commit, carry the commit index themselves, and their own apply checks again — a
+ * stream of registers costs no extra heartbeats.
  */
 final class CommitAnnouncer implements ApplyListener {
   private final RaftNode raft;

@@ -1,6 +1,7 @@
 package dev.roster.node.raft;
 
 import static dev.roster.node.util.Concurrency.daemonThreads;
+
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A periodic job that runs only while this node leads (eviction, the node list's liveness): started
  * when the node is elected, first run one period later, stopped when it steps down or closes. It
- * has one daemon thread of its own, so a slow run (a proposal waiting for a quorum) delays only
- * the job itself.
+ * has one daemon thread of its own, so a slow run (a proposal waiting for a quorum) delays only the
+ * job itself.
  */
 public final class LeaderTask implements LeadershipListener, AutoCloseable {
   private final long periodMs;

@@ -38,8 +38,7 @@ final class LeaderTracker implements Leadership {
   }
 
   @Override
-  public CompletableFuture<Optional<NodeId>> awaitLeaderOtherThan(
-      NodeId previous, long timeoutMs) {
+  public CompletableFuture<Optional<NodeId>> awaitLeaderOtherThan(NodeId previous, long timeoutMs) {
     return awaitLeaderWhere(l -> !l.equals(previous), timeoutMs);
   }
 
@@ -49,14 +48,15 @@ final class LeaderTracker implements Leadership {
     CompletableFuture<Optional<NodeId>> result = new CompletableFuture<>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     Runnable[] check = new Runnable[1];
-    check[0] = () -> {
-      Optional<NodeId> leader = leader().filter(wanted);
-      if (leader.isPresent() || System.nanoTime() - deadline >= 0) {
-        result.complete(leader);
-      } else {
-        timer.schedule(check[0], POLL_MS, TimeUnit.MILLISECONDS);
-      }
-    };
+    check[0] =
+        () -> {
+          Optional<NodeId> leader = leader().filter(wanted);
+          if (leader.isPresent() || System.nanoTime() - deadline >= 0) {
+            result.complete(leader);
+          } else {
+            timer.schedule(check[0], POLL_MS, TimeUnit.MILLISECONDS);
+          }
+        };
     check[0].run();
     return result;
   }

@@ -8,9 +8,9 @@ public interface Leadership {
   boolean isLeader();
 
   /**
-   * The leader as far as this node knows — except one whose process is known to be gone (its
-   * Raft port refuses connections, see {@link CrashDetector}): writes are not redirected to a
-   * dead node while the election that replaces it runs.
+   * The leader as far as this node knows — except one whose process is known to be gone (its Raft
+   * port refuses connections, see {@link CrashDetector}): writes are not redirected to a dead node
+   * while the election that replaces it runs.
    */
   Optional<NodeId> leader();
 

@@ -57,17 +57,18 @@ final class MembershipAdmin implements Admin {
           new NotLeaderException(leadership.leader().orElse(null), "not the leader"));
     }
     CompletableFuture<Void> f = new CompletableFuture<>();
-    Closure onDone = status -> {
-      if (status.isOk()) {
-        log.info("membership change committed: {}", what);
-        f.complete(null);
-      } else if (status.getRaftError() == RaftError.EPERM) {
-        f.completeExceptionally(new NotLeaderException(null, status.getErrorMsg()));
-      } else {
-        f.completeExceptionally(
-            new MembershipException(what + " failed: " + status.getErrorMsg()));
-      }
-    };
+    Closure onDone =
+        status -> {
+          if (status.isOk()) {
+            log.info("membership change committed: {}", what);
+            f.complete(null);
+          } else if (status.getRaftError() == RaftError.EPERM) {
+            f.completeExceptionally(new NotLeaderException(null, status.getErrorMsg()));
+          } else {
+            f.completeExceptionally(
+                new MembershipException(what + " failed: " + status.getErrorMsg()));
+          }
+        };
     try {
       change.accept(n, onDone);
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -100,14 +101,16 @@ final class MembershipAdmin implements Admin {
   }
 
   private static AdminOutcome outcome(Status s) {
-    return s.isOk() ? AdminOutcome.OK
+    return s.isOk()
+        ? AdminOutcome.OK
         : new AdminOutcome(false, s.getRaftError() == RaftError.EBUSY, s.getErrorMsg());
   }
 
   @Override
   public boolean anotherMemberMayBeUp() {
     PeerId self = raft.self();
-    return status.current().peers().stream().map(p -> NodeId.parse(p).toPeer())
+    return status.current().peers().stream()
+        .map(p -> NodeId.parse(p).toPeer())
         .anyMatch(p -> !p.equals(self) && !CrashDetector.refusesConnections(p));
   }
 

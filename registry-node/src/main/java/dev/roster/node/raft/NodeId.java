@@ -20,8 +20,13 @@ public record NodeId(String host, int port) {
    */
   public static NodeId parse(String address) {
     PeerId peer = new PeerId();
-    if (address == null || !peer.parse(address) || peer.getPort() <= 0 || peer.getIdx() != 0
-        || !peer.isPriorityDisabled() || peer.getIp() == null || peer.getIp().isEmpty()) {
+    if (address == null
+        || !peer.parse(address)
+        || peer.getPort() <= 0
+        || peer.getIdx() != 0
+        || !peer.isPriorityDisabled()
+        || peer.getIp() == null
+        || peer.getIp().isEmpty()) {
       throw new IllegalArgumentException("not a host:port Raft address: " + address);
     }
     return new NodeId(peer.getIp(), peer.getPort());

@@ -13,8 +13,12 @@ final class NodeStatus {
   private final Leadership leadership;
   private final StartupCatchUp catchUp;
 
-  NodeStatus(RaftNode raft, RegistryStateMachine fsm, RaftSettings settings,
-      Leadership leadership, StartupCatchUp catchUp) {
+  NodeStatus(
+      RaftNode raft,
+      RegistryStateMachine fsm,
+      RaftSettings settings,
+      Leadership leadership,
+      StartupCatchUp catchUp) {
     this.raft = raft;
     this.fsm = fsm;
     this.settings = settings;
@@ -28,7 +32,9 @@ final class NodeStatus {
    */
   boolean isReady() {
     Node n = raft.node();
-    return n != null && fsm.error() == null && catchUp.caughtUp()
+    return n != null
+        && fsm.error() == null
+        && catchUp.caughtUp()
         && leadership.leader().isPresent()
         && n.getLastAppliedLogIndex() >= n.getLastCommittedIndex();
   }
@@ -37,16 +43,25 @@ final class NodeStatus {
     Node n = raft.node();
     String self = raft.self().toString();
     if (n == null) {
-      return new ClusterStatus(self, "stopped", fsm.term(), null, 0, 0, 0,
-          settings.peers(), List.of(), fsm.error());
+      return new ClusterStatus(
+          self, "stopped", fsm.term(), null, 0, 0, 0, settings.peers(), List.of(), fsm.error());
     }
     State state = n.getNodeState();
     if (!state.isActive()) {
       // JRaft refuses index queries once it stopped (error state after a storage failure, or
       // shutting down): report what the state machine applied, and the error
       long applied = fsm.appliedIndex();
-      return new ClusterStatus(self, role(state), fsm.term(), null, applied, applied, applied,
-          knownPeers(), fsm.learners(), fsm.error());
+      return new ClusterStatus(
+          self,
+          role(state),
+          fsm.term(),
+          null,
+          applied,
+          applied,
+          applied,
+          knownPeers(),
+          fsm.learners(),
+          fsm.error());
     }
     return new ClusterStatus(
         self,

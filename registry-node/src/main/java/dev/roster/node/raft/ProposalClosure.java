@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 final class ProposalClosure<R> implements Closure {
   /** JRaft's message when a leader steps down with proposals pending (ClosureQueueImpl.clear). */
   static final String LEADER_STEPPED_DOWN = "Leader stepped down";
+
   static final String OUTCOME_UNKNOWN =
       "leadership lost before the write was confirmed; the new leader may still apply it";
 
@@ -38,14 +39,16 @@ final class ProposalClosure<R> implements Closure {
   public void run(Status status) {
     if (status.isOk()) {
       future.complete(result);
-    } else if (status.getRaftError() == RaftError.EPERM && LEADER_STEPPED_DOWN.equals(status.getErrorMsg())) {
+    } else if (status.getRaftError() == RaftError.EPERM
+        && LEADER_STEPPED_DOWN.equals(status.getErrorMsg())) {
       // JRaft fails every proposal still waiting in the ballot box when the leader steps down,
       // whether or not the entry reached a majority: the next leader may still commit it. Sending
       // the client to that leader (307) would make it apply the write a second time (a cancel
       // would then answer -404 for the instance it just removed). Say the outcome is unknown.
       future.completeExceptionally(new UnavailableException(OUTCOME_UNKNOWN));
     } else if (status.getRaftError() == RaftError.EPERM) {
-      // "Is not leader." / expected term mismatch: refused before it entered the log, safe to reroute
+      // "Is not leader." / expected term mismatch: refused before it entered the log, safe to
+      // reroute
       future.completeExceptionally(new NotLeaderException(null, status.getErrorMsg()));
     } else {
       future.completeExceptionally(

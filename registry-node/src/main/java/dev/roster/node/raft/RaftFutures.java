@@ -1,6 +1,7 @@
 package dev.roster.node.raft;
 
 import static dev.roster.node.util.Concurrency.unwrap;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JRaft node's lifecycle: builds its options from the settings, starts it (cleaning up after
- * a failed start), stops it, and hands the running node to the other roles.
+ * The JRaft node's lifecycle: builds its options from the settings, starts it (cleaning up after a
+ * failed start), stops it, and hands the running node to the other roles.
  */
 final class RaftNode {
   // the facade's logger: this line reads as it did before the roles were split out of it
@@ -54,8 +54,11 @@ final class RaftNode {
     if (node == null) {
       cleanUpFailedStart();
       throw new IllegalStateException(
-          "Raft node did not start (is " + settings.self() + " free, is "
-              + settings.dataDir() + " used by another node?)");
+          "Raft node did not start (is "
+              + settings.self()
+              + " free, is "
+              + settings.dataDir()
+              + " used by another node?)");
     }
   }
 
@@ -68,8 +71,7 @@ final class RaftNode {
     // JRaft pings a peer it has no connection to before a vote request, holding the node's lock:
     // an address that never answers (a dead container, a black-holed host) must not stall the
     // election for the 1 s default
-    options.setRpcConnectTimeoutMs(
-        Math.max(100, Math.min(1000, settings.electionTimeoutMs() / 5)));
+    options.setRpcConnectTimeoutMs(Math.max(100, Math.min(1000, settings.electionTimeoutMs() / 5)));
     options.setSnapshotIntervalSecs(settings.snapshotIntervalSecs());
     options.setLogUri(new File(dir, "log").getPath());
     options.setRaftMetaUri(new File(dir, "meta").getPath());
@@ -113,9 +115,9 @@ final class RaftNode {
   }
 
   /**
-   * Changes the election timeout of this node and the random delay JRaft adds to it (liveness
-   * only; see {@link CrashDetector}). The delay is read each time the election timer is armed, and
-   * the reset arms it, so both apply from the next timeout on.
+   * Changes the election timeout of this node and the random delay JRaft adds to it (liveness only;
+   * see {@link CrashDetector}). The delay is read each time the election timer is armed, and the
+   * reset arms it, so both apply from the next timeout on.
    */
   void resetElectionTimeout(int timeoutMs, int maxDelayMs) {
     Node n = node;

@@ -1,6 +1,7 @@
 package dev.roster.node.raft;
 
 import static dev.roster.node.util.Concurrency.daemonThreads;
+
 import com.alipay.sofa.jraft.Node;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -10,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry as seen through Raft, the one entry point to this package: wires the roles
- * together and groups what callers need, in the spirit of Ratis's {@code RaftClient}:
- * {@link #writes()} (proposals stamped by the leader clock), {@link #reads()} (readIndex and the
- * catch-up after start), {@link #leadership()} (who leads, waits for a leader), {@link #admin()}
- * (membership, transfer, reset, snapshots), and {@link #status()} / {@link #isReady()}.
+ * The registry as seen through Raft, the one entry point to this package: wires the roles together
+ * and groups what callers need, in the spirit of Ratis's {@code RaftClient}: {@link #writes()}
+ * (proposals stamped by the leader clock), {@link #reads()} (readIndex and the catch-up after
+ * start), {@link #leadership()} (who leads, waits for a leader), {@link #admin()} (membership,
+ * transfer, reset, snapshots), and {@link #status()} / {@link #isReady()}.
  */
 public final class RaftRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RaftRegistry.class);
@@ -63,13 +64,18 @@ public final class RaftRegistry implements AutoCloseable {
   public void start() {
     raft.start();
     crashDetector.start();
-    timer.scheduleWithFixedDelay(neverThrowing("catch-up check", () -> {
-      catchUp.confirmCaughtUp();
-      commitCatchUp.check();
-    }), FollowerCommitCatchUp.CHECK_EVERY_MS, FollowerCommitCatchUp.CHECK_EVERY_MS,
+    timer.scheduleWithFixedDelay(
+        neverThrowing(
+            "catch-up check",
+            () -> {
+              catchUp.confirmCaughtUp();
+              commitCatchUp.check();
+            }),
+        FollowerCommitCatchUp.CHECK_EVERY_MS,
+        FollowerCommitCatchUp.CHECK_EVERY_MS,
         TimeUnit.MILLISECONDS);
-    timer.scheduleWithFixedDelay(neverThrowing("snapshot check", snapshots::snapshotIfReplayGrew),
-        1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(
+        neverThrowing("snapshot check", snapshots::snapshotIfReplayGrew), 1, 1, TimeUnit.SECONDS);
   }
 
   /** A periodic task that an exception does not cancel (a scheduled executor would drop it). */

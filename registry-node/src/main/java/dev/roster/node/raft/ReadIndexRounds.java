@@ -11,10 +11,10 @@ import java.util.concurrent.CompletableFuture;
  * Linearizable reads: concurrent callers share JRaft readIndex rounds.
  *
  * <p>A read joins the next round that starts after it arrived (never one already in flight, whose
- * read point may predate a write the caller saw complete), and at most
- * {@value #READ_ROUNDS_IN_FLIGHT} rounds run at once. Under load this turns thousands of readIndex
- * RPCs to the leader into a few per round trip — without it the leader's RPC pool overflows
- * ("Server thread pool busy") and reads fail.
+ * read point may predate a write the caller saw complete), and at most {@value
+ * #READ_ROUNDS_IN_FLIGHT} rounds run at once. Under load this turns thousands of readIndex RPCs to
+ * the leader into a few per round trip — without it the leader's RPC pool overflows ("Server thread
+ * pool busy") and reads fail.
  */
 final class ReadIndexRounds {
   static final byte[] NO_CONTEXT = new byte[0];
@@ -62,13 +62,19 @@ final class ReadIndexRounds {
       return;
     }
     try {
-      n.readIndex(NO_CONTEXT, new ReadIndexClosure() {
-        @Override
-        public void run(Status status, long index, byte[] reqCtx) {
-          endRound(round, status.isOk() ? null
-              : new UnavailableException("consistent read failed: " + status.getErrorMsg()));
-        }
-      });
+      n.readIndex(
+          NO_CONTEXT,
+          new ReadIndexClosure() {
+            @Override
+            public void run(Status status, long index, byte[] reqCtx) {
+              endRound(
+                  round,
+                  status.isOk()
+                      ? null
+                      : new UnavailableException(
+                          "consistent read failed: " + status.getErrorMsg()));
+            }
+          });
     } catch (RuntimeException e) {
       endRound(round, new UnavailableException("consistent read failed: " + e.getMessage()));
     }

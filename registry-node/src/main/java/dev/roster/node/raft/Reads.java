@@ -3,8 +3,8 @@ package dev.roster.node.raft;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The read side of {@link RaftRegistry}: linearizable reads and the catch-up after start. The
- * data itself is read from {@link RaftRegistry#stateMachine()}.
+ * The read side of {@link RaftRegistry}: linearizable reads and the catch-up after start. The data
+ * itself is read from {@link RaftRegistry#stateMachine()}.
  */
 public interface Reads {
   /**
@@ -22,8 +22,8 @@ public interface Reads {
 
   /**
    * Completes at once on a node that has {@linkplain #caughtUp() caught up}; on one that has not,
-   * when a readIndex round (run after a leader is known) has brought it up to date, or fails
-   * with {@link UnavailableException} after {@code timeoutMs}.
+   * when a readIndex round (run after a leader is known) has brought it up to date, or fails with
+   * {@link UnavailableException} after {@code timeoutMs}.
    */
   CompletableFuture<Void> awaitCaughtUp(long timeoutMs);
 }

@@ -47,7 +47,9 @@ public record RegistryDigest(long appliedIndex, String sha256, int applications,
     w.writeInt(apps.size());
     long instances = 0;
     for (Application app : apps) {
-      w.writeString(app.key().env()).writeString(app.key().appid()).writeLong(app.latestTimestamp());
+      w.writeString(app.key().env())
+          .writeString(app.key().appid())
+          .writeLong(app.latestTimestamp());
       List<Instance> sorted = new ArrayList<>(app.instances());
       sorted.sort(Comparator.comparing(Instance::hostname));
       w.writeInt(sorted.size());
@@ -57,6 +59,7 @@ public record RegistryDigest(long appliedIndex, String sha256, int applications,
       instances += sorted.size();
     }
     w.flush();
-    return new RegistryDigest(appliedIndex, HexFormat.of().formatHex(sha.digest()), apps.size(), instances);
+    return new RegistryDigest(
+        appliedIndex, HexFormat.of().formatHex(sha.digest()), apps.size(), instances);
   }
 }

@@ -42,8 +42,10 @@ public record RegistrySnapshot(
     long lastAppliedTs, long renewsThisWindow, long renewsLastWindow, List<AppState> apps) {
 
   static final int MAGIC = 0x52535452; // "RSTR"
+
   /** The newest version, written when an instance has a region (see {@link #writeTo}). */
   static final int FORMAT_VERSION = 2;
+
   /** The oldest version still read: instances without a region. */
   static final int FORMAT_VERSION_WITHOUT_REGION = 1;
 
@@ -93,7 +95,8 @@ public record RegistrySnapshot(
         OutputStream raw = Channels.newOutputStream(channel)) {
       // the oldest version that holds the registry, as for log entries (CommandCodec#encode): a
       // snapshot a new leader sends to a follower not yet upgraded stays readable there
-      boolean withRegion = apps.stream().anyMatch(a -> a.instances().stream().anyMatch(i -> !i.region().isEmpty()));
+      boolean withRegion =
+          apps.stream().anyMatch(a -> a.instances().stream().anyMatch(i -> !i.region().isEmpty()));
       DataOutputStream header = new DataOutputStream(raw);
       header.writeInt(MAGIC);
       header.writeInt(withRegion ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_REGION);

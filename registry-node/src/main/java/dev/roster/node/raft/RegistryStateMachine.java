@@ -7,8 +7,8 @@ import com.alipay.sofa.jraft.Iterator;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.core.StateMachineAdapter;
-import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
@@ -74,7 +74,9 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     this(policy, key -> true);
   }
 
-  /** @param guarded the applications self-protection counts (see {@link Registry}) */
+  /**
+   * @param guarded the applications self-protection counts (see {@link Registry})
+   */
   public RegistryStateMachine(GuardPolicy policy, Predicate<AppKey> guarded) {
     this.policy = policy;
     this.guarded = guarded;
@@ -135,8 +137,8 @@ public final class RegistryStateMachine extends StateMachineAdapter {
   }
 
   /**
-   * Operations applied since the last snapshot was captured or loaded — what a restart would
-   * replay from the log: one per entry, one per renew of a batch, one per eviction target.
+   * Operations applied since the last snapshot was captured or loaded — what a restart would replay
+   * from the log: one per entry, one per renew of a batch, one per eviction target.
    */
   public long opsSinceSnapshot() {
     return opsSinceSnapshot;
@@ -207,8 +209,7 @@ public final class RegistryStateMachine extends StateMachineAdapter {
 
   /** Stops the state machine at the current entry; JRaft fails its closure and all after it. */
   private static void fail(Iterator iter, String format, RuntimeException cause) {
-    Status error =
-        new Status(RaftError.ESTATEMACHINE, format, iter.getIndex(), cause.getMessage());
+    Status error = new Status(RaftError.ESTATEMACHINE, format, iter.getIndex(), cause.getMessage());
     log.error("state machine stopped: {}", error.getErrorMsg(), cause);
     iter.setErrorAndRollback(1, error);
   }
@@ -218,22 +219,26 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     RegistrySnapshot snapshot = RegistrySnapshot.capture(registry, lastAppliedTs);
     opsSinceSnapshot = 0;
     long index = appliedIndex;
-    snapshotWriter.execute(() -> {
-      try {
-        long start = System.nanoTime();
-        snapshot.writeTo(Path.of(writer.getPath(), SNAPSHOT_FILE));
-        if (!writer.addFile(SNAPSHOT_FILE)) {
-          done.run(new Status(RaftError.EIO, "cannot add snapshot file to the snapshot meta"));
-          return;
-        }
-        log.info("snapshot at index {} saved: {} instances in {} ms",
-            index, snapshot.instanceCount(), (System.nanoTime() - start) / 1_000_000);
-        done.run(Status.OK());
-      } catch (Exception e) {
-        log.error("snapshot at index {} failed", index, e);
-        done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
-      }
-    });
+    snapshotWriter.execute(
+        () -> {
+          try {
+            long start = System.nanoTime();
+            snapshot.writeTo(Path.of(writer.getPath(), SNAPSHOT_FILE));
+            if (!writer.addFile(SNAPSHOT_FILE)) {
+              done.run(new Status(RaftError.EIO, "cannot add snapshot file to the snapshot meta"));
+              return;
+            }
+            log.info(
+                "snapshot at index {} saved: {} instances in {} ms",
+                index,
+                snapshot.instanceCount(),
+                (System.nanoTime() - start) / 1_000_000);
+            done.run(Status.OK());
+          } catch (Exception e) {
+            log.error("snapshot at index {} failed", index, e);
+            done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
+          }
+        });
   }
 
   @Override
@@ -244,7 +249,8 @@ public final class RegistryStateMachine extends StateMachineAdapter {
     }
     try {
       long start = System.nanoTime();
-      RegistrySnapshot snapshot = RegistrySnapshot.readFrom(Path.of(reader.getPath(), SNAPSHOT_FILE));
+      RegistrySnapshot snapshot =
+          RegistrySnapshot.readFrom(Path.of(reader.getPath(), SNAPSHOT_FILE));
       long read = System.nanoTime();
       Registry restored = snapshot.restore(policy, guarded);
       lock.writeLock().lock();
@@ -256,8 +262,12 @@ public final class RegistryStateMachine extends StateMachineAdapter {
       } finally {
         lock.writeLock().unlock();
       }
-      log.info("snapshot at index {} loaded: {} instances in {} ms (file read in {} ms)", appliedIndex,
-          snapshot.instanceCount(), (System.nanoTime() - start) / 1_000_000, (read - start) / 1_000_000);
+      log.info(
+          "snapshot at index {} loaded: {} instances in {} ms (file read in {} ms)",
+          appliedIndex,
+          snapshot.instanceCount(),
+          (System.nanoTime() - start) / 1_000_000,
+          (read - start) / 1_000_000);
       applyListeners.forEach(l -> l.onApplied(null));
       return true;
     } catch (Exception e) {
@@ -295,7 +305,8 @@ public final class RegistryStateMachine extends StateMachineAdapter {
   @Override
   public void onLeaderStop(Status status) {
     this.leader = false;
-    log.info("stepped down as leader: {}", status.getErrorMsg() == null ? status : status.getErrorMsg());
+    log.info(
+        "stepped down as leader: {}", status.getErrorMsg() == null ? status : status.getErrorMsg());
     leadershipListeners.forEach(LeadershipListener::onLeaderStop);
   }
 

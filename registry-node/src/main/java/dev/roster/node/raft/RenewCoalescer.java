@@ -15,15 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Gathers renews on the leader into {@link RenewBatchCommand}s. Renews are the bulk of a
- * registry's writes (every instance, every 30 s); one log entry per renew spends most of the
- * leader's and followers' CPU on per-entry Raft overhead.
+ * Gathers renews on the leader into {@link RenewBatchCommand}s. Renews are the bulk of a registry's
+ * writes (every instance, every 30 s); one log entry per renew spends most of the leader's and
+ * followers' CPU on per-entry Raft overhead.
  *
- * <p>No timer and no added latency: a renew is proposed at once when fewer than
- * {@code maxInFlight} batches are being committed; otherwise it waits for the next batch, which
- * is proposed the moment one completes. Light load gives batches of one; heavy load gives large
- * batches and the same number of entries per second. Each caller is still answered only after
- * its own renew is committed and applied — semantics are exactly those of single renews.
+ * <p>No timer and no added latency: a renew is proposed at once when fewer than {@code maxInFlight}
+ * batches are being committed; otherwise it waits for the next batch, which is proposed the moment
+ * one completes. Light load gives batches of one; heavy load gives large batches and the same
+ * number of entries per second. Each caller is still answered only after its own renew is committed
+ * and applied — semantics are exactly those of single renews.
  */
 public final class RenewCoalescer {
   private final RaftRegistry raft;
@@ -41,17 +41,21 @@ public final class RenewCoalescer {
   }
 
   /**
-   * Renews one instance. Completes with the renewed instance, empty if it is unknown
-   * (NotFound), or exceptionally like {@link Writes#propose}.
+   * Renews one instance. Completes with the renewed instance, empty if it is unknown (NotFound), or
+   * exceptionally like {@link Writes#propose}.
    */
   public CompletableFuture<Optional<Instance>> renew(InstanceKey key, long timeoutMs) {
     Pending p = new Pending(key, new CompletableFuture<>());
     queue.add(p);
     flush(timeoutMs);
-    return p.future.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-            e instanceof java.util.concurrent.TimeoutException
-                ? new UnavailableException("no quorum within " + timeoutMs + " ms") : e));
+    return p.future
+        .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            e ->
+                CompletableFuture.failedFuture(
+                    e instanceof java.util.concurrent.TimeoutException
+                        ? new UnavailableException("no quorum within " + timeoutMs + " ms")
+                        : e));
   }
 
   private void flush(long timeoutMs) {
@@ -85,18 +89,19 @@ public final class RenewCoalescer {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
-    result.whenComplete((r, e) -> {
-      inFlight.decrementAndGet();
-      if (e != null) {
-        Throwable cause = unwrap(e);
-        batch.forEach(p -> p.future().completeExceptionally(cause));
-      } else {
-        List<Optional<Instance>> renewed = r.value();
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).future().complete(renewed.get(i));
-        }
-      }
-      flush(timeoutMs);
-    });
+    result.whenComplete(
+        (r, e) -> {
+          inFlight.decrementAndGet();
+          if (e != null) {
+            Throwable cause = unwrap(e);
+            batch.forEach(p -> p.future().completeExceptionally(cause));
+          } else {
+            List<Optional<Instance>> renewed = r.value();
+            for (int i = 0; i < batch.size(); i++) {
+              batch.get(i).future().complete(renewed.get(i));
+            }
+          }
+          flush(timeoutMs);
+        });
   }
 }

@@ -9,8 +9,8 @@ import java.util.function.LongFunction;
 public interface Writes {
   /**
    * Proposes a write built from the leader's timestamp. Completes with the apply result once the
-   * entry is committed and applied here, or exceptionally with {@link NotLeaderException} /
-   * {@link UnavailableException}; never later than {@code timeoutMs}.
+   * entry is committed and applied here, or exceptionally with {@link NotLeaderException} / {@link
+   * UnavailableException}; never later than {@code timeoutMs}.
    */
   <R> CompletableFuture<ApplyResult<R>> propose(
       LongFunction<? extends RegistryCommand<R>> command, long timeoutMs);

@@ -8,8 +8,8 @@ public final class Concurrency {
   private Concurrency() {}
 
   /**
-   * Threads named {@code name} that do not keep the JVM alive: every background timer of a node
-   * is stopped by its owner's {@code close()}, and must never hold up an exit.
+   * Threads named {@code name} that do not keep the JVM alive: every background timer of a node is
+   * stopped by its owner's {@code close()}, and must never hold up an exit.
    */
   public static ThreadFactory daemonThreads(String name) {
     return r -> {

@@ -2,7 +2,9 @@ package dev.roster.node.chaos;
 
 import java.util.List;
 
-/** Something a checker found wrong in one round: a kind, the instance (if any), what and which ops. */
+/**
+ * Something a checker found wrong in one round: a kind, the instance (if any), what and which ops.
+ */
 public record Anomaly(int round, String kind, String host, String detail, List<Long> ops) {
   static final String NONLINEARIZABLE = "nonlinearizable";
   static final String LOST_ACK = "acknowledged-register-lost";

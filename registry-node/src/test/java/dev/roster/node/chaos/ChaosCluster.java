@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The three node processes of a chaos run, started and signalled by the runner (only the PIDs it
- * started), and — inside a network namespace — the iptables rules that cut the links between
- * them. In a namespace every node has its own loopback address and runs under its own uid, so
- * that its outgoing connections carry its address as source (see {@link NetworkNamespace}).
+ * started), and — inside a network namespace — the iptables rules that cut the links between them.
+ * In a namespace every node has its own loopback address and runs under its own uid, so that its
+ * outgoing connections carry its address as source (see {@link NetworkNamespace}).
  */
 final class ChaosCluster implements AutoCloseable {
   /** One node: the address it listens on, its ports, and the uid it runs as (null: as us). */
@@ -45,12 +45,18 @@ final class ChaosCluster implements AutoCloseable {
   private final List<String> nodeFlags;
   private final boolean partitions;
   private final Process[] processes;
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofMillis(1000))
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofMillis(1000))
+          .build();
 
-  ChaosCluster(List<NodeSpec> nodes, Path jar, Path dataRoot, Path logDir, List<String> nodeFlags,
+  ChaosCluster(
+      List<NodeSpec> nodes,
+      Path jar,
+      Path dataRoot,
+      Path logDir,
+      List<String> nodeFlags,
       boolean partitions) {
     this.nodes = List.copyOf(nodes);
     this.jar = jar;
@@ -96,34 +102,58 @@ final class ChaosCluster implements AutoCloseable {
       Files.createDirectories(data);
       if (n.uid() != null) {
         chownTree(data, n.uid());
-        cmd.addAll(List.of("setpriv", "--reuid", n.uid().toString(), "--regid", n.uid().toString(),
-            "--clear-groups", "--"));
+        cmd.addAll(
+            List.of(
+                "setpriv",
+                "--reuid",
+                n.uid().toString(),
+                "--regid",
+                n.uid().toString(),
+                "--clear-groups",
+                "--"));
       }
-      Files.writeString(log(i), "=== chaos runner: start at " + Instant.now() + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          log(i),
+          "=== chaos runner: start at " + Instant.now() + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // small heaps and C1 only: three nodes, the runner and a build share two cores
-    cmd.addAll(List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-        "-Djava.io.tmpdir=" + data.resolve("tmp")));
-    cmd.addAll(List.of("-jar", jar.toString(),
-        "--http", n.host() + ":" + n.httpPort(),
-        "--raft", n.raft(),
-        "--peers", String.join(",", nodes.stream().map(NodeSpec::raft).toList()),
-        "--data", data.resolve("raft").toString()));
+    cmd.addAll(
+        List.of(
+            "-Xmx192m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:-UsePerfData",
+            "-Djava.io.tmpdir=" + data.resolve("tmp")));
+    cmd.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "--http",
+            n.host() + ":" + n.httpPort(),
+            "--raft",
+            n.raft(),
+            "--peers",
+            String.join(",", nodes.stream().map(NodeSpec::raft).toList()),
+            "--data",
+            data.resolve("raft").toString()));
     cmd.addAll(nodeFlags);
     try {
       Files.createDirectories(data.resolve("tmp"));
       if (n.uid() != null) {
         chownTree(data, n.uid());
       }
-      processes[i] = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
+      processes[i] =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -183,26 +213,41 @@ final class ChaosCluster implements AutoCloseable {
   /** Drops every packet from node {@code from} to node {@code to} (one direction only). */
   void drop(int from, int to) {
     requirePartitions();
-    run(List.of("iptables", "-w", "-A", "INPUT", "-s", nodes.get(from).host(), "-d", nodes.get(to).host(),
-        "-j", "DROP"));
+    run(
+        List.of(
+            "iptables",
+            "-w",
+            "-A",
+            "INPUT",
+            "-s",
+            nodes.get(from).host(),
+            "-d",
+            nodes.get(to).host(),
+            "-j",
+            "DROP"));
   }
 
   /**
    * Makes node {@code i}'s address a black hole: every packet to it, and every packet it sends, is
    * dropped without an answer (DROP, not REJECT: no RST, no ICMP), from the other nodes and from
-   * the clients alike — a cut cable, or a dead container whose address is still routed. Connects
-   * to any of its ports hang until the caller's timeout. On loopback a packet passes OUTPUT and
-   * then INPUT of this one namespace, so both rules sit in INPUT, where {@link #healNetwork} flushes
+   * the clients alike — a cut cable, or a dead container whose address is still routed. Connects to
+   * any of its ports hang until the caller's timeout. On loopback a packet passes OUTPUT and then
+   * INPUT of this one namespace, so both rules sit in INPUT, where {@link #healNetwork} flushes
    * them; the node's own kernel still believes it sent what it sent. Both rules go in with one
    * {@code iptables-restore --noflush}, atomically: the fault starts at one instant.
    */
   void blackhole(int i) {
     requirePartitions();
     String host = nodes.get(i).host();
-    run(List.of("iptables-restore", "-w", "--noflush"), String.join("\n", "*filter",
-        "-A INPUT -d " + host + " -j DROP",
-        "-A INPUT -s " + host + " -j DROP",
-        "COMMIT", ""));
+    run(
+        List.of("iptables-restore", "-w", "--noflush"),
+        String.join(
+            "\n",
+            "*filter",
+            "-A INPUT -d " + host + " -j DROP",
+            "-A INPUT -s " + host + " -j DROP",
+            "COMMIT",
+            ""));
   }
 
   /** Removes every rule this runner added (the namespace's INPUT chain only). */
@@ -233,7 +278,8 @@ final class ChaosCluster implements AutoCloseable {
         stdin.write(input.getBytes(StandardCharsets.UTF_8));
       }
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException(cmd + " failed: " + new String(p.getInputStream().readAllBytes()));
+        throw new IllegalStateException(
+            cmd + " failed: " + new String(p.getInputStream().readAllBytes()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -246,8 +292,13 @@ final class ChaosCluster implements AutoCloseable {
   /** GET on one node with a short timeout; empty when it does not answer in time. */
   Optional<JsonNode> get(int i, String path) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(i) + path))
-          .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url(i) + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return Optional.of(History.JSON.readTree(r.body()));
     } catch (IOException e) {
       return Optional.empty();
@@ -267,10 +318,14 @@ final class ChaosCluster implements AutoCloseable {
       return false;
     }
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(leader.get()) + "/cluster/transfer-leader"))
-          .timeout(Duration.ofSeconds(5))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url(leader.get()) + "/cluster/transfer-leader"))
+                  .timeout(Duration.ofSeconds(5))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(""))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return History.JSON.readTree(r.body()).path("code").asInt(-1) == 0;
     } catch (IOException e) {
       return false;
@@ -334,7 +389,8 @@ final class ChaosCluster implements AutoCloseable {
   /** Why node {@code i} is not ready (for the report). */
   String readiness(int i) {
     if (!running(i)) {
-      return "not running" + (processes[i] == null ? "" : " (exit " + processes[i].exitValue() + ")");
+      return "not running"
+          + (processes[i] == null ? "" : " (exit " + processes[i].exitValue() + ")");
     }
     return get(i, "/ready").map(JsonNode::toString).orElse("no answer");
   }

@@ -11,12 +11,20 @@ final class ChaosReport {
   static String markdown(JsonNode report) {
     StringBuilder md = new StringBuilder("# Chaos run\n\n");
     md.append("- mode: ").append(report.path("mode").asText()).append('\n');
-    md.append("- started: ").append(report.path("started").asText())
-        .append(", elapsed: ").append(String.format("%.0f s", report.path("elapsed_s").asDouble())).append('\n');
-    md.append("- seed: ").append(report.path("seed").asLong()).append(", clients: ")
-        .append(report.path("clients").asInt()).append(" × ").append(report.path("instances_per_client").asInt())
+    md.append("- started: ")
+        .append(report.path("started").asText())
+        .append(", elapsed: ")
+        .append(String.format("%.0f s", report.path("elapsed_s").asDouble()))
+        .append('\n');
+    md.append("- seed: ")
+        .append(report.path("seed").asLong())
+        .append(", clients: ")
+        .append(report.path("clients").asInt())
+        .append(" × ")
+        .append(report.path("instances_per_client").asInt())
         .append(" instances\n\n");
-    md.append("| round | fault | what | ops | ok | unknown | fail | not found | anomalies | round s |\n");
+    md.append(
+        "| round | fault | what | ops | ok | unknown | fail | not found | anomalies | round s |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     int rounds = 0;
     int skipped = 0;
@@ -26,8 +34,10 @@ final class ChaosReport {
     for (JsonNode r : report.path("rounds")) {
       if (r.has("skipped")) {
         skipped++;
-        md.append(String.format("| %d | %s | skipped: %s | | | | | | | |%n", r.path("round").asInt(),
-            r.path("fault").asText(), r.path("skipped").asText()));
+        md.append(
+            String.format(
+                "| %d | %s | skipped: %s | | | | | | | |%n",
+                r.path("round").asInt(), r.path("fault").asText(), r.path("skipped").asText()));
         continue;
       }
       rounds++;
@@ -35,21 +45,36 @@ final class ChaosReport {
       JsonNode o = r.path("outcomes");
       ops += r.path("operations").asLong();
       anomalies += r.path("anomalies").size();
-      md.append(String.format("| %d | %s | %s | %d | %d | %d | %d | %d | %d | %.1f |%n",
-          r.path("round").asInt(), r.path("fault").asText(), r.path("detail").asText(),
-          r.path("operations").asLong(), o.path(Op.OK).asLong(), o.path(Op.UNKNOWN).asLong(),
-          o.path(Op.FAIL).asLong(), o.path(Op.NOT_FOUND).asLong(), r.path("anomalies").size(),
-          r.path("round_ms").asLong() / 1000.0));
+      md.append(
+          String.format(
+              "| %d | %s | %s | %d | %d | %d | %d | %d | %d | %.1f |%n",
+              r.path("round").asInt(),
+              r.path("fault").asText(),
+              r.path("detail").asText(),
+              r.path("operations").asLong(),
+              o.path(Op.OK).asLong(),
+              o.path(Op.UNKNOWN).asLong(),
+              o.path(Op.FAIL).asLong(),
+              o.path(Op.NOT_FOUND).asLong(),
+              r.path("anomalies").size(),
+              r.path("round_ms").asLong() / 1000.0));
     }
-    md.append(String.format("%n**%d rounds run** (%d skipped), faults %s, **%d operations**, **%d anomalies**.%n",
-        rounds, skipped, byFault, ops, anomalies));
+    md.append(
+        String.format(
+            "%n**%d rounds run** (%d skipped), faults %s, **%d operations**, **%d anomalies**.%n",
+            rounds, skipped, byFault, ops, anomalies));
     if (anomalies > 0) {
       md.append("\n## Anomalies\n\n");
       for (JsonNode r : report.path("rounds")) {
         for (JsonNode a : r.path("anomalies")) {
-          md.append("- round ").append(a.path("round").asInt()).append(" `").append(a.path("kind").asText())
-              .append("` ").append(a.path("host").isNull() ? "" : a.path("host").asText() + ": ")
-              .append(a.path("detail").asText()).append('\n');
+          md.append("- round ")
+              .append(a.path("round").asInt())
+              .append(" `")
+              .append(a.path("kind").asText())
+              .append("` ")
+              .append(a.path("host").isNull() ? "" : a.path("host").asText() + ": ")
+              .append(a.path("detail").asText())
+              .append('\n');
         }
       }
     }

@@ -25,24 +25,26 @@ import java.util.concurrent.TimeUnit;
  * Launched by {@link ChaosIT} — inside the run's network namespace when there is one, so that the
  * nodes, the clients and the iptables rules all live there.
  *
- * <p>Writes to {@code --results}: {@code history.jsonl} (every operation and fault event),
- * {@code report.json} and {@code report.md} (rounds, faults, operations, anomalies), one file per
+ * <p>Writes to {@code --results}: {@code history.jsonl} (every operation and fault event), {@code
+ * report.json} and {@code report.md} (rounds, faults, operations, anomalies), one file per
  * non-linearizable instance, and the nodes' logs. Prints one line per round to stdout.
  *
- * <p>With {@code --failover-trials N} it runs the failover benchmark ({@link FailoverTrials})
- * under {@code --failover-fault} on the same three nodes instead of the rounds.
+ * <p>With {@code --failover-trials N} it runs the failover benchmark ({@link FailoverTrials}) under
+ * {@code --failover-fault} on the same three nodes instead of the rounds.
  */
 public final class ChaosRunner {
   /** Settings every node gets: fast elections, eviction on (but never for a renewing instance). */
-  static final List<String> NODE_FLAGS = List.of(
-      "--election-timeout", "1000ms",
-      "--renew-interval", "1s",
-      "--evict-interval", "1s",
-      "--expire", "20s",
-      "--evict-ceiling", "40s",
-      "--poll-hold", "5s",
-      "--shutdown-grace", "3s",
-      "--snapshot-interval", "5s");
+  static final List<String> NODE_FLAGS =
+      List.of(
+          "--election-timeout", "1000ms",
+          "--renew-interval", "1s",
+          "--evict-interval", "1s",
+          "--expire", "20s",
+          "--evict-ceiling", "40s",
+          "--poll-hold", "5s",
+          "--shutdown-grace", "3s",
+          "--snapshot-interval", "5s");
+
   static final long EXPIRE_NANOS = TimeUnit.SECONDS.toNanos(20);
 
   private final Map<String, String> args;
@@ -81,7 +83,8 @@ public final class ChaosRunner {
       // never touch the host's rules: refuse unless we really are inside another namespace
       String here = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
       if (here.equals(args.get("host-netns"))) {
-        System.err.println("refusing to run: this process is in the host's network namespace " + here);
+        System.err.println(
+            "refusing to run: this process is in the host's network namespace " + here);
         return 2;
       }
     }
@@ -91,11 +94,14 @@ public final class ChaosRunner {
       String[] uids = args.get("uids").split(",");
       for (int i = 0; i < hosts.length; i++) {
         // distinct ports too: JRaft's RPC server (bolt) binds the port on every address
-        specs.add(new ChaosCluster.NodeSpec(hosts[i], 7171 + i, 7271 + i, Integer.parseInt(uids[i])));
+        specs.add(
+            new ChaosCluster.NodeSpec(hosts[i], 7171 + i, 7271 + i, Integer.parseInt(uids[i])));
       }
     } else {
       for (int i = 0; i < 3; i++) {
-        specs.add(new ChaosCluster.NodeSpec("127.0.0.1", TestCluster.freePort(), TestCluster.freePort(), null));
+        specs.add(
+            new ChaosCluster.NodeSpec(
+                "127.0.0.1", TestCluster.freePort(), TestCluster.freePort(), null));
       }
     }
     List<Fault> plan = plan();
@@ -111,8 +117,9 @@ public final class ChaosRunner {
     ArrayNode rounds = report.putArray("rounds");
     long runStart = System.nanoTime();
     try (History history = new History(results.resolve("history.jsonl"));
-        ChaosCluster cluster = new ChaosCluster(specs, Path.of(args.get("jar")), dataRoot, results,
-            NODE_FLAGS, partitions)) {
+        ChaosCluster cluster =
+            new ChaosCluster(
+                specs, Path.of(args.get("jar")), dataRoot, results, NODE_FLAGS, partitions)) {
       for (int i = 0; i < cluster.size(); i++) {
         cluster.start(i);
       }
@@ -126,7 +133,8 @@ public final class ChaosRunner {
           System.err.println("failover under " + fault.label + " needs the network namespace");
           return 2;
         }
-        return new FailoverTrials(cluster, fault, Integer.parseInt(args.get("failover-trials")), results, random)
+        return new FailoverTrials(
+                cluster, fault, Integer.parseInt(args.get("failover-trials")), results, random)
             .run();
       }
       for (int r = 1; r <= plan.size(); r++) {
@@ -167,7 +175,8 @@ public final class ChaosRunner {
     return String.join(",", java.util.Arrays.stream(Fault.values()).map(f -> f.label).toList());
   }
 
-  private ObjectNode round(int r, Fault fault, ChaosCluster cluster, History history, boolean partitions)
+  private ObjectNode round(
+      int r, Fault fault, ChaosCluster cluster, History history, boolean partitions)
       throws Exception {
     ObjectNode result = History.JSON.createObjectNode();
     result.put("round", r).put("fault", fault.label);
@@ -179,11 +188,17 @@ public final class ChaosRunner {
     List<Anomaly> anomalies = new ArrayList<>();
     history.event(r, "round", fault.label);
     if (!cluster.awaitHealthy(Duration.ofSeconds(90))) {
-      anomalies.add(new Anomaly(r, Anomaly.NOT_RECOVERED, null,
-          "cluster not healthy before the round: " + readiness(cluster), List.of()));
+      anomalies.add(
+          new Anomaly(
+              r,
+              Anomaly.NOT_RECOVERED,
+              null,
+              "cluster not healthy before the round: " + readiness(cluster),
+              List.of()));
     }
     int leader = cluster.leader().orElse(0);
-    Workload workload = new Workload(cluster.urls(), history, r, clients, keysPerClient, seed * 1000 + r);
+    Workload workload =
+        new Workload(cluster.urls(), history, r, clients, keysPerClient, seed * 1000 + r);
     workload.start(Duration.ofSeconds(120));
     NodeClient.pause(warmup.toMillis());
     leader = cluster.leader().orElse(leader);
@@ -199,15 +214,28 @@ public final class ChaosRunner {
     long workloadEnd = System.nanoTime();
 
     if (!cluster.awaitHealthy(Duration.ofSeconds(90))) {
-      anomalies.add(new Anomaly(r, Anomaly.NOT_RECOVERED, null,
-          "cluster not healthy 90 s after the heal: " + readiness(cluster), List.of()));
+      anomalies.add(
+          new Anomaly(
+              r,
+              Anomaly.NOT_RECOVERED,
+              null,
+              "cluster not healthy 90 s after the heal: " + readiness(cluster),
+              List.of()));
     }
     long recoveredAt = System.nanoTime();
     NodeClient reader = new NodeClient(cluster.urls(), Duration.ofSeconds(5));
     for (int i = 0; i < cluster.size(); i++) {
       if (!finalRead(workload, reader, i)) {
-        anomalies.add(new Anomaly(r, Anomaly.NOT_RECOVERED, null,
-            "node n" + i + " could not serve a consistent read within 30 s: " + cluster.readiness(i), List.of()));
+        anomalies.add(
+            new Anomaly(
+                r,
+                Anomaly.NOT_RECOVERED,
+                null,
+                "node n"
+                    + i
+                    + " could not serve a consistent read within 30 s: "
+                    + cluster.readiness(i),
+                List.of()));
       }
     }
     ObjectNode convergence = converge(r, cluster, anomalies);
@@ -259,8 +287,8 @@ public final class ChaosRunner {
   }
 
   /**
-   * Polls every node's digest until all report the same applied index; two different digests at
-   * one index mean the replicas diverged.
+   * Polls every node's digest until all report the same applied index; two different digests at one
+   * index mean the replicas diverged.
    */
   private ObjectNode converge(int r, ChaosCluster cluster, List<Anomaly> anomalies) {
     ObjectNode out = History.JSON.createObjectNode();
@@ -280,8 +308,13 @@ public final class ChaosRunner {
       }
       for (var e : seen.entrySet()) {
         if (e.getValue().values().stream().distinct().count() > 1) {
-          anomalies.add(new Anomaly(r, Anomaly.DIVERGED, null,
-              "different digests at applied index " + e.getKey() + ": " + e.getValue(), List.of()));
+          anomalies.add(
+              new Anomaly(
+                  r,
+                  Anomaly.DIVERGED,
+                  null,
+                  "different digests at applied index " + e.getKey() + ": " + e.getValue(),
+                  List.of()));
           out.put("diverged_at", e.getKey());
           return out;
         }
@@ -294,18 +327,26 @@ public final class ChaosRunner {
       }
       NodeClient.pause(50);
     }
-    anomalies.add(new Anomaly(r, Anomaly.NOT_CONVERGED, null,
-        "nodes never reported the same applied index within 60 s (indexes seen: " + seen.keySet() + ")",
-        List.of()));
+    anomalies.add(
+        new Anomaly(
+            r,
+            Anomaly.NOT_CONVERGED,
+            null,
+            "nodes never reported the same applied index within 60 s (indexes seen: "
+                + seen.keySet()
+                + ")",
+            List.of()));
     return out;
   }
 
   /** One non-linearizable instance: its ops in invocation order, and where the search got stuck. */
-  private void writeFailure(int r, String host, Linearizability.Result result, List<Op> ops) throws IOException {
+  private void writeFailure(int r, String host, Linearizability.Result result, List<Op> ops)
+      throws IOException {
     Path file = results.resolve("round-" + r + "-" + host + ".jsonl");
     List<String> lines = new ArrayList<>();
     ObjectNode head = History.JSON.createObjectNode();
-    head.put("instance", host).put("linearizable", false)
+    head.put("instance", host)
+        .put("linearizable", false)
         .put("stuck_at_op", result.stuckAt() == null ? null : result.stuckAt().id());
     ArrayNode order = head.putArray("longest_linearization");
     result.deepestOrder().forEach(o -> order.add(o.id()));
@@ -327,19 +368,28 @@ public final class ChaosRunner {
 
   private void writeReport(ObjectNode report, long runStart) throws IOException {
     report.put("elapsed_s", (System.nanoTime() - runStart) / 1_000_000_000.0);
-    Files.writeString(results.resolve("report.json"),
+    Files.writeString(
+        results.resolve("report.json"),
         History.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     Files.writeString(results.resolve("report.md"), ChaosReport.markdown(report));
   }
 
   static String progressLine(JsonNode round) {
     if (round.has("skipped")) {
-      return String.format("round %d %-18s skipped: %s", round.path("round").asInt(),
-          round.path("fault").asText(), round.path("skipped").asText());
+      return String.format(
+          "round %d %-18s skipped: %s",
+          round.path("round").asInt(),
+          round.path("fault").asText(),
+          round.path("skipped").asText());
     }
-    return String.format("round %d %-18s ops=%d %s anomalies=%d round=%.1fs check=%dms",
-        round.path("round").asInt(), round.path("fault").asText(), round.path("operations").asInt(),
-        round.path("outcomes"), round.path("anomalies").size(), round.path("round_ms").asLong() / 1000.0,
+    return String.format(
+        "round %d %-18s ops=%d %s anomalies=%d round=%.1fs check=%dms",
+        round.path("round").asInt(),
+        round.path("fault").asText(),
+        round.path("operations").asInt(),
+        round.path("outcomes"),
+        round.path("anomalies").size(),
+        round.path("round_ms").asLong() / 1000.0,
         round.path("check_ms").asLong());
   }
 }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The faults a round can inject. Each is bounded: {@link #inject} breaks something and returns
- * how to heal it; the runner heals after {@link #hold}. Process faults signal only the node PIDs
- * the runner started; partitions add iptables rules inside the run's own network namespace.
+ * The faults a round can inject. Each is bounded: {@link #inject} breaks something and returns how
+ * to heal it; the runner heals after {@link #hold}. Process faults signal only the node PIDs the
+ * runner started; partitions add iptables rules inside the run's own network namespace.
  */
 enum Fault {
   KILL_LEADER("kill-leader", false, Duration.ofSeconds(4)),
@@ -72,73 +72,102 @@ enum Fault {
       case KILL_TWO -> {
         c.kill(leader);
         c.kill(follower);
-        return new Injected("SIGKILL leader n" + leader + " and follower n" + follower + " (no quorum)", () -> restart(c, leader) + ", " + restart(c, follower));
+        return new Injected(
+            "SIGKILL leader n" + leader + " and follower n" + follower + " (no quorum)",
+            () -> restart(c, leader) + ", " + restart(c, follower));
       }
       case RESTART_ALL -> {
         for (int i = 0; i < n; i++) {
           c.kill(i);
         }
-        return new Injected("SIGKILL all nodes", () -> {
-          List<String> done = new ArrayList<>();
-          for (int i = 0; i < n; i++) {
-            done.add(restart(c, i));
-          }
-          return String.join(", ", done);
-        });
+        return new Injected(
+            "SIGKILL all nodes",
+            () -> {
+              List<String> done = new ArrayList<>();
+              for (int i = 0; i < n; i++) {
+                done.add(restart(c, i));
+              }
+              return String.join(", ", done);
+            });
       }
       case PAUSE_LEADER -> {
         c.signal(leader, "STOP");
-        return new Injected("SIGSTOP leader n" + leader, () -> {
-          c.signal(leader, "CONT");
-          return "SIGCONT n" + leader;
-        });
+        return new Injected(
+            "SIGSTOP leader n" + leader,
+            () -> {
+              c.signal(leader, "CONT");
+              return "SIGCONT n" + leader;
+            });
       }
       case TERMINATE_LEADER -> {
         c.terminate(leader, Duration.ofSeconds(15));
-        return new Injected("SIGTERM leader n" + leader + " (graceful hand-over)", () -> restart(c, leader));
+        return new Injected(
+            "SIGTERM leader n" + leader + " (graceful hand-over)", () -> restart(c, leader));
       }
       case TRANSFER_CHURN -> {
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicInteger moved = new java.util.concurrent.atomic.AtomicInteger();
-        Thread churn = new Thread(() -> {
-          while (!stop.get()) {
-            if (c.transferLeadership()) {
-              moved.incrementAndGet();
-            }
-            NodeClient.pause(100 + random.nextInt(200));
-          }
-        }, "chaos-transfer-churn");
+        java.util.concurrent.atomic.AtomicBoolean stop =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger moved =
+            new java.util.concurrent.atomic.AtomicInteger();
+        Thread churn =
+            new Thread(
+                () -> {
+                  while (!stop.get()) {
+                    if (c.transferLeadership()) {
+                      moved.incrementAndGet();
+                    }
+                    NodeClient.pause(100 + random.nextInt(200));
+                  }
+                },
+                "chaos-transfer-churn");
         churn.setDaemon(true);
         churn.start();
-        return new Injected("leadership transferred repeatedly", () -> {
-          stop.set(true);
-          try {
-            churn.join(15_000);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return "leadership moved " + moved.get() + " times";
-        });
+        return new Injected(
+            "leadership transferred repeatedly",
+            () -> {
+              stop.set(true);
+              try {
+                churn.join(15_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return "leadership moved " + moved.get() + " times";
+            });
       }
       case ISOLATE_LEADER -> {
         for (int f : followers) {
           c.drop(leader, f);
           c.drop(f, leader);
         }
-        return new Injected("leader n" + leader + " cut from " + followers + " both ways", () -> heal(c));
+        return new Injected(
+            "leader n" + leader + " cut from " + followers + " both ways", () -> heal(c));
       }
       case ONE_WAY -> {
         boolean fromLeader = random.nextBoolean();
         int from = fromLeader ? leader : follower;
         int to = fromLeader ? follower : leader;
         c.drop(from, to);
-        return new Injected("packets from " + (fromLeader ? "leader" : "follower") + " n" + from + " to "
-            + (fromLeader ? "follower" : "leader") + " n" + to + " dropped (one way)", () -> heal(c));
+        return new Injected(
+            "packets from "
+                + (fromLeader ? "leader" : "follower")
+                + " n"
+                + from
+                + " to "
+                + (fromLeader ? "follower" : "leader")
+                + " n"
+                + to
+                + " dropped (one way)",
+            () -> heal(c));
       }
       case BLACKHOLE_LEADER -> {
         c.blackhole(leader);
-        return new Injected("leader n" + leader + " black-holed (every packet to and from "
-            + c.node(leader).host() + " dropped)", () -> heal(c));
+        return new Injected(
+            "leader n"
+                + leader
+                + " black-holed (every packet to and from "
+                + c.node(leader).host()
+                + " dropped)",
+            () -> heal(c));
       }
       default -> throw new IllegalStateException(this.toString());
     }

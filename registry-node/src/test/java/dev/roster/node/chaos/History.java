@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The run's history file, JSON lines: one line per completed operation ({@link Op}) and one per
- * fault event ({@code {"event":"fault",...}}). Times are nanoseconds since the run started, on
- * the runner's monotonic clock, so invocation/completion intervals of different clients compare.
+ * fault event ({@code {"event":"fault",...}}). Times are nanoseconds since the run started, on the
+ * runner's monotonic clock, so invocation/completion intervals of different clients compare.
  */
 final class History implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();

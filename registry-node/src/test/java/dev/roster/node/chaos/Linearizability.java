@@ -29,15 +29,21 @@ final class Linearizability {
   record State(String version, int status, String meta) {}
 
   /** The verdict for one instance. {@code stuckAt} is the op no linearization could get past. */
-  record Result(String host, boolean linearizable, boolean inconclusive, int ops, Op stuckAt,
-      List<Op> deepestOrder, long steps) {}
+  record Result(
+      String host,
+      boolean linearizable,
+      boolean inconclusive,
+      int ops,
+      Op stuckAt,
+      List<Op> deepestOrder,
+      long steps) {}
 
   private Linearizability() {}
 
   /**
    * @param host the instance's hostname
-   * @param ops writes on this instance and consistent reads of its application (reads are
-   *     projected onto this instance)
+   * @param ops writes on this instance and consistent reads of its application (reads are projected
+   *     onto this instance)
    */
   static Result check(String host, List<Op> ops, long maxSteps) {
     List<Op> relevant = new ArrayList<>();
@@ -59,7 +65,9 @@ final class Linearizability {
     for (int i = 0; i < n; i++) {
       Op op = relevant.get(i);
       Entry call = new Entry(i, true, op.invoke());
-      Entry ret = new Entry(i, false, op.isUnknown() ? Long.MAX_VALUE : Math.max(op.complete(), op.invoke()));
+      Entry ret =
+          new Entry(
+              i, false, op.isUnknown() ? Long.MAX_VALUE : Math.max(op.complete(), op.invoke()));
       call.match = ret;
       events.add(call);
       events.add(ret);
@@ -232,7 +240,9 @@ final class Linearizability {
   private record CacheKey(BitSet linearized, State state) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof CacheKey k && k.linearized.equals(linearized) && Objects.equals(k.state, state);
+      return o instanceof CacheKey k
+          && k.linearized.equals(linearized)
+          && Objects.equals(k.state, state);
     }
 
     @Override

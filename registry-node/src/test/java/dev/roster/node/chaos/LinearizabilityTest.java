@@ -14,16 +14,46 @@ class LinearizabilityTest {
   private final List<Op> ops = new ArrayList<>();
   private long ids;
 
-  private Op op(String kind, long invoke, long complete, String outcome, Integer status, String tag,
+  private Op op(
+      String kind,
+      long invoke,
+      long complete,
+      String outcome,
+      Integer status,
+      String tag,
       Map<String, Op.Obs> obs) {
-    Op op = new Op(++ids, 1, 0, kind, "chaos.r1", kind.equals(Op.CREAD) ? null : H, 0, status, tag,
-        invoke, complete, outcome, outcome.equals(Op.UNKNOWN) ? -503 : 0, "", obs, null, null);
+    Op op =
+        new Op(
+            ++ids,
+            1,
+            0,
+            kind,
+            "chaos.r1",
+            kind.equals(Op.CREAD) ? null : H,
+            0,
+            status,
+            tag,
+            invoke,
+            complete,
+            outcome,
+            outcome.equals(Op.UNKNOWN) ? -503 : 0,
+            "",
+            obs,
+            null,
+            null);
     ops.add(op);
     return op;
   }
 
   private void register(long a, long b, String outcome, String tag, int status) {
-    op(Op.REGISTER, a, b, outcome, status, tag, outcome.equals(Op.OK) ? Map.of(H, new Op.Obs(tag, status, "")) : null);
+    op(
+        Op.REGISTER,
+        a,
+        b,
+        outcome,
+        status,
+        tag,
+        outcome.equals(Op.OK) ? Map.of(H, new Op.Obs(tag, status, "")) : null);
   }
 
   private void read(long a, long b, Op.Obs seen) {
@@ -127,7 +157,10 @@ class LinearizabilityTest {
         op(Op.CANCEL, invoke, complete, Op.UNKNOWN, null, null, null);
         state = null;
       } else {
-        read(invoke, complete, state == null ? null : new Op.Obs(state.version(), state.status(), state.meta()));
+        read(
+            invoke,
+            complete,
+            state == null ? null : new Op.Obs(state.version(), state.status(), state.meta()));
       }
     }
     long start = System.nanoTime();
@@ -140,14 +173,49 @@ class LinearizabilityTest {
   void roundChecksReportLostAcknowledgedRegisterAndPhantoms() {
     register(0, 10, Op.OK, "o1", 1);
     op(Op.RENEW, 20, 30, Op.OK, null, null, Map.of(H, new Op.Obs("o1", 1, "")));
-    Op last = new Op(++ids, 1, -1, Op.CREAD, "chaos.r1", null, 0, null, null, 40, 50, Op.NOT_FOUND, -404, "", null,
-        null, null);
+    Op last =
+        new Op(
+            ++ids,
+            1,
+            -1,
+            Op.CREAD,
+            "chaos.r1",
+            null,
+            0,
+            null,
+            null,
+            40,
+            50,
+            Op.NOT_FOUND,
+            -404,
+            "",
+            null,
+            null,
+            null);
     ops.add(last);
-    Op phantom = new Op(++ids, 1, 0, Op.SREAD, "chaos.r1", null, 1, null, null, 5, 6, Op.OK, 0, "",
-        Map.of(H, new Op.Obs("o99", 1, "")), 1L, null);
+    Op phantom =
+        new Op(
+            ++ids,
+            1,
+            0,
+            Op.SREAD,
+            "chaos.r1",
+            null,
+            1,
+            null,
+            null,
+            5,
+            6,
+            Op.OK,
+            0,
+            "",
+            Map.of(H, new Op.Obs("o99", 1, "")),
+            1L,
+            null);
     ops.add(phantom);
     List<Anomaly> found = new RoundChecks(1, ops, List.of(H), 20_000_000_000L).run();
-    assertThat(found).extracting(Anomaly::kind)
+    assertThat(found)
+        .extracting(Anomaly::kind)
         .contains(Anomaly.LOST_ACK, Anomaly.NONLINEARIZABLE, Anomaly.PHANTOM);
   }
 

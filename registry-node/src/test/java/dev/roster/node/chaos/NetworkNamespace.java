@@ -9,14 +9,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A network namespace made for one chaos run, and removed after it. Inside it, {@code lo} is up
- * and all of 127.0.0.0/8 is local, so each node listens on its own address (127.0.0.11, .12, .13).
+ * A network namespace made for one chaos run, and removed after it. Inside it, {@code lo} is up and
+ * all of 127.0.0.0/8 is local, so each node listens on its own address (127.0.0.11, .12, .13).
  *
- * <p>For iptables to tell the nodes apart, their outgoing connections must carry their own
- * address as source, but the kernel picks 127.0.0.1 for every loopback destination. So each node
- * runs under its own uid, and a policy-routing rule per uid ({@code ip rule ... uidrange U-U
- * lookup T}) sends that uid to a local table whose route names the node's address as preferred
- * source. Client traffic (the runner, as root) keeps 127.0.0.1 and is never cut.
+ * <p>For iptables to tell the nodes apart, their outgoing connections must carry their own address
+ * as source, but the kernel picks 127.0.0.1 for every loopback destination. So each node runs under
+ * its own uid, and a policy-routing rule per uid ({@code ip rule ... uidrange U-U lookup T}) sends
+ * that uid to a local table whose route names the node's address as preferred source. Client
+ * traffic (the runner, as root) keeps 127.0.0.1 and is never cut.
  *
  * <p>Only this namespace is touched: the host's interfaces, routes and iptables rules never are.
  */
@@ -48,7 +48,8 @@ final class NetworkNamespace implements AutoCloseable {
   }
 
   private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+    for (String dir :
+        System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
       if (Files.isExecutable(Path.of(dir, tool))) {
         return true;
       }
@@ -64,9 +65,28 @@ final class NetworkNamespace implements AutoCloseable {
       ns.exec("ip", "link", "set", "lo", "up");
       for (int i = 0; i < HOSTS.size(); i++) {
         String table = Integer.toString(100 + i);
-        ns.exec("ip", "route", "add", "local", "127.0.0.0/8", "dev", "lo", "src", HOSTS.get(i), "table", table);
-        ns.exec("ip", "rule", "add", "pref", Integer.toString(10 + i), "uidrange",
-            UIDS.get(i) + "-" + UIDS.get(i), "lookup", table);
+        ns.exec(
+            "ip",
+            "route",
+            "add",
+            "local",
+            "127.0.0.0/8",
+            "dev",
+            "lo",
+            "src",
+            HOSTS.get(i),
+            "table",
+            table);
+        ns.exec(
+            "ip",
+            "rule",
+            "add",
+            "pref",
+            Integer.toString(10 + i),
+            "uidrange",
+            UIDS.get(i) + "-" + UIDS.get(i),
+            "lookup",
+            table);
       }
       // the uid rules must be consulted before the local table
       ns.exec("ip", "rule", "add", "pref", "50", "lookup", "local");
@@ -80,9 +100,9 @@ final class NetworkNamespace implements AutoCloseable {
   }
 
   /**
-   * Removes namespaces left by earlier runs of this suite whose test JVM is gone (killed before
-   * its cleanup ran): they are named {@code <prefix><pid of that JVM>}. A namespace whose JVM
-   * still runs belongs to a run in progress and is left alone.
+   * Removes namespaces left by earlier runs of this suite whose test JVM is gone (killed before its
+   * cleanup ran): they are named {@code <prefix><pid of that JVM>}. A namespace whose JVM still
+   * runs belongs to a run in progress and is left alone.
    */
   static void removeLeftovers(String prefix) {
     try {
@@ -131,7 +151,8 @@ final class NetworkNamespace implements AutoCloseable {
     }
     String out = new String(p.getInputStream().readAllBytes());
     if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out.trim());
+      throw new IOException(
+          String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out.trim());
     }
     return out;
   }
@@ -150,14 +171,16 @@ final class NetworkNamespace implements AutoCloseable {
     try {
       for (String pid : run(List.of("ip", "netns", "pids", name)).split("\\s+")) {
         if (!pid.isBlank()) {
-          ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(h -> {
-            h.destroyForcibly();
-            try {
-              h.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-              // reported below if the namespace cannot go
-            }
-          });
+          ProcessHandle.of(Long.parseLong(pid.trim()))
+              .ifPresent(
+                  h -> {
+                    h.destroyForcibly();
+                    try {
+                      h.onExit().get(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                      // reported below if the namespace cannot go
+                    }
+                  });
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -166,7 +189,8 @@ final class NetworkNamespace implements AutoCloseable {
     try {
       run(List.of("ip", "netns", "del", name));
     } catch (IOException e) {
-      System.err.println("chaos: deleting network namespace " + name + " failed: " + e.getMessage());
+      System.err.println(
+          "chaos: deleting network namespace " + name + " failed: " + e.getMessage());
     }
   }
 }

@@ -17,15 +17,18 @@ import java.util.List;
  * The workload's HTTP client: one request chain per operation, classified so the checkers know
  * whether a write may have been applied.
  *
- * <p>Writes follow 307 to the leader, and move to the next node when a node refuses the
- * connection or answers a -503 that JRaft guarantees was never proposed (no leader known,
- * leader's address not announced, shutting down). Any other -503, a timeout or a connection lost
- * after sending ends the operation as {@code unknown}: retrying it could apply it twice.
+ * <p>Writes follow 307 to the leader, and move to the next node when a node refuses the connection
+ * or answers a -503 that JRaft guarantees was never proposed (no leader known, leader's address not
+ * announced, shutting down). Any other -503, a timeout or a connection lost after sending ends the
+ * operation as {@code unknown}: retrying it could apply it twice.
  */
 final class NodeClient {
   /** Messages of -503s answered before anything was proposed (see WriteGate): safe to retry. */
-  private static final List<String> NOT_PROPOSED = List.of(
-      "no leader elected within", "has not announced its HTTP address", "node is shutting down");
+  private static final List<String> NOT_PROPOSED =
+      List.of(
+          "no leader elected within",
+          "has not announced its HTTP address",
+          "node is shutting down");
 
   private final HttpClient http;
   private final List<String> urls;
@@ -34,11 +37,12 @@ final class NodeClient {
   NodeClient(List<String> urls, Duration requestTimeout) {
     this.urls = List.copyOf(urls);
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofMillis(1000))
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofMillis(1000))
+            .build();
   }
 
   /** How one operation ended: the outcome (see {@link Op}), the envelope code and data. */
@@ -58,11 +62,14 @@ final class NodeClient {
     while (System.nanoTime() < deadlineNanos) {
       HttpResponse<String> r;
       try {
-        r = http.send(HttpRequest.newBuilder(URI.create(target + path))
-                .timeout(timeout(deadlineNanos))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(target + path))
+                    .timeout(timeout(deadlineNanos))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
       } catch (ConnectException | HttpConnectTimeoutException e) {
         last = "connect to " + target + " failed: " + e;
         next = (next + 1) % urls.size();
@@ -107,18 +114,23 @@ final class NodeClient {
   Result read(int node, String pathAndQuery, long deadlineNanos) {
     String target = urls.get(node);
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(target + pathAndQuery))
-              .timeout(timeout(deadlineNanos)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(target + pathAndQuery))
+                  .timeout(timeout(deadlineNanos))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body = parse(r.body());
       int code = body.path("code").asInt(Integer.MIN_VALUE);
       String message = body.path("message").asText("");
-      String outcome = switch (code) {
-        case 0 -> Op.OK;
-        case -404 -> Op.NOT_FOUND;
-        case -304 -> Op.NOT_MODIFIED;
-        default -> Op.FAIL;
-      };
+      String outcome =
+          switch (code) {
+            case 0 -> Op.OK;
+            case -404 -> Op.NOT_FOUND;
+            case -304 -> Op.NOT_MODIFIED;
+            default -> Op.FAIL;
+          };
       return new Result(outcome, code, message, body.path("data"));
     } catch (IOException e) {
       return Result.of(Op.FAIL, target + ": " + e);
@@ -137,7 +149,10 @@ final class NodeClient {
     try {
       return body == null || body.isEmpty() ? NullNode.getInstance() : History.JSON.readTree(body);
     } catch (IOException e) {
-      return History.JSON.createObjectNode().put("code", -1).put("message", "unparsable body: " + body);
+      return History.JSON
+          .createObjectNode()
+          .put("code", -1)
+          .put("message", "unparsable body: " + body);
     }
   }
 

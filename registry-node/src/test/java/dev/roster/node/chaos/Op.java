@@ -9,17 +9,19 @@ import java.util.Map;
  * (nanoseconds on the runner's monotonic clock, relative to the run's start), and how it ended.
  *
  * <p>{@code outcome} is one of
+ *
  * <ul>
  *   <li>{@code ok} — code 0; {@code obs} holds what the answer showed;
  *   <li>{@code not_found} — -404, a definite answer (for reads: the application is absent);
  *   <li>{@code not_modified} — -304 (poll);
- *   <li>{@code fail} — definitely not applied (never delivered: every node refused the
- *       connection; or a read that failed, which changes nothing);
+ *   <li>{@code fail} — definitely not applied (never delivered: every node refused the connection;
+ *       or a read that failed, which changes nothing);
  *   <li>{@code unknown} — a write whose fate is unknown (-503, -500, timeout, connection lost after
  *       sending): it may have been applied at any time after its invocation, or never.
  * </ul>
- * For {@code unknown} ops {@code complete} is when the client gave up; the checkers treat the op
- * as never completing.
+ *
+ * For {@code unknown} ops {@code complete} is when the client gave up; the checkers treat the op as
+ * never completing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Op(
@@ -45,10 +47,13 @@ public record Op(
   public static final String RENEW = "renew";
   public static final String CANCEL = "cancel";
   public static final String SET = "set";
+
   /** fetch with consistent=true: must be linearizable. */
   public static final String CREAD = "fetch-consistent";
+
   /** fetch from one node's local state: may be stale, must not be invented. */
   public static final String SREAD = "fetch-stale";
+
   public static final String POLL = "poll";
 
   public static final String OK = "ok";

@@ -13,10 +13,10 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Concurrent clients against one application per round. Each client owns a few instances
- * (unique hostnames) and, until stopped, renews each of them about once a second and in between
- * draws a register, set, cancel, consistent fetch, stale fetch or poll. Every operation is
- * recorded in the {@link History}. Each client's loop is bounded in count and in time.
+ * Concurrent clients against one application per round. Each client owns a few instances (unique
+ * hostnames) and, until stopped, renews each of them about once a second and in between draws a
+ * register, set, cancel, consistent fetch, stale fetch or poll. Every operation is recorded in the
+ * {@link History}. Each client's loop is bounded in count and in time.
  */
 final class Workload {
   static final String ENV = "chaos";
@@ -37,7 +37,8 @@ final class Workload {
   private volatile boolean stop;
   private volatile long hardDeadline;
 
-  Workload(List<String> urls, History history, int round, int clients, int keysPerClient, long seed) {
+  Workload(
+      List<String> urls, History history, int round, int clients, int keysPerClient, long seed) {
     this.urls = List.copyOf(urls);
     this.history = history;
     this.round = round;
@@ -93,13 +94,33 @@ final class Workload {
   private Op read(NodeClient client, int clientId, int node, String kind, String extra) {
     long id = history.nextId();
     long invoke = history.now();
-    NodeClient.Result r = client.read(node,
-        "/discovery/fetch?env=" + ENV + "&appid=" + enc(app) + extra,
-        System.nanoTime() + OP_BUDGET_NANOS);
-    Map<String, Op.Obs> obs = r.outcome().equals(Op.OK) ? observations(r.data().path("instances")) : null;
+    NodeClient.Result r =
+        client.read(
+            node,
+            "/discovery/fetch?env=" + ENV + "&appid=" + enc(app) + extra,
+            System.nanoTime() + OP_BUDGET_NANOS);
+    Map<String, Op.Obs> obs =
+        r.outcome().equals(Op.OK) ? observations(r.data().path("instances")) : null;
     Long latest = r.outcome().equals(Op.OK) ? r.data().path("latest_timestamp").asLong() : null;
-    Op op = new Op(id, round, clientId, kind, app, null, node, null, null, invoke, history.now(),
-        r.outcome(), r.code(), r.message(), obs, latest, null);
+    Op op =
+        new Op(
+            id,
+            round,
+            clientId,
+            kind,
+            app,
+            null,
+            node,
+            null,
+            null,
+            invoke,
+            history.now(),
+            r.outcome(),
+            r.code(),
+            r.message(),
+            obs,
+            latest,
+            null);
     history.record(op);
     return op;
   }
@@ -112,7 +133,9 @@ final class Workload {
   }
 
   static Op.Obs obs(JsonNode instance) {
-    return new Op.Obs(instance.path("version").asText(""), instance.path("status").asInt(),
+    return new Op.Obs(
+        instance.path("version").asText(""),
+        instance.path("status").asInt(),
         instance.path("metadata").path("t").asText(""));
   }
 
@@ -176,19 +199,27 @@ final class Workload {
       long opId = history.nextId();
       String tag = "o" + opId;
       Integer status = null;
-      StringBuilder form = new StringBuilder("zone=" + ZONE + "&env=" + ENV + "&appid=" + enc(app)
-          + "&hostname=" + enc(host));
+      StringBuilder form =
+          new StringBuilder(
+              "zone=" + ZONE + "&env=" + ENV + "&appid=" + enc(app) + "&hostname=" + enc(host));
       String path;
       switch (kind) {
         case Op.REGISTER -> {
           status = random.nextInt(4) == 0 ? 2 : 1;
-          form.append("&addrs=").append(enc("http://" + host + ":8080")).append("&version=").append(tag)
-              .append("&status=").append(status);
+          form.append("&addrs=")
+              .append(enc("http://" + host + ":8080"))
+              .append("&version=")
+              .append(tag)
+              .append("&status=")
+              .append(status);
           path = "/discovery/register";
         }
         case Op.SET -> {
           status = random.nextBoolean() ? 1 : 2;
-          form.append("&status=").append(status).append("&metadata=").append(enc("{\"t\":\"" + tag + "\"}"));
+          form.append("&status=")
+              .append(status)
+              .append("&metadata=")
+              .append(enc("{\"t\":\"" + tag + "\"}"));
           path = "/discovery/set";
         }
         case Op.CANCEL -> path = "/discovery/cancel";
@@ -200,7 +231,8 @@ final class Workload {
       if (kind.equals(Op.RENEW) || kind.equals(Op.REGISTER)) {
         lastRenew[k] = System.nanoTime();
       }
-      NodeClient.Result r = http.write(path, form.toString(), node, System.nanoTime() + OP_BUDGET_NANOS);
+      NodeClient.Result r =
+          http.write(path, form.toString(), node, System.nanoTime() + OP_BUDGET_NANOS);
       Map<String, Op.Obs> obs = null;
       if (r.outcome().equals(Op.OK) && (kind.equals(Op.REGISTER) || kind.equals(Op.RENEW))) {
         obs = Map.of(host, obs(r.data()));
@@ -210,9 +242,25 @@ final class Workload {
       } else if (r.outcome().equals(Op.NOT_FOUND)) {
         believedPresent[k] = false;
       }
-      history.record(new Op(opId, round, id, kind, app, host, node, status, kind.equals(Op.REGISTER)
-          || kind.equals(Op.SET) ? tag : null, invoke, history.now(), r.outcome(), r.code(), r.message(),
-          obs, null, null));
+      history.record(
+          new Op(
+              opId,
+              round,
+              id,
+              kind,
+              app,
+              host,
+              node,
+              status,
+              kind.equals(Op.REGISTER) || kind.equals(Op.SET) ? tag : null,
+              invoke,
+              history.now(),
+              r.outcome(),
+              r.code(),
+              r.message(),
+              obs,
+              null,
+              null));
     }
 
     private void poll() {
@@ -220,8 +268,17 @@ final class Workload {
       long since = pollSince.getOrDefault(node, 0L);
       long id0 = history.nextId();
       long invoke = history.now();
-      NodeClient.Result r = http.read(node, "/discovery/poll?env=" + ENV + "&appid=" + enc(app)
-          + "&latest_timestamp=" + since + "&hold=1000", System.nanoTime() + OP_BUDGET_NANOS);
+      NodeClient.Result r =
+          http.read(
+              node,
+              "/discovery/poll?env="
+                  + ENV
+                  + "&appid="
+                  + enc(app)
+                  + "&latest_timestamp="
+                  + since
+                  + "&hold=1000",
+              System.nanoTime() + OP_BUDGET_NANOS);
       Map<String, Op.Obs> obs = null;
       Long latest = null;
       if (r.outcome().equals(Op.OK)) {
@@ -229,8 +286,25 @@ final class Workload {
         latest = r.data().path("latest_timestamp").asLong();
         pollSince.put(node, latest);
       }
-      history.record(new Op(id0, round, id, Op.POLL, app, null, node, null, null, invoke, history.now(),
-          r.outcome(), r.code(), r.message(), obs, latest, since));
+      history.record(
+          new Op(
+              id0,
+              round,
+              id,
+              Op.POLL,
+              app,
+              null,
+              node,
+              null,
+              null,
+              invoke,
+              history.now(),
+              r.outcome(),
+              r.code(),
+              r.message(),
+              obs,
+              latest,
+              since));
     }
   }
 }

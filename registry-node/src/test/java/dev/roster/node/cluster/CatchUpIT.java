@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Nodes that were down come back with exactly the state of the others: from the log, a snapshot, or both. */
+/**
+ * Nodes that were down come back with exactly the state of the others: from the log, a snapshot, or
+ * both.
+ */
 class CatchUpIT {
   private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
@@ -63,7 +66,9 @@ class CatchUpIT {
       int leader = c.awaitReady(Duration.ofSeconds(60));
       int follower = c.followers(leader).get(0);
       ok(register(c.url(leader), "restart.app", "before"));
-      await().atMost(CATCH_UP).until(() -> lists(fetch(c.url(follower), "restart.app", false), "before"));
+      await()
+          .atMost(CATCH_UP)
+          .until(() -> lists(fetch(c.url(follower), "restart.app", false), "before"));
       c.stopNode(follower);
       ok(register(c.url(leader), "restart.app", "while-down"));
 
@@ -75,9 +80,11 @@ class CatchUpIT {
       while (true) {
         boolean ready = Http.get(url + "/ready").status() == 200;
         if (ready) {
-          RegistryState.App app = RegistryState.userApps(c.node(follower)).get(ENV + "/restart.app");
+          RegistryState.App app =
+              RegistryState.userApps(c.node(follower)).get(ENV + "/restart.app");
           assertThat(app != null && app.instances().containsKey("while-down"))
-              .as("/ready said yes while the node's registry was %s", app).isTrue();
+              .as("/ready said yes while the node's registry was %s", app)
+              .isTrue();
         }
         answer = fetch(url, "restart.app", false);
         if (answer.code() != -503 || System.nanoTime() > deadline) {
@@ -86,19 +93,23 @@ class CatchUpIT {
         unavailable++;
         Thread.sleep(20);
       }
-      assertThat(answer.code()).as("first answer other than -503 (after %d of them): %s", unavailable, answer.body())
+      assertThat(answer.code())
+          .as("first answer other than -503 (after %d of them): %s", unavailable, answer.body())
           .isEqualTo(0);
-      assertThat(lists(answer, "before") && lists(answer, "while-down")).as("%s", answer.body()).isTrue();
+      assertThat(lists(answer, "before") && lists(answer, "while-down"))
+          .as("%s", answer.body())
+          .isTrue();
 
-      Http.Response polled = Http.get(url + "/discovery/poll?env=" + ENV + "&appid=restart.app&latest_timestamp=0");
+      Http.Response polled =
+          Http.get(url + "/discovery/poll?env=" + ENV + "&appid=restart.app&latest_timestamp=0");
       assertThat(lists(polled, "while-down")).as("%s", polled.body()).isTrue();
     }
   }
 
   /**
    * Every node snapshots by itself once it has applied more operations than {@code snapshot-ops}
-   * (and twice its instances) since its last snapshot, long before the hour of
-   * {@code snapshot-interval}: a restart then replays at most that many operations.
+   * (and twice its instances) since its last snapshot, long before the hour of {@code
+   * snapshot-interval}: a restart then replays at most that many operations.
    */
   @Test
   void eachNodeSnapshotsOnceItsLogHoldsMoreOperationsThanSnapshotOpsAllows() throws Exception {
@@ -117,12 +128,17 @@ class CatchUpIT {
           ok(renew(c.url(leader), "busy.app", "h" + n));
         }
       }
-      await().atMost(CATCH_UP).untilAsserted(() -> {
-        for (int i = 0; i < c.size(); i++) {
-          assertThat(snapshotsOf(c.dataDir(i))).as("node %d after 1 100 renews", i).hasSize(1);
-          assertThat(c.node(i).raft().stateMachine().opsSinceSnapshot()).isLessThan(1000);
-        }
-      });
+      await()
+          .atMost(CATCH_UP)
+          .untilAsserted(
+              () -> {
+                for (int i = 0; i < c.size(); i++) {
+                  assertThat(snapshotsOf(c.dataDir(i)))
+                      .as("node %d after 1 100 renews", i)
+                      .hasSize(1);
+                  assertThat(c.node(i).raft().stateMachine().opsSinceSnapshot()).isLessThan(1000);
+                }
+              });
     }
   }
 
@@ -197,7 +213,9 @@ class CatchUpIT {
           Http.Response read = fetch(c.url(node), appid, true);
           assertThat(read.code()).isEqualTo(0);
           for (String hostname : beforeStop.get("test/" + appid).instances().keySet()) {
-            assertThat(lists(read, hostname)).as("node %d lists %s/%s", node, appid, hostname).isTrue();
+            assertThat(lists(read, hostname))
+                .as("node %d lists %s/%s", node, appid, hostname)
+                .isTrue();
           }
         }
       }
@@ -206,8 +224,8 @@ class CatchUpIT {
   }
 
   /**
-   * Registers, renews, drains, cancels and re-registers through the leader, so every kind of
-   * change (timestamps, guard counters, latest_timestamp, application removal) must replicate.
+   * Registers, renews, drains, cancels and re-registers through the leader, so every kind of change
+   * (timestamps, guard counters, latest_timestamp, application removal) must replicate.
    */
   private static void writeBatch(String leaderUrl, String tag) {
     for (int n = 0; n < 6; n++) {
@@ -238,8 +256,10 @@ class CatchUpIT {
     await("node " + node + " has the applications of node " + reference)
         .atMost(CATCH_UP)
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> RegistryState.userApps(c.node(node))
-            .equals(RegistryState.userApps(c.node(reference))));
+        .until(
+            () ->
+                RegistryState.userApps(c.node(node))
+                    .equals(RegistryState.userApps(c.node(reference))));
   }
 
   /**
@@ -252,11 +272,12 @@ class CatchUpIT {
     await("node " + node + " applied what node " + reference + " applied")
         .atMost(CATCH_UP)
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          last[1] = RegistryState.of(c.node(reference));
-          last[0] = RegistryState.of(c.node(node));
-          return last[0].appliedIndex() == last[1].appliedIndex();
-        });
+        .until(
+            () -> {
+              last[1] = RegistryState.of(c.node(reference));
+              last[0] = RegistryState.of(c.node(node));
+              return last[0].appliedIndex() == last[1].appliedIndex();
+            });
     assertThat(last[0]).isEqualTo(last[1]);
     assertThat(last[0].instanceCount()).isGreaterThan(10);
   }
@@ -278,7 +299,8 @@ class CatchUpIT {
       return List.of();
     }
     try (Stream<Path> entries = Files.list(dir)) {
-      return entries.map(p -> p.getFileName().toString())
+      return entries
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.startsWith("snapshot_"))
           .sorted()
           .toList();

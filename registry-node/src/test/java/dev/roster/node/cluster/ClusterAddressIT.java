@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node with two URLs — advertised for clients outside (the host a compose file publishes on) and
- * a cluster URL for the nodes' own network — answers each caller with the addresses that caller
- * can use: a redirect and the node list name the other nodes' cluster URLs for a request that came
- * by this node's cluster URL, and their advertised URLs otherwise. Here the two are
- * {@code http://127.0.0.1:P} and {@code http://localhost:P}: different names for one loopback.
+ * a cluster URL for the nodes' own network — answers each caller with the addresses that caller can
+ * use: a redirect and the node list name the other nodes' cluster URLs for a request that came by
+ * this node's cluster URL, and their advertised URLs otherwise. Here the two are {@code
+ * http://127.0.0.1:P} and {@code http://localhost:P}: different names for one loopback.
  */
 class ClusterAddressIT {
   private static TestCluster cluster;
@@ -41,7 +41,8 @@ class ClusterAddressIT {
   }
 
   private static Http.Response registerOn(String base) {
-    return Http.postForm(base + "/discovery/register",
+    return Http.postForm(
+        base + "/discovery/register",
         "zone=z1&env=addr&appid=addr.app&hostname=h1&addrs=http://10.0.0.1:80");
   }
 
@@ -62,9 +63,11 @@ class ClusterAddressIT {
   @Test
   void theNodeListNamesTheAddressesTheCallerCanReach() {
     assertThat(addrs("http://127.0.0.1:" + port(follower)))
-        .allSatisfy(a -> assertThat(a).startsWith("127.0.0.1:")).hasSize(3);
+        .allSatisfy(a -> assertThat(a).startsWith("127.0.0.1:"))
+        .hasSize(3);
     assertThat(addrs("http://localhost:" + port(follower)))
-        .allSatisfy(a -> assertThat(a).startsWith("localhost:")).hasSize(3);
+        .allSatisfy(a -> assertThat(a).startsWith("localhost:"))
+        .hasSize(3);
   }
 
   private static List<String> addrs(String base) {

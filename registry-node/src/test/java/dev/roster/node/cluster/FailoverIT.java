@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class FailoverIT {
   /** Election timeout of the test cluster (TestCluster's setting) plus the write gate's 1 s. */
   private static final long WRITE_BUDGET_MS = 1000 + 1000;
+
   /** A generous bound on a refused write on 2 shared cores: a bound, not a performance claim. */
   private static final long REFUSAL_BOUND_MS = 5000;
 
@@ -93,7 +94,9 @@ class FailoverIT {
           break;
         }
         assertThat(r.status()).as("reply %s", r.body()).isEqualTo(307);
-        assertThat(elapsedMs(stopped)).as("still redirecting to a stopped leader after, ms").isLessThan(REFUSAL_BOUND_MS);
+        assertThat(elapsedMs(stopped))
+            .as("still redirecting to a stopped leader after, ms")
+            .isLessThan(REFUSAL_BOUND_MS);
       }
       assertRefusedQuickly(c.url(survivor), "h2");
       // a consistent read cannot be served without a quorum either, and must not hang

@@ -42,17 +42,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Storage formats across an upgrade: a node of the current version starts from what a node of
- * format version 1 (before regions) left on disk, and regions, new in version 2, survive a
- * snapshot and a restart.
+ * format version 1 (before regions) left on disk, and regions, new in version 2, survive a snapshot
+ * and a restart.
  */
 class FormatUpgradeIT {
   private static final String APP = "upgrade.app";
 
   /**
-   * The node first runs "as the old version": its log stores every entry in format 1
-   * ({@link Version1Log}) and its snapshot file is rewritten in format 1 once it has stopped. The
-   * restarted node must load that snapshot, replay the format 1 entries after it, and serve
-   * exactly what it served before.
+   * The node first runs "as the old version": its log stores every entry in format 1 ({@link
+   * Version1Log}) and its snapshot file is rewritten in format 1 once it has stopped. The restarted
+   * node must load that snapshot, replay the format 1 entries after it, and serve exactly what it
+   * served before.
    */
   @Test
   void aNodeRestartedFromAVersion1SnapshotAndLogServesItsInstances() throws Exception {
@@ -74,7 +74,9 @@ class FormatUpgradeIT {
       Map<String, RegistryState.App> before = RegistryState.userApps(c.node(0));
       c.stopNode(0);
 
-      assertThat(oldVersion.registersWritten.get()).as("REGISTER entries stored in format 1").isGreaterThanOrEqualTo(6);
+      assertThat(oldVersion.registersWritten.get())
+          .as("REGISTER entries stored in format 1")
+          .isGreaterThanOrEqualTo(6);
       Path snapshot = snapshotFile(c.dataDir(0));
       FormatV1.writeSnapshot(RegistrySnapshot.readFrom(snapshot), snapshot);
       assertThat(formatVersion(snapshot)).isEqualTo(1);
@@ -86,7 +88,8 @@ class FormatUpgradeIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> RegistryState.userApps(c.node(0)).equals(before));
       Map<String, String> regions = regionsByHostname(fetch(url, APP, true));
-      assertThat(regions).as("served, with region \"\"")
+      assertThat(regions)
+          .as("served, with region \"\"")
           .isEqualTo(Map.of("h1", "", "h2", "", "h3", "", "h4", ""));
       ok(registerIn(url, APP, "h5", "cn-east"));
       assertThat(regionsByHostname(fetch(url, APP, true))).containsEntry("h5", "cn-east");
@@ -107,7 +110,8 @@ class FormatUpgradeIT {
       // after the snapshot, in the log only: a new region, and one replaced
       ok(registerIn(url, APP, "h3", "cn-south"));
       ok(registerIn(url, APP, "h1", "cn-west"));
-      Map<String, String> expected = Map.of("h0", "cn-east", "h1", "cn-west", "h2", "", "h3", "cn-south");
+      Map<String, String> expected =
+          Map.of("h0", "cn-east", "h1", "cn-west", "h2", "", "h3", "cn-south");
       assertThat(regionsByHostname(fetch(url, APP, false))).isEqualTo(expected);
       c.stopNode(0);
       assertThat(formatVersion(snapshotFile(c.dataDir(0)))).isEqualTo(2);
@@ -120,10 +124,22 @@ class FormatUpgradeIT {
     }
   }
 
-  private static Http.Response registerIn(String url, String appid, String hostname, String region) {
-    return Http.postForm(url + "/discovery/register",
-        "zone=" + ZONE + "&env=" + ENV + "&appid=" + enc(appid) + "&hostname=" + enc(hostname)
-            + "&addrs=" + enc("http://" + hostname + ":8080") + "&region=" + enc(region));
+  private static Http.Response registerIn(
+      String url, String appid, String hostname, String region) {
+    return Http.postForm(
+        url + "/discovery/register",
+        "zone="
+            + ZONE
+            + "&env="
+            + ENV
+            + "&appid="
+            + enc(appid)
+            + "&hostname="
+            + enc(hostname)
+            + "&addrs="
+            + enc("http://" + hostname + ":8080")
+            + "&region="
+            + enc(region));
   }
 
   /** hostname → region of every instance a fetch listed (empty when it answered no instances). */
@@ -140,7 +156,8 @@ class FormatUpgradeIT {
   /** The snapshot file of the only snapshot JRaft keeps ({@code snapshot/snapshot_<index>/}). */
   private static Path snapshotFile(Path dataDir) throws IOException {
     try (Stream<Path> dirs = Files.list(dataDir.resolve("snapshot"))) {
-      List<Path> snapshots = dirs.filter(d -> d.getFileName().toString().startsWith("snapshot_")).toList();
+      List<Path> snapshots =
+          dirs.filter(d -> d.getFileName().toString().startsWith("snapshot_")).toList();
       assertThat(snapshots).hasSize(1);
       return snapshots.get(0).resolve("registry.snap");
     }
@@ -151,9 +168,9 @@ class FormatUpgradeIT {
   }
 
   /**
-   * JRaft services whose log stores each entry as a node of format version 1 wrote it, until
-   * {@link #upgraded}. The node applies what it proposed from memory, so the entries only come
-   * back from disk, in format 1, when it restarts.
+   * JRaft services whose log stores each entry as a node of format version 1 wrote it, until {@link
+   * #upgraded}. The node applies what it proposed from memory, so the entries only come back from
+   * disk, in format 1, when it restarts.
    */
   private static final class Version1Log extends DefaultJRaftServiceFactory {
     volatile boolean upgraded;

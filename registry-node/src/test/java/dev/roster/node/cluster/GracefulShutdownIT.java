@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class GracefulShutdownIT {
 
   /**
-   * Stopping a whole cluster: the leader, stopped last, finds every other member's process gone
-   * and stops at once instead of spending half its grace on a handover nobody can take.
+   * Stopping a whole cluster: the leader, stopped last, finds every other member's process gone and
+   * stops at once instead of spending half its grace on a handover nobody can take.
    */
   @Test
   void aLeaderWhoseFollowersAreAllStoppedDoesNotWaitToHandOver() {
@@ -35,7 +35,9 @@ class GracefulShutdownIT {
       assertThat(c.node(leader).raft().leadership().isLeader()).as("still leading").isTrue();
       c.node(leader).close(Duration.ofSeconds(20));
       long closeMs = (System.nanoTime() - start) / 1_000_000;
-      assertThat(closeMs).as("close with a 20 s grace, ms (a handover attempt waits 10 s)").isLessThan(8000);
+      assertThat(closeMs)
+          .as("close with a 20 s grace, ms (a handover attempt waits 10 s)")
+          .isLessThan(8000);
     }
   }
 
@@ -48,24 +50,33 @@ class GracefulShutdownIT {
       AtomicBoolean stop = new AtomicBoolean();
       int[] afterTerm = {0};
       AtomicBoolean terminated = new AtomicBoolean();
-      Thread writer = new Thread(() -> {
-        RetryingWriter w = new RetryingWriter(urls);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        for (int k = 0; k < 2000 && !stop.get() && System.nanoTime() < end; k++) {
-          String host = "w" + k;
-          Http.Response r = w.post("/discovery/register",
-              "zone=z&env=test&appid=shutdown&hostname=" + host + "&addrs=http://10.0.0.1:" + (k % 60000 + 1),
-              System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
-          if (r != null && r.code() == 0) {
-            acknowledged.add(host);
-            if (terminated.get()) {
-              afterTerm[0]++;
-            }
-          }
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                RetryingWriter w = new RetryingWriter(urls);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+                for (int k = 0; k < 2000 && !stop.get() && System.nanoTime() < end; k++) {
+                  String host = "w" + k;
+                  Http.Response r =
+                      w.post(
+                          "/discovery/register",
+                          "zone=z&env=test&appid=shutdown&hostname="
+                              + host
+                              + "&addrs=http://10.0.0.1:"
+                              + (k % 60000 + 1),
+                          System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+                  if (r != null && r.code() == 0) {
+                    acknowledged.add(host);
+                    if (terminated.get()) {
+                      afterTerm[0]++;
+                    }
+                  }
+                }
+              });
       writer.start();
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= 30);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> acknowledged.size() >= 30);
 
       long start = System.nanoTime();
       Process old = c.terminate(leader);
@@ -76,7 +87,9 @@ class GracefulShutdownIT {
 
       int newLeader = c.awaitLeader(Duration.ofSeconds(20));
       assertThat(newLeader).isNotEqualTo(leader);
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> afterTerm[0] >= 30);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> afterTerm[0] >= 30);
       stop.set(true);
       writer.join(30_000);
 
@@ -85,11 +98,14 @@ class GracefulShutdownIT {
         if (survivor == leader) {
           continue;
         }
-        JsonNode data = Http.get(c.url(survivor)
-            + "/discovery/fetch?env=test&appid=shutdown&consistent=true").data();
+        JsonNode data =
+            Http.get(c.url(survivor) + "/discovery/fetch?env=test&appid=shutdown&consistent=true")
+                .data();
         Set<String> present = new HashSet<>();
         data.path("instances").path("z").forEach(i -> present.add(i.path("hostname").asText()));
-        assertThat(present).as("acknowledged registrations on node %d", survivor).containsAll(acknowledged);
+        assertThat(present)
+            .as("acknowledged registrations on node %d", survivor)
+            .containsAll(acknowledged);
       }
     }
   }

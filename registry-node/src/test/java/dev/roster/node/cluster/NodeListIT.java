@@ -31,32 +31,48 @@ class NodeListIT {
       int leader = c.awaitReady(Duration.ofSeconds(60));
       int victim = (leader + 1) % 3;
       String victimRaft = c.raftAddress(victim);
-      await("every node lists all three as UP").atMost(SHORTLY).ignoreExceptions()
+      await("every node lists all three as UP")
+          .atMost(SHORTLY)
+          .ignoreExceptions()
           .until(() -> upEverywhere(c).values().stream().allMatch(up -> up.size() == 3));
 
       c.kill(victim);
-      await("every running node lists the killed node as not UP").atMost(SHORTLY).ignoreExceptions()
-          .until(() -> upEverywhere(c).values().stream().allMatch(up -> up.size() == 2 && !up.contains(victimRaft)));
+      await("every running node lists the killed node as not UP")
+          .atMost(SHORTLY)
+          .ignoreExceptions()
+          .until(
+              () ->
+                  upEverywhere(c).values().stream()
+                      .allMatch(up -> up.size() == 2 && !up.contains(victimRaft)));
       for (int i = 0; i < 3; i++) {
         if (i != victim) {
-          assertThat(nodesRow(c, i, victimRaft).path("status").asInt()).as("/discovery/nodes on node %d", i).isEqualTo(1);
+          assertThat(nodesRow(c, i, victimRaft).path("status").asInt())
+              .as("/discovery/nodes on node %d", i)
+              .isEqualTo(1);
           // still listed, with every status: the entry stays until it expires
           assertThat(hostnames(c, i, "3")).contains(victimRaft);
         }
       }
 
       c.startNode(victim);
-      await("the restarted node listed as UP again on every node").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-          .until(() -> upEverywhere(c).size() == 3
-              && upEverywhere(c).values().stream().allMatch(up -> up.size() == 3));
+      await("the restarted node listed as UP again on every node")
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  upEverywhere(c).size() == 3
+                      && upEverywhere(c).values().stream().allMatch(up -> up.size() == 3));
 
       leader = c.awaitReady(Duration.ofSeconds(60));
       int removed = (leader + 1) % 3;
       String removedRaft = c.raftAddress(removed);
-      Http.Response r = Http.postForm(c.url(leader) + "/cluster/peers/remove", "peer=" + removedRaft);
+      Http.Response r =
+          Http.postForm(c.url(leader) + "/cluster/peers/remove", "peer=" + removedRaft);
       assertThat(r.code()).as(r.body().toString()).isZero();
       int finalLeader = leader;
-      await("the removed member's entry gone from the leader").atMost(SHORTLY).ignoreExceptions()
+      await("the removed member's entry gone from the leader")
+          .atMost(SHORTLY)
+          .ignoreExceptions()
           .until(() -> !hostnames(c, finalLeader, "3").contains(removedRaft));
     }
   }
@@ -68,19 +84,23 @@ class NodeListIT {
   private static void everyNodeListsEveryMemberOnceReady(ProcessCluster c) {
     boolean[] checked = new boolean[3];
     List<String> shortLists = new ArrayList<>();
-    await("every node ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-        .until(() -> {
-          for (int i = 0; i < 3; i++) {
-            if (!checked[i] && Http.get(c.url(i) + "/ready").status() == 200) {
-              JsonNode nodes = Http.get(c.url(i) + "/discovery/nodes").data();
-              if (nodes.size() != 3) {
-                shortLists.add("node " + i + " was ready and listed " + nodes);
+    await("every node ready")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              for (int i = 0; i < 3; i++) {
+                if (!checked[i] && Http.get(c.url(i) + "/ready").status() == 200) {
+                  JsonNode nodes = Http.get(c.url(i) + "/discovery/nodes").data();
+                  if (nodes.size() != 3) {
+                    shortLists.add("node " + i + " was ready and listed " + nodes);
+                  }
+                  checked[i] = true;
+                }
               }
-              checked[i] = true;
-            }
-          }
-          return checked[0] && checked[1] && checked[2];
-        });
+              return checked[0] && checked[1] && checked[2];
+            });
     assertThat(shortLists).isEmpty();
   }
 
@@ -95,13 +115,22 @@ class NodeListIT {
     return up;
   }
 
-  /** What node {@code i} answers a client of env {@code prod} asking for the nodes (UP by default). */
+  /**
+   * What node {@code i} answers a client of env {@code prod} asking for the nodes (UP by default).
+   */
   private static List<String> hostnames(ProcessCluster c, int i, String statusMask) {
-    Http.Response r = Http.get(c.url(i) + "/discovery/fetch?env=prod&appid=" + PeerDirectory.APPID
-        + "&status=" + statusMask);
+    Http.Response r =
+        Http.get(
+            c.url(i)
+                + "/discovery/fetch?env=prod&appid="
+                + PeerDirectory.APPID
+                + "&status="
+                + statusMask);
     assertThat(r.code()).as(r.body().toString()).isZero();
     List<String> hosts = new ArrayList<>();
-    r.data().path("instances").forEach(zone -> zone.forEach(n -> hosts.add(n.path("hostname").asText())));
+    r.data()
+        .path("instances")
+        .forEach(zone -> zone.forEach(n -> hosts.add(n.path("hostname").asText())));
     return hosts;
   }
 

@@ -19,8 +19,12 @@ class RenewCoalescingIT {
     try (TestCluster c = TestCluster.start(3)) {
       int leader = c.awaitReady();
       for (int i = 0; i < 20; i++) {
-        assertThat(Http.postForm(c.url(leader) + "/discovery/register",
-            "zone=z&env=co&appid=app&hostname=h" + i + "&addrs=http://10.4.0.1:80").code()).isZero();
+        assertThat(
+                Http.postForm(
+                        c.url(leader) + "/discovery/register",
+                        "zone=z&env=co&appid=app&hostname=h" + i + "&addrs=http://10.4.0.1:80")
+                    .code())
+            .isZero();
       }
       long indexBefore = c.node(leader).raft().status().lastLogIndex();
       int renews = 1600;
@@ -29,8 +33,12 @@ class RenewCoalescingIT {
         List<Future<Http.Response>> results = new ArrayList<>();
         for (int i = 0; i < renews; i++) {
           String host = i % 50 == 49 ? "unknown" : "h" + (i % 20);
-          results.add(pool.submit(() -> Http.postForm(c.url(leader) + "/discovery/renew",
-              "env=co&appid=app&hostname=" + host)));
+          results.add(
+              pool.submit(
+                  () ->
+                      Http.postForm(
+                          c.url(leader) + "/discovery/renew",
+                          "env=co&appid=app&hostname=" + host)));
         }
         for (int i = 0; i < renews; i++) {
           Http.Response r = results.get(i).get(60, TimeUnit.SECONDS);
@@ -47,7 +55,8 @@ class RenewCoalescingIT {
       long entries = c.node(leader).raft().status().lastLogIndex() - indexBefore;
       // 32 concurrent callers, at most 4 batches in flight: far fewer entries than renews
       assertThat(entries).isLessThan(renews / 2);
-      long renewsCounted = c.node(leader).raft().stateMachine().read(r -> r.guard().renewsThisWindow());
+      long renewsCounted =
+          c.node(leader).raft().stateMachine().read(r -> r.guard().renewsThisWindow());
       assertThat(renewsCounted).isEqualTo(renews - renews / 50);
     }
   }

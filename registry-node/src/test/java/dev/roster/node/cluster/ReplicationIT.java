@@ -61,7 +61,8 @@ class ReplicationIT {
       assertThat(status.code()).isEqualTo(0);
       assertThat(status.data().path("leader").asText()).isEqualTo(leaderRaft);
       assertThat(status.data().path("leader_http").asText()).isEqualTo(cluster.url(leader));
-      assertThat(status.data().path("role").asText()).isEqualTo(i == leader ? "leader" : "follower");
+      assertThat(status.data().path("role").asText())
+          .isEqualTo(i == leader ? "leader" : "follower");
       assertThat(status.data().path("peers")).hasSize(3);
     }
     assertThat(leaders).isEqualTo(1);
@@ -92,7 +93,9 @@ class ReplicationIT {
       for (int f : cluster.followers(leader)) {
         Http.Response read = fetch(cluster.url(f), "repl.consistent", true);
         assertThat(lists(read, hostname))
-            .as("consistent read on follower %d right after registering %s: %s", f, hostname, read.body())
+            .as(
+                "consistent read on follower %d right after registering %s: %s",
+                f, hostname, read.body())
             .isTrue();
         assertThat(read.data().path("latest_timestamp").asLong())
             .isGreaterThanOrEqualTo(registered.data().path("latest_timestamp").asLong());
@@ -103,8 +106,14 @@ class ReplicationIT {
   @Test
   void writeToAFollowerIsRedirectedToTheLeaderAndNotApplied() {
     int follower = cluster.followers(leader).get(0);
-    String pathAndQuery = "/discovery/register?zone=" + ZONE + "&env=" + ENV
-        + "&appid=repl.redirect&hostname=h1&addrs=" + enc("http://10.0.0.1:80") + "&status=1";
+    String pathAndQuery =
+        "/discovery/register?zone="
+            + ZONE
+            + "&env="
+            + ENV
+            + "&appid=repl.redirect&hostname=h1&addrs="
+            + enc("http://10.0.0.1:80")
+            + "&status=1";
 
     Http.Response r = Http.postForm(cluster.url(follower) + pathAndQuery, "");
 
@@ -120,7 +129,8 @@ class ReplicationIT {
 
     // following the redirect, as a client does, performs the write once
     String location = r.headers().firstValue("Location").orElseThrow();
-    assertThat(URI.create(location).getRawQuery()).isEqualTo(URI.create(pathAndQuery).getRawQuery());
+    assertThat(URI.create(location).getRawQuery())
+        .isEqualTo(URI.create(pathAndQuery).getRawQuery());
     ok(Http.postForm(location, ""));
     assertThat(lists(fetch(cluster.url(follower), "repl.redirect", true), "h1")).isTrue();
   }
@@ -145,7 +155,8 @@ class ReplicationIT {
     Http.Response read = fetch(cluster.url(leader), "repl.redirect.all", true);
     assertThat(lists(read, "h1")).isTrue();
     assertThat(read.data().path("instances").path(ZONE).get(0).path("status").asInt())
-        .as("the set sent to the follower did not apply").isEqualTo(1);
+        .as("the set sent to the follower did not apply")
+        .isEqualTo(1);
   }
 
   @Test

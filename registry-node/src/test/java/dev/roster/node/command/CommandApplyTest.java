@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.roster.node.model.AppKey;
 import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import dev.roster.node.model.InstanceKey;
 
 class CommandApplyTest {
   private final Registry registry = registry();
@@ -83,7 +83,9 @@ class CommandApplyTest {
     registry.register(spec("h1", Status.WAITING), 100);
     SetCommand c =
         new SetCommand(
-            200, ENV, APPID,
+            200,
+            ENV,
+            APPID,
             List.of(new SetChange("h1", Status.UP, null), new SetChange("h2", Status.UP, null)));
 
     assertThat(c.applyTo(registry)).isEqualTo(ApplyResult.notFound());
@@ -96,7 +98,9 @@ class CommandApplyTest {
     registry.register(spec("h2", Status.WAITING), 100);
     SetCommand c =
         new SetCommand(
-            200, ENV, APPID,
+            200,
+            ENV,
+            APPID,
             List.of(new SetChange("h1", Status.UP, null), new SetChange("h2", null, Map.of())));
 
     ApplyResult<List<Instance>> r = c.applyTo(registry);
@@ -118,8 +122,9 @@ class CommandApplyTest {
     ApplyResult<List<Instance>> none = new EvictCommand(600, List.of(), false).applyTo(registry);
 
     // a restart replays the entry and each of its targets
-    assertThat(r).isEqualTo(
-        ApplyResult.ok(List.of(h1)).changing(Set.of(h1.appKey())).weighing(3).evicting(1));
+    assertThat(r)
+        .isEqualTo(
+            ApplyResult.ok(List.of(h1)).changing(Set.of(h1.appKey())).weighing(3).evicting(1));
     assertThat(none).isEqualTo(ApplyResult.ok(List.of()));
   }
 
@@ -157,14 +162,16 @@ class CommandApplyTest {
     log.add(new RegisterCommand(102, spec("sh002", "other.app", "h1", Status.UP)));
     log.add(new RenewCommand(150, new InstanceKey(ENV, APPID, "h2")));
     log.add(new RenewCommand(151, new InstanceKey(ENV, APPID, "missing")));
-    log.add(new SetCommand(90, ENV, APPID, List.of(new SetChange("h1", Status.UP, Map.of("a", "b")))));
+    log.add(
+        new SetCommand(90, ENV, APPID, List.of(new SetChange("h1", Status.UP, Map.of("a", "b")))));
     log.add(new CancelCommand(160, new InstanceKey(ENV, "other.app", "h1")));
-    log.add(new EvictCommand(
-        300,
-        List.of(
-            new EvictTarget(new InstanceKey(ENV, APPID, "h1"), 100),
-            new EvictTarget(new InstanceKey(ENV, APPID, "h2"), 101)),
-        true));
+    log.add(
+        new EvictCommand(
+            300,
+            List.of(
+                new EvictTarget(new InstanceKey(ENV, APPID, "h1"), 100),
+                new EvictTarget(new InstanceKey(ENV, APPID, "h2"), 101)),
+            true));
 
     Registry leader = registry();
     Registry follower = registry();
@@ -185,13 +192,14 @@ class CommandApplyTest {
     List<Object> out = new ArrayList<>();
     r.applications().stream()
         .sorted(Comparator.comparing(a -> a.key().appid() + "/" + a.key().env()))
-        .forEach(app -> {
-          out.add(app.key());
-          out.add(app.latestTimestamp());
-          app.instances().stream()
-              .sorted(Comparator.comparing(Instance::hostname))
-              .forEach(out::add);
-        });
+        .forEach(
+            app -> {
+              out.add(app.key());
+              out.add(app.latestTimestamp());
+              app.instances().stream()
+                  .sorted(Comparator.comparing(Instance::hostname))
+                  .forEach(out::add);
+            });
     out.add(r.instanceCount());
     return out;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
@@ -21,15 +22,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.roster.node.model.InstanceKey;
 
 class CommandCodecTest {
   private static final long TS = 1_700_000_000_123_456_789L;
 
   private static InstanceSpec spec() {
     return new InstanceSpec(
-        "sh001", "prod", "main.web.svc", "host-1", List.of("http://10.0.0.1:80", "grpc://10.0.0.1:90"),
-        "v1.2.3", Status.WAITING, Map.of("weight", "10", "color", "blue", "ünïcødé", "值"));
+        "sh001",
+        "prod",
+        "main.web.svc",
+        "host-1",
+        List.of("http://10.0.0.1:80", "grpc://10.0.0.1:90"),
+        "v1.2.3",
+        Status.WAITING,
+        Map.of("weight", "10", "color", "blue", "ünïcødé", "值"));
   }
 
   static Stream<RegistryCommand<?>> everyCommandType() {
@@ -37,9 +43,18 @@ class CommandCodecTest {
         new RegisterCommand(TS, spec()),
         new RegisterCommand(
             -1, new InstanceSpec("", "e", "a", "h", List.of(), "", Status.UP, Map.of())),
-        new RegisterCommand(TS, new InstanceSpec(
-            "cn-east-1", "sh001", "prod", "main.web.svc", "host-1", List.of("http://10.0.0.1:80"), "v2",
-            Status.UP, Map.of("k", "v"))),
+        new RegisterCommand(
+            TS,
+            new InstanceSpec(
+                "cn-east-1",
+                "sh001",
+                "prod",
+                "main.web.svc",
+                "host-1",
+                List.of("http://10.0.0.1:80"),
+                "v2",
+                Status.UP,
+                Map.of("k", "v"))),
         new RenewCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1")),
         new CancelCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1")),
         new SetCommand(
@@ -59,9 +74,11 @@ class CommandCodecTest {
             true),
         new EvictCommand(TS, List.of(new EvictTarget(new InstanceKey("prod", "a", "h"), 7)), false),
         new EvictCommand(Long.MAX_VALUE, List.of(), true),
-        new RenewBatchCommand(TS, List.of(
-            new InstanceKey("prod", "main.web.svc", "host-1"),
-            new InstanceKey("uat", "other", "host-2"))));
+        new RenewBatchCommand(
+            TS,
+            List.of(
+                new InstanceKey("prod", "main.web.svc", "host-1"),
+                new InstanceKey("uat", "other", "host-2"))));
   }
 
   @ParameterizedTest
@@ -78,8 +95,11 @@ class CommandCodecTest {
   void setChangeWithNullStatusOrNullMetadataRoundTripsAsNull() {
     SetCommand c =
         new SetCommand(
-            TS, "prod", "app",
-            List.of(new SetChange("h1", null, Map.of("k", "v")), new SetChange("h2", Status.UP, null)));
+            TS,
+            "prod",
+            "app",
+            List.of(
+                new SetChange("h1", null, Map.of("k", "v")), new SetChange("h2", Status.UP, null)));
 
     SetCommand decoded = (SetCommand) CommandCodec.decode(CommandCodec.encode(c));
 
@@ -91,17 +111,15 @@ class CommandCodecTest {
 
   @Test
   void encodingStartsWithFormatVersionTypeTagAndTs() {
-    byte[] bytes = CommandCodec.encode(
-        new RenewCommand(0x0102030405060708L, new InstanceKey("e", "a", "h")));
+    byte[] bytes =
+        CommandCodec.encode(new RenewCommand(0x0102030405060708L, new InstanceKey("e", "a", "h")));
 
     assertThat(bytes)
         .containsExactly(
             1, // format version: the oldest that holds a renew (see CommandCodec#encode)
             2, // RENEW
             1, 2, 3, 4, 5, 6, 7, 8, // ts, big-endian
-            0, 0, 0, 1, 'e',
-            0, 0, 0, 1, 'a',
-            0, 0, 0, 1, 'h');
+            0, 0, 0, 1, 'e', 0, 0, 0, 1, 'a', 0, 0, 0, 1, 'h');
   }
 
   @Test
@@ -141,9 +159,9 @@ class CommandCodecTest {
   }
 
   /**
-   * Entries as the encoder of format version 1 wrote them (Roster at 42caf88, before regions),
-   * and what they decode to now. A log written before the upgrade holds such entries until a
-   * snapshot replaces them, so they must decode for good, REGISTER with region "".
+   * Entries as the encoder of format version 1 wrote them (Roster at 42caf88, before regions), and
+   * what they decode to now. A log written before the upgrade holds such entries until a snapshot
+   * replaces them, so they must decode for good, REGISTER with region "".
    */
   static Stream<Arguments> entriesOfFormatVersion1() {
     return Stream.of(
@@ -162,19 +180,28 @@ class CommandCodecTest {
         Arguments.of(
             "010417979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e7376630000000200000006686f"
                 + "73742d310100000001ffffffff00000006686f73742d32000000000000000001000000016b0000000176",
-            new SetCommand(TS, "prod", "main.web.svc", List.of(
-                new SetChange("host-1", Status.UP, null), new SetChange("host-2", null, Map.of("k", "v"))))),
+            new SetCommand(
+                TS,
+                "prod",
+                "main.web.svc",
+                List.of(
+                    new SetChange("host-1", Status.UP, null),
+                    new SetChange("host-2", null, Map.of("k", "v"))))),
         Arguments.of(
             "010517979cfe3d85cd1501000000010000000470726f640000000c6d61696e2e7765622e73766300000006686f"
                 + "73742d31000000000000002a",
-            new EvictCommand(TS, List.of(
-                new EvictTarget(new InstanceKey("prod", "main.web.svc", "host-1"), 42)), true)),
+            new EvictCommand(
+                TS,
+                List.of(new EvictTarget(new InstanceKey("prod", "main.web.svc", "host-1"), 42)),
+                true)),
         Arguments.of(
             "010617979cfe3d85cd15000000020000000470726f640000000c6d61696e2e7765622e73766300000006686f"
                 + "73742d3100000003756174000000056f7468657200000006686f73742d32",
-            new RenewBatchCommand(TS, List.of(
-                new InstanceKey("prod", "main.web.svc", "host-1"),
-                new InstanceKey("uat", "other", "host-2")))));
+            new RenewBatchCommand(
+                TS,
+                List.of(
+                    new InstanceKey("prod", "main.web.svc", "host-1"),
+                    new InstanceKey("uat", "other", "host-2")))));
   }
 
   @ParameterizedTest
@@ -191,7 +218,8 @@ class CommandCodecTest {
   /** The tests' version 1 writer (used where a whole node must start from old data) is faithful. */
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote(String hex, RegistryCommand<?> command) {
+  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote(
+      String hex, RegistryCommand<?> command) {
     assertThat(HexFormat.of().formatHex(FormatV1.entry(command))).isEqualTo(hex);
   }
 
@@ -201,13 +229,14 @@ class CommandCodecTest {
    */
   @ParameterizedTest
   @MethodSource("entriesOfFormatVersion1")
-  void commandsWithoutARegionAreWrittenAsTheOldVersionWroteThem(String hex, RegistryCommand<?> command) {
+  void commandsWithoutARegionAreWrittenAsTheOldVersionWroteThem(
+      String hex, RegistryCommand<?> command) {
     assertThat(HexFormat.of().formatHex(CommandCodec.encode(command))).isEqualTo(hex);
   }
 
   /**
-   * Golden bytes of format 2, which only a REGISTER with a region is written in (every other
-   * entry is written as format 1: see {@link #entriesOfFormatVersion1()}).
+   * Golden bytes of format 2, which only a REGISTER with a region is written in (every other entry
+   * is written as format 1: see {@link #entriesOfFormatVersion1()}).
    */
   private static final String REGISTER_WITH_REGION_FORMAT_2 =
       "020117979cfe3d85cd1500000009636e2d656173742d310000000573683030310000000470726f640000000c"
@@ -215,9 +244,18 @@ class CommandCodecTest {
           + "302e313a38300000000276320000000100000001000000016b0000000176";
 
   private static RegisterCommand registerWithRegion() {
-    return new RegisterCommand(TS, new InstanceSpec(
-        "cn-east-1", "sh001", "prod", "main.web.svc", "host-1", List.of("http://10.0.0.1:80"),
-        "v2", Status.UP, Map.of("k", "v")));
+    return new RegisterCommand(
+        TS,
+        new InstanceSpec(
+            "cn-east-1",
+            "sh001",
+            "prod",
+            "main.web.svc",
+            "host-1",
+            List.of("http://10.0.0.1:80"),
+            "v2",
+            Status.UP,
+            Map.of("k", "v")));
   }
 
   @Test
@@ -235,8 +273,20 @@ class CommandCodecTest {
   @Test
   void aRegisterWithARegionIsWrittenInFormatVersion2() {
     InstanceSpec s = spec();
-    byte[] bytes = CommandCodec.encode(new RegisterCommand(TS, new InstanceSpec("cn-east", s.zone(), s.env(),
-        s.appid(), s.hostname(), s.addrs(), s.version(), s.status(), s.metadata())));
+    byte[] bytes =
+        CommandCodec.encode(
+            new RegisterCommand(
+                TS,
+                new InstanceSpec(
+                    "cn-east",
+                    s.zone(),
+                    s.env(),
+                    s.appid(),
+                    s.hostname(),
+                    s.addrs(),
+                    s.version(),
+                    s.status(),
+                    s.metadata())));
 
     assertThat(bytes[0]).isEqualTo(CommandCodec.FORMAT_VERSION);
     assertThat(((RegisterCommand) CommandCodec.decode(bytes)).spec().region()).isEqualTo("cn-east");
@@ -336,7 +386,10 @@ class CommandCodecTest {
   // ---- hand-made bodies that no encoder would write ----
 
   private static BinaryWriter header(RegistryCommand.Type type) {
-    return new BinaryWriter().writeByte(CommandCodec.FORMAT_VERSION).writeByte(type.tag).writeLong(TS);
+    return new BinaryWriter()
+        .writeByte(CommandCodec.FORMAT_VERSION)
+        .writeByte(type.tag)
+        .writeLong(TS);
   }
 
   @Test
@@ -353,7 +406,10 @@ class CommandCodecTest {
   void nullWhereAStringIsRequiredThrows() {
     byte[] bytes =
         header(RegistryCommand.Type.RENEW)
-            .writeString("e").writeString(null).writeString("h").toByteArray();
+            .writeString("e")
+            .writeString(null)
+            .writeString("h")
+            .toByteArray();
 
     assertThatThrownBy(() -> CommandCodec.decode(bytes)).isInstanceOf(CodecException.class);
   }
@@ -370,7 +426,11 @@ class CommandCodecTest {
   @Test
   void setWithoutChangesInTheLogThrows() {
     byte[] bytes =
-        header(RegistryCommand.Type.SET).writeString("e").writeString("a").writeInt(0).toByteArray();
+        header(RegistryCommand.Type.SET)
+            .writeString("e")
+            .writeString("a")
+            .writeInt(0)
+            .toByteArray();
 
     assertThatThrownBy(() -> CommandCodec.decode(bytes)).isInstanceOf(CodecException.class);
   }

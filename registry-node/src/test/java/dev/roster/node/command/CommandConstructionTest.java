@@ -3,11 +3,11 @@ package dev.roster.node.command;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import dev.roster.node.model.InstanceKey;
 
 /**
  * A command the decoder would reject must not be buildable: the leader applies its own command
@@ -37,8 +37,10 @@ class CommandConstructionTest {
         .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new CancelCommand(1, new InstanceKey("e", "a", null)))
         .isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new SetCommand(1, null, "a", CHANGES)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new SetCommand(1, "e", null, CHANGES)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new SetCommand(1, null, "a", CHANGES))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new SetCommand(1, "e", null, CHANGES))
+        .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new RegisterCommand(1, null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new EvictTarget(new InstanceKey(null, "a", "h"), 1))
         .isInstanceOf(NullPointerException.class);

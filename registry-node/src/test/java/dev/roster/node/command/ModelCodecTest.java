@@ -15,8 +15,20 @@ import org.junit.jupiter.api.Test;
 class ModelCodecTest {
   private static final Instance INSTANCE =
       new Instance(
-          "cn-east", "sh001", "prod", "main.web.svc", "host-1", List.of("http://a:1", "grpc://a:2"), "v9",
-          Status.WAITING, Map.of("k1", "v1", "k2", ""), 1, 2, 3, 4, Long.MAX_VALUE);
+          "cn-east",
+          "sh001",
+          "prod",
+          "main.web.svc",
+          "host-1",
+          List.of("http://a:1", "grpc://a:2"),
+          "v9",
+          Status.WAITING,
+          Map.of("k1", "v1", "k2", ""),
+          1,
+          2,
+          3,
+          4,
+          Long.MAX_VALUE);
 
   private static BinaryReader reader(byte[] bytes) {
     return new BinaryReader(bytes);
@@ -34,9 +46,19 @@ class ModelCodecTest {
 
   @Test
   void specRoundTrips() {
-    for (InstanceSpec spec : List.of(
-        new InstanceSpec("z", "e", "a", "h", List.of("x"), null, Status.UP, null),
-        new InstanceSpec("cn-north", "z", "e", "a", "h", List.of("x"), "v", Status.WAITING, Map.of("k", "v")))) {
+    for (InstanceSpec spec :
+        List.of(
+            new InstanceSpec("z", "e", "a", "h", List.of("x"), null, Status.UP, null),
+            new InstanceSpec(
+                "cn-north",
+                "z",
+                "e",
+                "a",
+                "h",
+                List.of("x"),
+                "v",
+                Status.WAITING,
+                Map.of("k", "v")))) {
       BinaryWriter w = new BinaryWriter();
       ModelCodec.writeSpec(w, spec, true);
       BinaryReader r = reader(w.toByteArray());
@@ -77,8 +99,10 @@ class ModelCodecTest {
   void readerDistinguishesNullFromEmptyStringsAndMaps() {
     byte[] bytes =
         new BinaryWriter()
-            .writeString(null).writeString("")
-            .writeStringMap(null).writeStringMap(Map.of())
+            .writeString(null)
+            .writeString("")
+            .writeStringMap(null)
+            .writeStringMap(Map.of())
             .toByteArray();
     BinaryReader r = reader(bytes);
 

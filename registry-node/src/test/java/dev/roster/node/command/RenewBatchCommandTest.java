@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.Status;
@@ -12,13 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import dev.roster.node.model.InstanceKey;
 
 class RenewBatchCommandTest {
   private final Registry registry = new Registry(GuardPolicy.DEFAULT);
 
   private void register(String host) {
-    registry.register(new InstanceSpec("z", "dev", "app", host, List.of("http://h:1"), "", Status.UP, Map.of()), 10);
+    registry.register(
+        new InstanceSpec("z", "dev", "app", host, List.of("http://h:1"), "", Status.UP, Map.of()),
+        10);
   }
 
   @Test
@@ -26,11 +28,15 @@ class RenewBatchCommandTest {
     register("h1");
     register("h2");
     long latestBefore = registry.application("dev", "app").orElseThrow().latestTimestamp();
-    ApplyResult<List<Optional<Instance>>> r = new RenewBatchCommand(50, List.of(
-        new InstanceKey("dev", "app", "h1"),
-        new InstanceKey("dev", "app", "nope"),
-        new InstanceKey("dev", "app", "h2"),
-        new InstanceKey("dev", "app", "h1"))).applyTo(registry);
+    ApplyResult<List<Optional<Instance>>> r =
+        new RenewBatchCommand(
+                50,
+                List.of(
+                    new InstanceKey("dev", "app", "h1"),
+                    new InstanceKey("dev", "app", "nope"),
+                    new InstanceKey("dev", "app", "h2"),
+                    new InstanceKey("dev", "app", "h1")))
+            .applyTo(registry);
 
     List<Optional<Instance>> results = r.value();
     assertThat(results).hasSize(4);
@@ -42,14 +48,17 @@ class RenewBatchCommandTest {
     assertThat(r.changed()).isEmpty();
     assertThat(registry.guard().renewsThisWindow()).isEqualTo(3);
     // renews change nothing a fetcher filters on
-    assertThat(registry.application("dev", "app").orElseThrow().latestTimestamp()).isEqualTo(latestBefore);
+    assertThat(registry.application("dev", "app").orElseThrow().latestTimestamp())
+        .isEqualTo(latestBefore);
   }
 
   @Test
   void aBatchIsTheSameAsItsRenewsOneByOne() {
     Registry single = new Registry(GuardPolicy.DEFAULT);
     for (Registry reg : List.of(registry, single)) {
-      reg.register(new InstanceSpec("z", "dev", "app", "h1", List.of("http://h:1"), "", Status.UP, Map.of()), 10);
+      reg.register(
+          new InstanceSpec("z", "dev", "app", "h1", List.of("http://h:1"), "", Status.UP, Map.of()),
+          10);
     }
     new RenewBatchCommand(70, List.of(new InstanceKey("dev", "app", "h1"))).applyTo(registry);
     new RenewCommand(70, new InstanceKey("dev", "app", "h1")).applyTo(single);
@@ -60,6 +69,7 @@ class RenewBatchCommandTest {
 
   @Test
   void anEmptyBatchIsRejected() {
-    assertThatThrownBy(() -> new RenewBatchCommand(1, List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RenewBatchCommand(1, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

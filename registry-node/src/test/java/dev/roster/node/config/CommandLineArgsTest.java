@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CommandLineArgsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path file(String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);
@@ -22,19 +21,49 @@ class CommandLineArgsTest {
   @Test
   void noArgumentsGiveNoSettings() {
     assertThat(CommandLineArgs.parse()).isEmpty();
-    assertThat(NodeConfig.fromSettings(CommandLineArgs.parse())).isEqualTo(NodeConfig.defaultsOnly());
+    assertThat(NodeConfig.fromSettings(CommandLineArgs.parse()))
+        .isEqualTo(NodeConfig.defaultsOnly());
   }
 
   @Test
   void everyFlagBecomesTheSettingOfTheSameName() {
-    Map<String, String> s = CommandLineArgs.parse(
-        "--http", "127.0.0.1:8001", "--advertise", "http://a:8001", "--cluster-url", "http://node-a:8001",
-        "--raft", "127.0.0.1:9001",
-        "--peers", "127.0.0.1:9001,127.0.0.1:9002", "--data", "d", "--zone", "z",
-        "--renew-interval", "10s", "--evict-interval", "20s", "--expire", "30s",
-        "--protect-threshold", "0.5", "--evict-ceiling", "1m", "--poll-hold", "5s",
-        "--election-timeout", "2s", "--snapshot-interval", "1m", "--snapshot-ops", "5000", "--shutdown-grace", "3s",
-        "--join");
+    Map<String, String> s =
+        CommandLineArgs.parse(
+            "--http",
+            "127.0.0.1:8001",
+            "--advertise",
+            "http://a:8001",
+            "--cluster-url",
+            "http://node-a:8001",
+            "--raft",
+            "127.0.0.1:9001",
+            "--peers",
+            "127.0.0.1:9001,127.0.0.1:9002",
+            "--data",
+            "d",
+            "--zone",
+            "z",
+            "--renew-interval",
+            "10s",
+            "--evict-interval",
+            "20s",
+            "--expire",
+            "30s",
+            "--protect-threshold",
+            "0.5",
+            "--evict-ceiling",
+            "1m",
+            "--poll-hold",
+            "5s",
+            "--election-timeout",
+            "2s",
+            "--snapshot-interval",
+            "1m",
+            "--snapshot-ops",
+            "5000",
+            "--shutdown-grace",
+            "3s",
+            "--join");
 
     assertThat(s).containsOnlyKeys(NodeConfig.DEFAULTS.keySet());
     NodeConfig c = NodeConfig.fromSettings(s);
@@ -49,11 +78,19 @@ class CommandLineArgsTest {
   @Test
   void environmentVariablesOverrideTheFileAndFlagsOverrideThem() throws IOException {
     Path yml = file("env.yml", "expire: 45s\nzone: file-zone\npoll-hold: 7s\n");
-    Map<String, String> env = Map.of(
-        "ROSTER_EXPIRE", "50s", "ROSTER_ZONE", "env-zone", "ROSTER_RENEW_INTERVAL", "20s",
-        "UNRELATED", "x");
-    NodeConfig c = NodeConfig.fromSettings(
-        CommandLineArgs.parse(env, "-c", yml.toString(), "--zone", "flag-zone"));
+    Map<String, String> env =
+        Map.of(
+            "ROSTER_EXPIRE",
+            "50s",
+            "ROSTER_ZONE",
+            "env-zone",
+            "ROSTER_RENEW_INTERVAL",
+            "20s",
+            "UNRELATED",
+            "x");
+    NodeConfig c =
+        NodeConfig.fromSettings(
+            CommandLineArgs.parse(env, "-c", yml.toString(), "--zone", "flag-zone"));
     assertThat(c.expire()).isEqualTo(Duration.ofSeconds(50));
     assertThat(c.renewInterval()).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.pollHold()).isEqualTo(Duration.ofSeconds(7));
@@ -62,14 +99,19 @@ class CommandLineArgsTest {
 
   @Test
   void clusterUrlDefaultsToTheAdvertisedUrl() {
-    NodeConfig c = NodeConfig.fromSettings(CommandLineArgs.parse(Map.of(), "--advertise", "http://public:7171/"));
+    NodeConfig c =
+        NodeConfig.fromSettings(
+            CommandLineArgs.parse(Map.of(), "--advertise", "http://public:7171/"));
     assertThat(c.advertise()).isEqualTo("http://public:7171");
     assertThat(c.clusterUrl()).isEqualTo("http://public:7171");
   }
 
   @Test
   void flagsOverrideAYamlFile() throws IOException {
-    Path yml = file("node.yml", """
+    Path yml =
+        file(
+            "node.yml",
+            """
         http: 127.0.0.1:8001
         raft: 127.0.0.1:9001
         peers:
@@ -82,14 +124,19 @@ class CommandLineArgsTest {
         protect-threshold: 0.7
         """);
 
-    NodeConfig c = NodeConfig.fromSettings(CommandLineArgs.parse(
-        "-c", yml.toString(), "--http", "127.0.0.1:8100", "--expire", "60s"));
+    NodeConfig c =
+        NodeConfig.fromSettings(
+            CommandLineArgs.parse(
+                "-c", yml.toString(), "--http", "127.0.0.1:8100", "--expire", "60s"));
 
     assertThat(c.http()).isEqualTo(new HostPort("127.0.0.1", 8100));
     assertThat(c.expire()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.raft()).isEqualTo(new HostPort("127.0.0.1", 9001));
-    assertThat(c.peers()).containsExactly(
-        new HostPort("127.0.0.1", 9001), new HostPort("127.0.0.1", 9002), new HostPort("127.0.0.1", 9003));
+    assertThat(c.peers())
+        .containsExactly(
+            new HostPort("127.0.0.1", 9001),
+            new HostPort("127.0.0.1", 9002),
+            new HostPort("127.0.0.1", 9003));
     assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/from-file"));
     assertThat(c.renewInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.protectThreshold()).isEqualTo(0.7);
@@ -101,12 +148,16 @@ class CommandLineArgsTest {
 
     NodeConfig c = NodeConfig.fromSettings(CommandLineArgs.parse("-c", yml.toString()));
 
-    assertThat(c.peers()).containsExactly(new HostPort("127.0.0.1", 9001), new HostPort("127.0.0.1", 9002));
+    assertThat(c.peers())
+        .containsExactly(new HostPort("127.0.0.1", 9001), new HostPort("127.0.0.1", 9002));
   }
 
   @Test
   void flagsOverrideAPropertiesFile() throws IOException {
-    Path props = file("node.properties", """
+    Path props =
+        file(
+            "node.properties",
+            """
         # comment
         http=127.0.0.1:8002
         raft=127.0.0.1:9002
@@ -115,13 +166,16 @@ class CommandLineArgsTest {
         poll-hold=10s
         """);
 
-    NodeConfig c = NodeConfig.fromSettings(CommandLineArgs.parse(
-        "--zone", "from-flag", "-c", props.toString(), "--poll-hold", "2s"));
+    NodeConfig c =
+        NodeConfig.fromSettings(
+            CommandLineArgs.parse(
+                "--zone", "from-flag", "-c", props.toString(), "--poll-hold", "2s"));
 
     assertThat(c.zone()).isEqualTo("from-flag");
     assertThat(c.pollHold()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.http()).isEqualTo(new HostPort("127.0.0.1", 8002));
-    assertThat(c.peers()).containsExactly(new HostPort("127.0.0.1", 9001), new HostPort("127.0.0.1", 9002));
+    assertThat(c.peers())
+        .containsExactly(new HostPort("127.0.0.1", 9001), new HostPort("127.0.0.1", 9002));
   }
 
   @Test

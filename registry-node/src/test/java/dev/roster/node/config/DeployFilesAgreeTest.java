@@ -25,7 +25,8 @@ class DeployFilesAgreeTest {
 
   /** Settings of compose service nodeN, from its ROSTER_* environment. */
   private static Map<String, String> composeSettings(int n) throws IOException {
-    JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
+    JsonNode compose =
+        new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
     JsonNode env = compose.path("services").path("node" + n).path("environment");
     assertThat(env.isObject()).as("environment of node%d", n).isTrue();
     Map<String, String> vars = new HashMap<>();
@@ -37,7 +38,8 @@ class DeployFilesAgreeTest {
   }
 
   private static NodeConfig sample(int n) {
-    return NodeConfig.fromSettings(CommandLineArgs.parse(Map.of(), "-c", DEPLOY.resolve("node" + n + ".yml").toString()));
+    return NodeConfig.fromSettings(
+        CommandLineArgs.parse(Map.of(), "-c", DEPLOY.resolve("node" + n + ".yml").toString()));
   }
 
   @Test
@@ -45,7 +47,8 @@ class DeployFilesAgreeTest {
     for (int n = 1; n <= 3; n++) {
       NodeConfig c = NodeConfig.fromSettings(composeSettings(n));
       assertThat(c.raft().toString()).isEqualTo("node" + n + ":727" + n);
-      assertThat(c.peers()).extracting(HostPort::toString)
+      assertThat(c.peers())
+          .extracting(HostPort::toString)
           .containsExactly("node1:7271", "node2:7272", "node3:7273");
       assertThat(c.clusterUrl()).isEqualTo("http://node" + n + ":717" + n);
     }
@@ -53,14 +56,18 @@ class DeployFilesAgreeTest {
 
   @Test
   void composeAndSampleConfigsUseTheSamePortsAndAdvertisedUrls() throws IOException {
-    JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
+    JsonNode compose =
+        new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
     for (int n = 1; n <= 3; n++) {
       NodeConfig fromCompose = NodeConfig.fromSettings(composeSettings(n));
       NodeConfig fromSample = sample(n);
       assertThat(fromCompose.http().port()).isEqualTo(fromSample.http().port()).isEqualTo(7170 + n);
       assertThat(fromCompose.raft().port()).isEqualTo(fromSample.raft().port()).isEqualTo(7270 + n);
-      assertThat(fromCompose.advertise()).isEqualTo(fromSample.advertise()).isEqualTo("http://127.0.0.1:717" + n);
-      assertThat(fromCompose.peers()).extracting(HostPort::port)
+      assertThat(fromCompose.advertise())
+          .isEqualTo(fromSample.advertise())
+          .isEqualTo("http://127.0.0.1:717" + n);
+      assertThat(fromCompose.peers())
+          .extracting(HostPort::port)
           .containsExactlyElementsOf(fromSample.peers().stream().map(HostPort::port).toList());
       List<String> ports = new ArrayList<>();
       compose.path("services").path("node" + n).path("ports").forEach(p -> ports.add(p.asText()));
@@ -83,13 +90,17 @@ class DeployFilesAgreeTest {
 
   @Test
   void localClusterScriptIsValidBashAndPrintsItsUsage() throws Exception {
-    Process syntax = new ProcessBuilder("bash", "-n", DEPLOY.resolve("local-cluster.sh").toString())
-        .redirectErrorStream(true).start();
+    Process syntax =
+        new ProcessBuilder("bash", "-n", DEPLOY.resolve("local-cluster.sh").toString())
+            .redirectErrorStream(true)
+            .start();
     assertThat(syntax.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(syntax.exitValue()).as(new String(syntax.getInputStream().readAllBytes())).isZero();
 
-    Process help = new ProcessBuilder("bash", DEPLOY.resolve("local-cluster.sh").toString(), "help")
-        .redirectErrorStream(true).start();
+    Process help =
+        new ProcessBuilder("bash", DEPLOY.resolve("local-cluster.sh").toString(), "help")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(help.getInputStream().readAllBytes());
     assertThat(help.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(help.exitValue()).isZero();
@@ -100,8 +111,11 @@ class DeployFilesAgreeTest {
   void dockerfileRunsTheShippedJarAsANonRootUserWithAReadinessCheck() throws IOException {
     String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
     // the base is a build argument (CI passes a locally built JRE); users get Temurin
-    assertThat(dockerfile).contains("ARG BASE_IMAGE=eclipse-temurin:17-jre").contains("FROM ${BASE_IMAGE}");
-    assertThat(dockerfile).contains("COPY registry-node/target/roster-node.jar /app/roster-node.jar");
+    assertThat(dockerfile)
+        .contains("ARG BASE_IMAGE=eclipse-temurin:17-jre")
+        .contains("FROM ${BASE_IMAGE}");
+    assertThat(dockerfile)
+        .contains("COPY registry-node/target/roster-node.jar /app/roster-node.jar");
     assertThat(dockerfile).contains("USER roster");
     assertThat(dockerfile).contains("HEALTHCHECK").contains("/ready");
     assertThat(dockerfile).contains("VOLUME [\"/data\"]");
@@ -110,7 +124,8 @@ class DeployFilesAgreeTest {
   @Test
   void eachComposeNodeExposesItsOwnPortsAndTheImageNone() throws IOException {
     assertThat(Files.readString(DEPLOY.resolve("Dockerfile"))).doesNotContainPattern("(?m)^EXPOSE");
-    JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
+    JsonNode compose =
+        new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
     for (int n = 1; n <= 3; n++) {
       List<String> expose = new ArrayList<>();
       compose.path("services").path("node" + n).path("expose").forEach(p -> expose.add(p.asText()));
@@ -125,8 +140,10 @@ class DeployFilesAgreeTest {
     for (int n = 1; n <= 3; n++) {
       clusterUrls.add(NodeConfig.fromSettings(composeSettings(n)).clusterUrl());
     }
-    JsonNode example = yaml.readTree(DEPLOY.resolve("docker-compose.example.yml").toFile())
-        .path("services").path("example");
+    JsonNode example =
+        yaml.readTree(DEPLOY.resolve("docker-compose.example.yml").toFile())
+            .path("services")
+            .path("example");
     assertThat(example.path("environment").path("ROSTER_NODES").asText().split(","))
         .containsExactlyElementsOf(clusterUrls);
     assertThat(example.path("build").path("args").path("BASE_IMAGE").asText())

@@ -34,7 +34,8 @@ class DocsAgreeTest {
       assertThat(row).as("docs/configuration.md row for %s", key).hasSize(1);
       if (!setting.getValue().isEmpty()) { // empty defaults derive from others, said in words
         String documented = row.get(0).substring(head.length()).split(" \\| ", 2)[0];
-        assertThat(documented).as("documented default of %s", key)
+        assertThat(documented)
+            .as("documented default of %s", key)
             .isEqualTo("`" + setting.getValue() + "`");
       }
     }
@@ -58,8 +59,7 @@ class DocsAgreeTest {
     try (var files = Files.list(ROOT.resolve("docs"))) {
       pages = files.filter(f -> f.toString().endsWith(".md")).toList();
     }
-    pages = Stream.concat(pages.stream(), Stream.of(
-        ROOT.resolve("README.md"))).toList();
+    pages = Stream.concat(pages.stream(), Stream.of(ROOT.resolve("README.md"))).toList();
     for (Path page : pages) {
       String text = Files.readString(page);
       assertThat(text).as("%s cites a file outside the repository", page).doesNotContain("shared/");
@@ -76,8 +76,9 @@ class DocsAgreeTest {
   @Test
   void versionIsTheBuildsVersion() throws IOException {
     String pom = Files.readString(ROOT.resolve("pom.xml"));
-    Matcher m = Pattern.compile("<artifactId>roster-parent</artifactId>\\s*<version>([^<]+)</version>")
-        .matcher(pom);
+    Matcher m =
+        Pattern.compile("<artifactId>roster-parent</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(pom);
     assertThat(m.find()).as("the parent POM's version").isTrue();
     assertThat(RosterVersion.get()).isEqualTo(m.group(1));
     String[] printed = new CommandLine(new CommandLineArgs()).getCommandSpec().version();

@@ -60,8 +60,11 @@ class NodeConfigTest {
 
     assertThat(c.http()).isEqualTo(new HostPort("0.0.0.0", 8001));
     assertThat(c.advertise()).as("trailing slash dropped").isEqualTo("http://node1.example:8001");
-    assertThat(c.peers()).containsExactly(
-        new HostPort("10.0.0.1", 9001), new HostPort("10.0.0.2", 9001), new HostPort("10.0.0.3", 9001));
+    assertThat(c.peers())
+        .containsExactly(
+            new HostPort("10.0.0.1", 9001),
+            new HostPort("10.0.0.2", 9001),
+            new HostPort("10.0.0.3", 9001));
     assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/roster"));
     assertThat(c.zone()).isEqualTo("sh001");
     assertThat(c.renewInterval()).isEqualTo(Duration.ofSeconds(10));
@@ -90,42 +93,44 @@ class NodeConfigTest {
   }
 
   @ParameterizedTest(name = "{0} = ''{1}''")
-  @CsvSource(delimiter = '|', value = {
-      "renew-interval    | 30",
-      "renew-interval    | 30 s",
-      "renew-interval    | -5s",
-      "renew-interval    | 0s",
-      "renew-interval    | 1.5s",
-      "renew-interval    | 99999999999999999999s",
-      "evict-interval    | soon",
-      "expire            | 2d",
-      "evict-ceiling     | ''",
-      "poll-hold         | 0ms",
-      "election-timeout  | 1000",
-      "election-timeout  | 50ms",
-      "election-timeout  | 1000h",
-      "snapshot-interval | 1000000h",
-      "snapshot-interval | 500ms",
-      "snapshot-ops      | 999",
-      "snapshot-ops      | many",
-      "snapshot-ops      | 1e6",
-      "shutdown-grace    | x",
-      "http              | localhost",
-      "http              | 127.0.0.1:",
-      "http              | :7171",
-      "http              | 127.0.0.1:http",
-      "http              | 127.0.0.1:70000",
-      "http              | 127.0.0.1:0",
-      "raft              | 127.0.0.1",
-      "advertise         | node1:7171",
-      "data              | ''",
-      "zone              | ''",
-      "protect-threshold | 0",
-      "protect-threshold | -0.5",
-      "protect-threshold | 1.01",
-      "protect-threshold | NaN",
-      "protect-threshold | high",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "renew-interval    | 30",
+        "renew-interval    | 30 s",
+        "renew-interval    | -5s",
+        "renew-interval    | 0s",
+        "renew-interval    | 1.5s",
+        "renew-interval    | 99999999999999999999s",
+        "evict-interval    | soon",
+        "expire            | 2d",
+        "evict-ceiling     | ''",
+        "poll-hold         | 0ms",
+        "election-timeout  | 1000",
+        "election-timeout  | 50ms",
+        "election-timeout  | 1000h",
+        "snapshot-interval | 1000000h",
+        "snapshot-interval | 500ms",
+        "snapshot-ops      | 999",
+        "snapshot-ops      | many",
+        "snapshot-ops      | 1e6",
+        "shutdown-grace    | x",
+        "http              | localhost",
+        "http              | 127.0.0.1:",
+        "http              | :7171",
+        "http              | 127.0.0.1:http",
+        "http              | 127.0.0.1:70000",
+        "http              | 127.0.0.1:0",
+        "raft              | 127.0.0.1",
+        "advertise         | node1:7171",
+        "data              | ''",
+        "zone              | ''",
+        "protect-threshold | 0",
+        "protect-threshold | -0.5",
+        "protect-threshold | 1.01",
+        "protect-threshold | NaN",
+        "protect-threshold | high",
+      })
   void badValueIsRejectedNamingTheSetting(String key, String value) {
     assertThatThrownBy(() -> NodeConfig.fromSettings(Map.of(key, value)))
         .isInstanceOf(ConfigException.class)
@@ -134,16 +139,20 @@ class NodeConfigTest {
 
   @Test
   void malformedPeerIsRejectedNamingPeers() {
-    assertThatThrownBy(() -> NodeConfig.fromSettings(
-            Map.of("raft", "127.0.0.1:7271", "peers", "127.0.0.1:7271,127.0.0.1")))
+    assertThatThrownBy(
+            () ->
+                NodeConfig.fromSettings(
+                    Map.of("raft", "127.0.0.1:7271", "peers", "127.0.0.1:7271,127.0.0.1")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("peers");
   }
 
   @Test
   void peersWithoutThisNodesRaftAddressAreRejected() {
-    assertThatThrownBy(() -> NodeConfig.fromSettings(
-            Map.of("raft", "127.0.0.1:7271", "peers", "127.0.0.1:7272,127.0.0.1:7273")))
+    assertThatThrownBy(
+            () ->
+                NodeConfig.fromSettings(
+                    Map.of("raft", "127.0.0.1:7271", "peers", "127.0.0.1:7272,127.0.0.1:7273")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("peers")
         .hasMessageContaining("127.0.0.1:7271");
@@ -152,8 +161,8 @@ class NodeConfigTest {
   @ParameterizedTest(name = "expire {0}, renew-interval {1}")
   @CsvSource({"30s,30s", "10s,30s", "29999ms,30s"})
   void expireNotLongerThanTheRenewIntervalIsRejected(String expire, String renew) {
-    assertThatThrownBy(() -> NodeConfig.fromSettings(
-            Map.of("expire", expire, "renew-interval", renew)))
+    assertThatThrownBy(
+            () -> NodeConfig.fromSettings(Map.of("expire", expire, "renew-interval", renew)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("expire")
         .hasMessageContaining("renew-interval");
@@ -168,7 +177,8 @@ class NodeConfigTest {
 
   @Test
   void thresholdOfExactlyOneIsAllowed() {
-    assertThat(NodeConfig.fromSettings(Map.of("protect-threshold", "1")).protectThreshold()).isEqualTo(1.0);
+    assertThat(NodeConfig.fromSettings(Map.of("protect-threshold", "1")).protectThreshold())
+        .isEqualTo(1.0);
   }
 
   @Test

@@ -27,7 +27,8 @@ class FetchIT extends SingleNodeHarness {
     assertThat(hostnames(data.path("instances").path("z1"))).containsExactly("a", "b");
     assertThat(hostnames(data.path("instances").path("z2"))).containsExactly("c");
     long latest = data.path("latest_timestamp").asLong();
-    assertThat(latest).isGreaterThanOrEqualTo(c.path("latest_timestamp").asLong())
+    assertThat(latest)
+        .isGreaterThanOrEqualTo(c.path("latest_timestamp").asLong())
         .isGreaterThan(b.path("latest_timestamp").asLong())
         .isGreaterThan(a.path("latest_timestamp").asLong());
   }
@@ -83,7 +84,8 @@ class FetchIT extends SingleNodeHarness {
     register("z1", appid, "waiting", 2);
 
     assertThat(hostnames(fetch(appid).data().path("instances").path("z1")))
-        .as("default mask 1").containsExactly("up");
+        .as("default mask 1")
+        .containsExactly("up");
     assertThat(hostnames(fetch(appid, "status", "1").data().path("instances").path("z1")))
         .containsExactly("up");
     assertThat(hostnames(fetch(appid, "status", "2").data().path("instances").path("z1")))
@@ -117,7 +119,8 @@ class FetchIT extends SingleNodeHarness {
     assertThat(hostnames(r.data().path("instances").path("z2"))).containsExactly("b");
     Http.Response blankZone = fetch(appid, "zone", "");
     assertOk(blankZone);
-    assertThat(fieldNames(blankZone.data().path("instances"))).as("blank zone = all zones")
+    assertThat(fieldNames(blankZone.data().path("instances")))
+        .as("blank zone = all zones")
         .containsExactlyInAnyOrder("z1", "z2");
   }
 
@@ -142,8 +145,8 @@ class FetchIT extends SingleNodeHarness {
     register("z1", one, "h1", 1);
     register("z2", two, "h2", 1);
 
-    Http.Response r = get("/discovery/fetchs",
-        form("env", ENV, "appid", one, "appid", absent, "appid", two));
+    Http.Response r =
+        get("/discovery/fetchs", form("env", ENV, "appid", one, "appid", absent, "appid", two));
 
     assertOk(r);
     assertThat(fieldNames(r.data())).containsExactlyInAnyOrder(one, two);
@@ -155,8 +158,10 @@ class FetchIT extends SingleNodeHarness {
 
   @Test
   void fetchsOfOnlyAbsentAppsIsAnEmptyObject() {
-    Http.Response r = get("/discovery/fetchs",
-        form("env", ENV, "appid", newAppid("absent-a"), "appid", newAppid("absent-b")));
+    Http.Response r =
+        get(
+            "/discovery/fetchs",
+            form("env", ENV, "appid", newAppid("absent-a"), "appid", newAppid("absent-b")));
 
     assertOk(r);
     assertThat(r.data().isObject()).isTrue();
@@ -170,12 +175,15 @@ class FetchIT extends SingleNodeHarness {
     register("z1", appid, "waiting", 2);
     register("z2", appid, "other-zone", 1);
 
-    Http.Response r = get("/discovery/fetchs",
-        form("env", ENV, "appid", appid, "status", "2", "zone", "z1", "consistent", "true"));
+    Http.Response r =
+        get(
+            "/discovery/fetchs",
+            form("env", ENV, "appid", appid, "status", "2", "zone", "z1", "consistent", "true"));
 
     assertOk(r);
     assertThat(fieldNames(r.data().path(appid).path("instances"))).containsExactly("z1");
-    assertThat(hostnames(r.data().path(appid).path("instances").path("z1"))).containsExactly("waiting");
+    assertThat(hostnames(r.data().path(appid).path("instances").path("z1")))
+        .containsExactly("waiting");
   }
 
   static List<String> hostnames(JsonNode instances) {

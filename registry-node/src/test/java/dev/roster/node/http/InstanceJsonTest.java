@@ -12,13 +12,28 @@ import org.junit.jupiter.api.Test;
 class InstanceJsonTest {
   @Test
   void anInstanceIsWrittenWithItsStatusAsTheProtocolsNumber() throws Exception {
-    Instance i = new Instance("cn", "sh001", "prod", "app", "h1", List.of("http://h1:80"), "v1",
-        Status.WAITING, Map.of("k", "v"), 1, 2, 3, 4, 5);
+    Instance i =
+        new Instance(
+            "cn",
+            "sh001",
+            "prod",
+            "app",
+            "h1",
+            List.of("http://h1:80"),
+            "v1",
+            Status.WAITING,
+            Map.of("k", "v"),
+            1,
+            2,
+            3,
+            4,
+            5);
 
-    assertThat(Api.json().writeValueAsString(i)).isEqualTo(
-        "{\"region\":\"cn\",\"zone\":\"sh001\",\"env\":\"prod\",\"appid\":\"app\","
-            + "\"hostname\":\"h1\",\"addrs\":[\"http://h1:80\"],\"version\":\"v1\",\"status\":2,"
-            + "\"metadata\":{\"k\":\"v\"},\"reg_timestamp\":1,\"up_timestamp\":2,"
-            + "\"renew_timestamp\":3,\"dirty_timestamp\":4,\"latest_timestamp\":5}");
+    assertThat(Api.json().writeValueAsString(i))
+        .isEqualTo(
+            "{\"region\":\"cn\",\"zone\":\"sh001\",\"env\":\"prod\",\"appid\":\"app\","
+                + "\"hostname\":\"h1\",\"addrs\":[\"http://h1:80\"],\"version\":\"v1\",\"status\":2,"
+                + "\"metadata\":{\"k\":\"v\"},\"reg_timestamp\":1,\"up_timestamp\":2,"
+                + "\"renew_timestamp\":3,\"dirty_timestamp\":4,\"latest_timestamp\":5}");
   }
 }

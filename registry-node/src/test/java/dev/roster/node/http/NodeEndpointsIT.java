@@ -31,8 +31,11 @@ class NodeEndpointsIT extends SingleNodeHarness {
 
     assertOk(r);
     JsonNode s = r.data();
-    assertThat(fieldNames(s)).contains("instances", "expected_renews", "renews_last_window", "threshold", "protected");
-    assertThat(s.path("instances").asLong()).as("at least the node's own registration").isPositive();
+    assertThat(fieldNames(s))
+        .contains("instances", "expected_renews", "renews_last_window", "threshold", "protected");
+    assertThat(s.path("instances").asLong())
+        .as("at least the node's own registration")
+        .isPositive();
     assertThat(s.path("expected_renews").isNumber()).isTrue();
     assertThat(s.path("renews_last_window").isNumber()).isTrue();
     assertThat(s.path("threshold").isNumber()).isTrue();
@@ -75,7 +78,8 @@ class NodeEndpointsIT extends SingleNodeHarness {
     assertThat(s.path("id").asText()).contains(cluster.raftAddress(0));
     assertThat(s.path("leader_http").asText()).isEqualTo(cluster.url(0));
     assertThat(s.path("term").asLong()).isPositive();
-    assertThat(s.path("applied_index").asLong()).isPositive()
+    assertThat(s.path("applied_index").asLong())
+        .isPositive()
         .isLessThanOrEqualTo(s.path("committed_index").asLong());
     assertThat(s.path("peers")).hasSize(1);
     assertThat(s.path("peers").get(0).asText()).contains(cluster.raftAddress(0));

@@ -7,16 +7,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ParamsTest {
   @ParameterizedTest
-  @ValueSource(strings = {"0", "7", "-1", "-0", "007", "9223372036854775807", "-9223372036854775808"})
+  @ValueSource(
+      strings = {"0", "7", "-1", "-0", "007", "9223372036854775807", "-9223372036854775808"})
   void asciiDecimalNumbersParseAsLongParseLongDoes(String text) {
     assertThat(Params.asciiLong(text)).isEqualTo(Long.parseLong(text));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "", "-", "+1", " 1", "1 ", "1\n", "1.0", "1e3", "0x1", "--1", "1-",
-      "\uFF11", "\u0661", "\u0967", "1\uFF10", // fullwidth, Arabic-Indic, Devanagari digits
-      "9223372036854775808", "-9223372036854775809"})
+  @ValueSource(
+      strings = {
+        "",
+        "-",
+        "+1",
+        " 1",
+        "1 ",
+        "1\n",
+        "1.0",
+        "1e3",
+        "0x1",
+        "--1",
+        "1-",
+        "\uFF11",
+        "\u0661",
+        "\u0967",
+        "1\uFF10", // fullwidth, Arabic-Indic, Devanagari digits
+        "9223372036854775808",
+        "-9223372036854775809"
+      })
   void anythingElseIsNotANumber(String text) {
     assertThat(Params.asciiLong(text)).isNull();
   }

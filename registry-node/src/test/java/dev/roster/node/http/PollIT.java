@@ -44,9 +44,16 @@ class PollIT {
 
   /** Registers like a client would (following a leader that moved on a busy machine). */
   private static long register(String appid, String host) {
-    Http.Response r = new dev.roster.node.testing.RetryingWriter(cluster.urls()).post("/discovery/register",
-        "zone=z&env=poll&appid=" + appid + "&hostname=" + host + "&addrs=http://10.1.1.1:80",
-        System.nanoTime() + 20_000_000_000L);
+    Http.Response r =
+        new dev.roster.node.testing.RetryingWriter(cluster.urls())
+            .post(
+                "/discovery/register",
+                "zone=z&env=poll&appid="
+                    + appid
+                    + "&hostname="
+                    + host
+                    + "&addrs=http://10.1.1.1:80",
+                System.nanoTime() + 20_000_000_000L);
     assertThat(r).isNotNull();
     assertThat(r.code()).as(r.body().toString()).isZero();
     return latestOn(follower, appid);
@@ -54,7 +61,12 @@ class PollIT {
 
   /** The application's latest_timestamp as seen on {@code node} once it has caught up. */
   private static long latestOn(int node, String appid) {
-    Http.Response r = Http.get(cluster.url(node) + "/discovery/fetch?env=poll&appid=" + appid + "&status=3&consistent=true");
+    Http.Response r =
+        Http.get(
+            cluster.url(node)
+                + "/discovery/fetch?env=poll&appid="
+                + appid
+                + "&status=3&consistent=true");
     assertThat(r.code()).isZero();
     return r.data().path("latest_timestamp").asLong();
   }
@@ -63,10 +75,14 @@ class PollIT {
   void pollAnswersAtOnceWhenTheCallerIsBehind() {
     register("behind", "h1");
     long latest = latestOn(follower, "behind");
-    Http.Response r = Http.get(cluster.url(follower) + "/discovery/poll?env=poll&appid=behind&latest_timestamp=0&hold=20000");
+    Http.Response r =
+        Http.get(
+            cluster.url(follower)
+                + "/discovery/poll?env=poll&appid=behind&latest_timestamp=0&hold=20000");
     assertThat(r.code()).isZero();
     assertThat(r.data().path("latest_timestamp").asLong()).isEqualTo(latest);
-    assertThat(r.data().path("instances").path("z").get(0).path("hostname").asText()).isEqualTo("h1");
+    assertThat(r.data().path("instances").path("z").get(0).path("hostname").asText())
+        .isEqualTo("h1");
   }
 
   @Test
@@ -74,7 +90,12 @@ class PollIT {
     register("current", "h1");
     long latest = latestOn(follower, "current");
     long start = System.nanoTime();
-    Http.Response r = Http.get(cluster.url(follower) + "/discovery/poll?env=poll&appid=current&latest_timestamp=" + latest + "&hold=400");
+    Http.Response r =
+        Http.get(
+            cluster.url(follower)
+                + "/discovery/poll?env=poll&appid=current&latest_timestamp="
+                + latest
+                + "&hold=400");
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.code()).isEqualTo(-304);
@@ -85,9 +106,17 @@ class PollIT {
   void parkedPollOnAFollowerWakesWhenAWriteIsMadeThroughTheLeader() throws Exception {
     register("wake", "h1");
     long latest = latestOn(follower, "wake");
-    CompletableFuture<Http.Response> poll = CompletableFuture.supplyAsync(() -> Http.get(
-        cluster.url(follower) + "/discovery/poll?env=poll&appid=wake&latest_timestamp=" + latest + "&hold=30000"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(follower).polls().parked() >= 1);
+    CompletableFuture<Http.Response> poll =
+        CompletableFuture.supplyAsync(
+            () ->
+                Http.get(
+                    cluster.url(follower)
+                        + "/discovery/poll?env=poll&appid=wake&latest_timestamp="
+                        + latest
+                        + "&hold=30000"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.node(follower).polls().parked() >= 1);
     assertThat(poll).isNotDone();
     long written = System.nanoTime();
     long newLatest = register("wake", "h2");
@@ -104,11 +133,23 @@ class PollIT {
   void renewDoesNotWakeAParkedPoll() {
     register("renewed", "h1");
     long latest = latestOn(follower, "renewed");
-    CompletableFuture<Http.Response> poll = CompletableFuture.supplyAsync(() -> Http.get(
-        cluster.url(follower) + "/discovery/poll?env=poll&appid=renewed&latest_timestamp=" + latest + "&hold=1500"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(follower).polls().parked() >= 1);
-    Http.Response renewed = new dev.roster.node.testing.RetryingWriter(cluster.urls()).post("/discovery/renew",
-        "env=poll&appid=renewed&hostname=h1", System.nanoTime() + 20_000_000_000L);
+    CompletableFuture<Http.Response> poll =
+        CompletableFuture.supplyAsync(
+            () ->
+                Http.get(
+                    cluster.url(follower)
+                        + "/discovery/poll?env=poll&appid=renewed&latest_timestamp="
+                        + latest
+                        + "&hold=1500"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.node(follower).polls().parked() >= 1);
+    Http.Response renewed =
+        new dev.roster.node.testing.RetryingWriter(cluster.urls())
+            .post(
+                "/discovery/renew",
+                "env=poll&appid=renewed&hostname=h1",
+                System.nanoTime() + 20_000_000_000L);
     assertThat(renewed.code()).isZero();
     assertThat(poll.join().code()).isEqualTo(-304);
   }
@@ -119,9 +160,19 @@ class PollIT {
     register("multi-b", "h1");
     long a = latestOn(follower, "multi-a");
     long b = latestOn(follower, "multi-b");
-    CompletableFuture<Http.Response> poll = CompletableFuture.supplyAsync(() -> Http.get(cluster.url(follower)
-        + "/discovery/polls?env=poll&appid=multi-a&appid=multi-b&latest_timestamp=" + a + "&latest_timestamp=" + b + "&hold=30000"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(follower).polls().parked() >= 1);
+    CompletableFuture<Http.Response> poll =
+        CompletableFuture.supplyAsync(
+            () ->
+                Http.get(
+                    cluster.url(follower)
+                        + "/discovery/polls?env=poll&appid=multi-a&appid=multi-b&latest_timestamp="
+                        + a
+                        + "&latest_timestamp="
+                        + b
+                        + "&hold=30000"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.node(follower).polls().parked() >= 1);
     register("multi-b", "h2");
     Http.Response r = poll.join();
     assertThat(r.code()).isZero();
@@ -132,7 +183,10 @@ class PollIT {
 
   @Test
   void pollOfAnUnknownApplicationParksUntilTheHoldLikeOneWithNothingNew() {
-    Http.Response r = Http.get(cluster.url(follower) + "/discovery/poll?env=poll&appid=nobody&latest_timestamp=0&hold=200");
+    Http.Response r =
+        Http.get(
+            cluster.url(follower)
+                + "/discovery/poll?env=poll&appid=nobody&latest_timestamp=0&hold=200");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.code()).isEqualTo(-304);
   }
@@ -145,29 +199,48 @@ class PollIT {
     URI u = URI.create(cluster.url(follower));
     try (Socket s = new Socket(u.getHost(), u.getPort())) {
       OutputStream out = s.getOutputStream();
-      out.write(("GET /discovery/poll?env=poll&appid=gone&latest_timestamp=" + latest + "&hold=60000 HTTP/1.1\r\n"
-          + "Host: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET /discovery/poll?env=poll&appid=gone&latest_timestamp="
+                  + latest
+                  + "&hold=60000 HTTP/1.1\r\n"
+                  + "Host: x\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(follower).polls().parked() == before + 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> cluster.node(follower).polls().parked() == before + 1);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(follower).polls().parked() == before);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.node(follower).polls().parked() == before);
   }
 
   @Test
   void twoThousandConcurrentParkedPollsOnOneNodeAreAllAnswered() throws Exception {
     register("crowd", "h1");
     long latest = latestOn(follower, "crowd");
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     int n = 2000;
     List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>(n);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.url(follower)
-        + "/discovery/poll?env=poll&appid=crowd&latest_timestamp=" + latest + "&hold=60000"))
-        .timeout(Duration.ofSeconds(90)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    cluster.url(follower)
+                        + "/discovery/poll?env=poll&appid=crowd&latest_timestamp="
+                        + latest
+                        + "&hold=60000"))
+            .timeout(Duration.ofSeconds(90))
+            .build();
     for (int i = 0; i < n; i++) {
       polls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.node(follower).polls().parked() >= n);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> cluster.node(follower).polls().parked() >= n);
     long newLatest = register("crowd", "h2");
     CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     for (CompletableFuture<HttpResponse<String>> p : polls) {
@@ -175,6 +248,8 @@ class PollIT {
       assertThat(body.path("code").asInt()).isZero();
       assertThat(body.path("data").path("latest_timestamp").asLong()).isEqualTo(newLatest);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(follower).polls().parked() == 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.node(follower).polls().parked() == 0);
   }
 }

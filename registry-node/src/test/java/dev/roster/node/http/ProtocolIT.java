@@ -16,10 +16,14 @@ import org.junit.jupiter.api.Test;
 class ProtocolIT extends SingleNodeHarness {
   private static final int LIMIT = HttpServer.MAX_BODY_BYTES;
 
-  /** A valid register form for {@code appid}, padded with an ignored parameter to {@code size} bytes. */
+  /**
+   * A valid register form for {@code appid}, padded with an ignored parameter to {@code size}
+   * bytes.
+   */
   private static String registerFormOfSize(String appid, int size) {
-    String form = form("zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80")
-        + "&pad=";
+    String form =
+        form("zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80")
+            + "&pad=";
     assertThat(size).isGreaterThan(form.length());
     return form + "x".repeat(size - form.length());
   }
@@ -30,7 +34,9 @@ class ProtocolIT extends SingleNodeHarness {
     assertThat(message).contains(String.valueOf(LIMIT));
   }
 
-  /** No route: HTTP 404 even under /discovery/, where a known route's -404 travels with HTTP 200. */
+  /**
+   * No route: HTTP 404 even under /discovery/, where a known route's -404 travels with HTTP 200.
+   */
   private static void assertUnknownPath(Http.Response r) {
     assertThat(r.status()).as("HTTP status of %s", r.body()).isEqualTo(404);
     assertThat(r.code()).as("code of %s", r.body()).isEqualTo(-404);
@@ -38,7 +44,8 @@ class ProtocolIT extends SingleNodeHarness {
 
   @Test
   void unknownPathIsNotFound() {
-    for (String path : List.of("/nope", "/discovery/fetch/", "/discovery", "/", "/DISCOVERY/FETCH")) {
+    for (String path :
+        List.of("/nope", "/discovery/fetch/", "/discovery", "/", "/DISCOVERY/FETCH")) {
       Http.Response r = Http.get(url(path));
       assertUnknownPath(r);
       assertThat(r.message()).contains(path);
@@ -53,8 +60,20 @@ class ProtocolIT extends SingleNodeHarness {
     String appid = newAppid("get-register");
     long count = instanceCount();
 
-    Http.Response r = get("/discovery/register",
-        form("zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80"));
+    Http.Response r =
+        get(
+            "/discovery/register",
+            form(
+                "zone",
+                "z1",
+                "env",
+                ENV,
+                "appid",
+                appid,
+                "hostname",
+                "h1",
+                "addrs",
+                "http://h1:80"));
 
     assertThat(r.status()).isEqualTo(405);
     assertThat(r.code()).isEqualTo(-405);
@@ -76,8 +95,10 @@ class ProtocolIT extends SingleNodeHarness {
   @Test
   void otherMethodsAreNotAllowed() {
     for (String method : List.of("PUT", "DELETE", "PATCH")) {
-      Http.Response r = Http.send(HttpRequest.newBuilder(URI.create(url("/discovery/register")))
-          .method(method, HttpRequest.BodyPublishers.noBody()));
+      Http.Response r =
+          Http.send(
+              HttpRequest.newBuilder(URI.create(url("/discovery/register")))
+                  .method(method, HttpRequest.BodyPublishers.noBody()));
       assertThat(r.status()).as(method).isEqualTo(405);
       assertThat(r.code()).as(method).isEqualTo(-405);
       assertThat(r.headers().firstValue("Allow")).as(method).hasValue("POST");
@@ -89,10 +110,23 @@ class ProtocolIT extends SingleNodeHarness {
     String appid = newAppid("text-plain");
     long count = instanceCount();
 
-    Http.Response r = Http.send(HttpRequest.newBuilder(URI.create(url("/discovery/register")))
-        .header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofString(
-            form("zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80"))));
+    Http.Response r =
+        Http.send(
+            HttpRequest.newBuilder(URI.create(url("/discovery/register")))
+                .header("Content-Type", "text/plain")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        form(
+                            "zone",
+                            "z1",
+                            "env",
+                            ENV,
+                            "appid",
+                            appid,
+                            "hostname",
+                            "h1",
+                            "addrs",
+                            "http://h1:80"))));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.code()).isEqualTo(-400);
@@ -105,9 +139,13 @@ class ProtocolIT extends SingleNodeHarness {
   void formBodyWithoutContentTypeIsReadAsAForm() {
     String appid = newAppid("no-content-type");
     try (RawHttp raw = new RawHttp(cluster.url(0))) {
-      byte[] body = form("zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80")
-          .getBytes(StandardCharsets.UTF_8);
-      raw.write("POST /discovery/register HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
+      byte[] body =
+          form("zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80")
+              .getBytes(StandardCharsets.UTF_8);
+      raw.write(
+          "POST /discovery/register HTTP/1.1\r\nHost: x\r\nContent-Length: "
+              + body.length
+              + "\r\n\r\n");
       raw.write(body);
       RawHttp.Response r = raw.read();
       assertThat(r.status()).as("%s", r.body()).isEqualTo(200);
@@ -142,9 +180,12 @@ class ProtocolIT extends SingleNodeHarness {
   @Test
   void expectContinueOverTheLimitIsRefusedBeforeTheBodyIsSent() {
     try (RawHttp raw = new RawHttp(cluster.url(0))) {
-      raw.write("POST /discovery/register HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Type: application/x-www-form-urlencoded\r\n"
-          + "Content-Length: " + (LIMIT + 1) + "\r\nExpect: 100-continue\r\n\r\n");
+      raw.write(
+          "POST /discovery/register HTTP/1.1\r\nHost: x\r\n"
+              + "Content-Type: application/x-www-form-urlencoded\r\n"
+              + "Content-Length: "
+              + (LIMIT + 1)
+              + "\r\nExpect: 100-continue\r\n\r\n");
 
       RawHttp.Response r = raw.read();
 
@@ -159,12 +200,16 @@ class ProtocolIT extends SingleNodeHarness {
   @Test
   void expectContinueWithinTheLimitGetsContinueAndIsServed() {
     String appid = newAppid("expect-ok");
-    byte[] body = form("zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        form("zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80")
+            .getBytes(StandardCharsets.UTF_8);
     try (RawHttp raw = new RawHttp(cluster.url(0))) {
-      raw.write("POST /discovery/register HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Type: application/x-www-form-urlencoded\r\n"
-          + "Content-Length: " + body.length + "\r\nExpect: 100-continue\r\n\r\n");
+      raw.write(
+          "POST /discovery/register HTTP/1.1\r\nHost: x\r\n"
+              + "Content-Type: application/x-www-form-urlencoded\r\n"
+              + "Content-Length: "
+              + body.length
+              + "\r\nExpect: 100-continue\r\n\r\n");
 
       RawHttp.Response interim = raw.read();
       assertThat(interim.status()).isEqualTo(100);
@@ -182,9 +227,12 @@ class ProtocolIT extends SingleNodeHarness {
     String appid = newAppid("too-large-raw");
     byte[] body = registerFormOfSize(appid, 2 * LIMIT).getBytes(StandardCharsets.UTF_8);
     try (RawHttp raw = new RawHttp(cluster.url(0))) {
-      raw.write("POST /discovery/register HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Type: application/x-www-form-urlencoded\r\n"
-          + "Content-Length: " + body.length + "\r\n\r\n");
+      raw.write(
+          "POST /discovery/register HTTP/1.1\r\nHost: x\r\n"
+              + "Content-Type: application/x-www-form-urlencoded\r\n"
+              + "Content-Length: "
+              + body.length
+              + "\r\n\r\n");
       raw.write(body);
 
       RawHttp.Response r = raw.read();
@@ -199,9 +247,10 @@ class ProtocolIT extends SingleNodeHarness {
     String appid = newAppid("too-large-chunked");
     byte[] body = registerFormOfSize(appid, LIMIT + 64 * 1024).getBytes(StandardCharsets.UTF_8);
     try (RawHttp raw = new RawHttp(cluster.url(0))) {
-      raw.write("POST /discovery/register HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Type: application/x-www-form-urlencoded\r\n"
-          + "Transfer-Encoding: chunked\r\n\r\n");
+      raw.write(
+          "POST /discovery/register HTTP/1.1\r\nHost: x\r\n"
+              + "Content-Type: application/x-www-form-urlencoded\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n");
       int chunk = 16 * 1024;
       for (int off = 0; off < body.length; off += chunk) {
         int n = Math.min(chunk, body.length - off);
@@ -240,9 +289,24 @@ class ProtocolIT extends SingleNodeHarness {
     String appid = newAppid("long-line");
     long count = instanceCount();
 
-    Http.Response r = Http.postForm(url("/discovery/register?" + form(
-        "zone", "z1", "env", ENV, "appid", appid, "hostname", "h1", "addrs", "http://h1:80",
-        "version", "v".repeat(5000))), "");
+    Http.Response r =
+        Http.postForm(
+            url(
+                "/discovery/register?"
+                    + form(
+                        "zone",
+                        "z1",
+                        "env",
+                        ENV,
+                        "appid",
+                        appid,
+                        "hostname",
+                        "h1",
+                        "addrs",
+                        "http://h1:80",
+                        "version",
+                        "v".repeat(5000))),
+            "");
 
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.code()).isEqualTo(-400);

@@ -16,8 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 over a plain socket, for what {@code java.net.http} hides: a request head sent
- * without its body, a body sent after the server already answered, garbage on the wire.
+ * HTTP/1.1 over a plain socket, for what {@code java.net.http} hides: a request head sent without
+ * its body, a body sent after the server already answered, garbage on the wire.
  */
 final class RawHttp implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,7 +77,8 @@ final class RawHttp implements AutoCloseable {
       Map<String, String> headers = new LinkedHashMap<>();
       for (String h = line(); !h.isEmpty(); h = line()) {
         int colon = h.indexOf(':');
-        headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+        headers.put(
+            h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
       }
       int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
       byte[] body = in.readNBytes(length);

@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 class RenewCancelIT extends SingleNodeHarness {
 
   private Http.Response renew(String appid, String hostname) {
-    return post("/discovery/renew", form("zone", "z1", "env", ENV, "appid", appid, "hostname", hostname));
+    return post(
+        "/discovery/renew", form("zone", "z1", "env", ENV, "appid", appid, "hostname", hostname));
   }
 
   private Http.Response cancel(String appid, String hostname) {
-    return post("/discovery/cancel", form("zone", "z1", "env", ENV, "appid", appid, "hostname", hostname));
+    return post(
+        "/discovery/cancel", form("zone", "z1", "env", ENV, "appid", appid, "hostname", hostname));
   }
 
   @Test
@@ -29,8 +31,10 @@ class RenewCancelIT extends SingleNodeHarness {
     assertThat(renewed.path("hostname").asText()).isEqualTo("h1");
     assertThat(renewed.path("renew_timestamp").asLong())
         .isGreaterThan(registered.path("renew_timestamp").asLong());
-    for (String unchanged : new String[] {"reg_timestamp", "up_timestamp", "dirty_timestamp", "latest_timestamp"}) {
-      assertThat(renewed.path(unchanged).asLong()).as(unchanged)
+    for (String unchanged :
+        new String[] {"reg_timestamp", "up_timestamp", "dirty_timestamp", "latest_timestamp"}) {
+      assertThat(renewed.path(unchanged).asLong())
+          .as(unchanged)
           .isEqualTo(registered.path(unchanged).asLong());
     }
   }
@@ -87,7 +91,8 @@ class RenewCancelIT extends SingleNodeHarness {
     assertThat(instanceCount()).isEqualTo(count - 1);
     Http.Response after = fetch(appid, "latest_timestamp", String.valueOf(latest));
     assertOk(after);
-    assertThat(after.data().path("latest_timestamp").asLong()).as("a cancel is a visible change")
+    assertThat(after.data().path("latest_timestamp").asLong())
+        .as("a cancel is a visible change")
         .isGreaterThan(latest);
     assertThat(hostnames(after.data().path("instances").path("z1"))).containsExactly("h2");
     assertNotFound(renew(appid, "h1"));

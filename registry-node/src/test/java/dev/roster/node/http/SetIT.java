@@ -51,7 +51,8 @@ class SetIT extends SingleNodeHarness {
     assertOk(set(appid, "hostname", "h1", "status", "1"));
 
     assertThat(hostnames(fetch(appid).data().path("instances").path("z1"))).containsExactly("h1");
-    assertThat(instance(everything(appid), "h1").path("up_timestamp").asLong()).isGreaterThan(upBefore);
+    assertThat(instance(everything(appid), "h1").path("up_timestamp").asLong())
+        .isGreaterThan(upBefore);
   }
 
   @Test
@@ -60,8 +61,17 @@ class SetIT extends SingleNodeHarness {
     register(appid, "h1");
     register(appid, "h2");
 
-    assertOk(set(appid, "hostname", "h1", "hostname", "h2",
-        "metadata", "{\"weight\":\"1\"}", "metadata", "{\"weight\":\"2\",\"canary\":\"yes\"}"));
+    assertOk(
+        set(
+            appid,
+            "hostname",
+            "h1",
+            "hostname",
+            "h2",
+            "metadata",
+            "{\"weight\":\"1\"}",
+            "metadata",
+            "{\"weight\":\"2\",\"canary\":\"yes\"}"));
 
     JsonNode all = everything(appid);
     assertThat(instance(all, "h1").path("metadata").path("weight").asText()).isEqualTo("1");
@@ -77,10 +87,14 @@ class SetIT extends SingleNodeHarness {
     register(appid, "h1");
     register(appid, "h2");
 
-    assertOk(Http.postJson(url("/discovery/set"), """
+    assertOk(
+        Http.postJson(
+            url("/discovery/set"),
+            """
         {"env": "%s", "appid": "%s", "hostname": ["h1", "h2"], "status": [2, 1],
          "metadata": [{"k": "a"}, "{\\"k\\":\\"b\\"}"]}
-        """.formatted(ENV, appid)));
+        """
+                .formatted(ENV, appid)));
 
     JsonNode all = everything(appid);
     assertThat(instance(all, "h1").path("status").asInt()).isEqualTo(2);
@@ -96,8 +110,21 @@ class SetIT extends SingleNodeHarness {
     register(appid, "h2");
     JsonNode before = everything(appid);
 
-    Http.Response r = set(appid, "hostname", "h1", "hostname", "ghost", "hostname", "h2",
-        "status", "2", "status", "2", "status", "2");
+    Http.Response r =
+        set(
+            appid,
+            "hostname",
+            "h1",
+            "hostname",
+            "ghost",
+            "hostname",
+            "h2",
+            "status",
+            "2",
+            "status",
+            "2",
+            "status",
+            "2");
 
     assertNotFound(r);
     assertThat(r.message()).contains("nothing changed");
@@ -162,8 +189,11 @@ class SetIT extends SingleNodeHarness {
     assertBadParam(set(appid, "hostname", "h1", "metadata", "[1,2]"), "metadata");
     assertBadParam(set(appid, "hostname", "h1", "metadata", "{\"a\":{\"b\":\"c\"}}"), "metadata");
     assertBadParam(set(appid, "status", "2"), "hostname");
-    assertBadParam(set(appid, "hostname", "h1", "hostname", "h1", "status", "2", "status", "2"), "hostname");
-    assertBadParam(post("/discovery/set", form("zone", "z1", "appid", appid, "hostname", "h1", "status", "2")), "env");
+    assertBadParam(
+        set(appid, "hostname", "h1", "hostname", "h1", "status", "2", "status", "2"), "hostname");
+    assertBadParam(
+        post("/discovery/set", form("zone", "z1", "appid", appid, "hostname", "h1", "status", "2")),
+        "env");
 
     assertThat(everything(appid)).isEqualTo(before);
   }

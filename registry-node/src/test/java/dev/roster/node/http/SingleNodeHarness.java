@@ -14,9 +14,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * One real node (JRaft + Netty) per test class, and the few request and assertion shapes the
- * HTTP contract tests share. Tests in a class share the node, so each test works on its own
- * appids ({@link #newAppid}).
+ * One real node (JRaft + Netty) per test class, and the few request and assertion shapes the HTTP
+ * contract tests share. Tests in a class share the node, so each test works on its own appids
+ * ({@link #newAppid}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60) // a hang fails its test instead of the build
@@ -73,9 +73,22 @@ abstract class SingleNodeHarness {
 
   /** Registers {@code hostname} of {@code appid} (env {@link #ENV}) and expects success. */
   JsonNode register(String zone, String appid, String hostname, int status) {
-    Http.Response r = post("/discovery/register", form(
-        "zone", zone, "env", ENV, "appid", appid, "hostname", hostname,
-        "addrs", "http://" + hostname + ":8080", "status", String.valueOf(status)));
+    Http.Response r =
+        post(
+            "/discovery/register",
+            form(
+                "zone",
+                zone,
+                "env",
+                ENV,
+                "appid",
+                appid,
+                "hostname",
+                hostname,
+                "addrs",
+                "http://" + hostname + ":8080",
+                "status",
+                String.valueOf(status)));
     assertOk(r);
     return r.data();
   }

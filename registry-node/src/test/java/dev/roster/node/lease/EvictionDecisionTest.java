@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.GuardPolicy;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.Status;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import dev.roster.node.model.InstanceKey;
 
 class EvictionDecisionTest {
   private static final long S = 1_000_000_000L;
@@ -25,10 +25,14 @@ class EvictionDecisionTest {
   private final Registry registry = new Registry(GuardPolicy.DEFAULT);
 
   private void register(String host, long ts) {
-    registry.register(new InstanceSpec("z", "dev", "app", host, List.of("http://h:1"), "", Status.UP, Map.of()), ts);
+    registry.register(
+        new InstanceSpec("z", "dev", "app", host, List.of("http://h:1"), "", Status.UP, Map.of()),
+        ts);
   }
 
-  /** n instances registered at t=0; {@code fresh} of them renewed at {@code renewAt}, twice each. */
+  /**
+   * n instances registered at t=0; {@code fresh} of them renewed at {@code renewAt}, twice each.
+   */
   private void populate(int n, int fresh, long renewAt) {
     for (int i = 0; i < n; i++) {
       register("h" + i, 0);
@@ -59,7 +63,8 @@ class EvictionDecisionTest {
   void aRenewingInstanceIsNeverATarget() {
     populate(10, 9, 100 * S);
     EvictionDecision d = EvictionDecision.decide(registry, 120 * S, false, POLICY, new Random(2));
-    assertThat(hosts(d.targets())).doesNotContain("h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8");
+    assertThat(hosts(d.targets()))
+        .doesNotContain("h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8");
   }
 
   @Test
@@ -127,7 +132,8 @@ class EvictionDecisionTest {
     Set<String> seen = new HashSet<>();
     Random random = new Random(8);
     for (int round = 0; round < 200; round++) {
-      seen.addAll(hosts(EvictionDecision.decide(registry, 1000 * S, false, POLICY, random).targets()));
+      seen.addAll(
+          hosts(EvictionDecision.decide(registry, 1000 * S, false, POLICY, random).targets()));
     }
     assertThat(seen).hasSize(20);
   }
@@ -139,8 +145,9 @@ class EvictionDecisionTest {
       list.add(i);
     }
     EvictionDecision.shuffle(list, new Random(9));
-    assertThat(list).containsExactlyInAnyOrderElementsOf(
-        java.util.stream.IntStream.range(0, 50).boxed().toList());
+    assertThat(list)
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.IntStream.range(0, 50).boxed().toList());
     assertThat(list).isNotEqualTo(java.util.stream.IntStream.range(0, 50).boxed().toList());
   }
 }

@@ -66,8 +66,9 @@ class EvictTest {
 
   @Test
   void evictOfUnknownApplicationIsIgnored() {
-    assertThat(registry.evict(
-        List.of(new EvictTarget(new InstanceKey(ENV, APPID, "h1"), 100)), 500)).isEmpty();
+    assertThat(
+            registry.evict(List.of(new EvictTarget(new InstanceKey(ENV, APPID, "h1"), 100)), 500))
+        .isEmpty();
   }
 
   @Test
@@ -111,7 +112,7 @@ class EvictTest {
 
     EvictTarget t = EvictTarget.of(Specs.stored(registry, "h1"));
 
-    assertThat(t).isEqualTo(
-        new EvictTarget(new InstanceKey(h1.env(), h1.appid(), h1.hostname()), 300));
+    assertThat(t)
+        .isEqualTo(new EvictTarget(new InstanceKey(h1.env(), h1.appid(), h1.hostname()), 300));
   }
 }

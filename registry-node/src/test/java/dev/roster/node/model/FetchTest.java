@@ -114,17 +114,21 @@ class FetchTest {
 
   @Test
   void instancesAreGroupedByZoneInHostnameOrder() {
-    Map<String, List<Instance>> byZone = registry.fetch(ENV, APPID, null, Status.ANY, 0).instances();
+    Map<String, List<Instance>> byZone =
+        registry.fetch(ENV, APPID, null, Status.ANY, 0).instances();
 
     assertThat(byZone).containsOnlyKeys("sh001", "sh002");
-    assertThat(byZone.get("sh001")).extracting(Instance::hostname).containsExactly("a-wait", "b-up");
+    assertThat(byZone.get("sh001"))
+        .extracting(Instance::hostname)
+        .containsExactly("a-wait", "b-up");
     assertThat(byZone.get("sh001")).allSatisfy(i -> assertThat(i.zone()).isEqualTo("sh001"));
     assertThat(byZone.get("sh002")).extracting(Instance::hostname).containsExactly("c-up");
   }
 
   @Test
   void fetchReturnsTheStoredInstances() {
-    Map<String, List<Instance>> byZone = registry.fetch(ENV, APPID, null, Status.ANY, 0).instances();
+    Map<String, List<Instance>> byZone =
+        registry.fetch(ENV, APPID, null, Status.ANY, 0).instances();
     Application app = registry.application(ENV, APPID).orElseThrow();
 
     assertThat(byZone.get("sh002")).containsExactly(app.instance("c-up"));

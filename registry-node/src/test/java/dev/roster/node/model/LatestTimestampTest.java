@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** latest_timestamp = max(ts, previous + 1): pollers never miss a change, whatever the clocks do. */
+/**
+ * latest_timestamp = max(ts, previous + 1): pollers never miss a change, whatever the clocks do.
+ */
 class LatestTimestampTest {
   private final Registry registry = registry();
 
@@ -66,8 +68,9 @@ class LatestTimestampTest {
       switch (n % 4) {
         case 0 -> registry.register(spec("h" + n), ts);
         case 1 -> registry.register(spec("h0", n % 2 == 0 ? Status.UP : Status.WAITING), ts);
-        case 2 -> registry.set(
-            ENV, APPID, List.of(new SetChange("h0", Status.UP, Map.of("n", "" + n))), ts);
+        case 2 ->
+            registry.set(
+                ENV, APPID, List.of(new SetChange("h0", Status.UP, Map.of("n", "" + n))), ts);
         default -> {
           registry.register(spec("x" + n), ts);
           registry.cancel(new InstanceKey(ENV, APPID, "x" + n), ts);

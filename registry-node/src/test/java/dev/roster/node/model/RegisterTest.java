@@ -42,16 +42,20 @@ class RegisterTest {
   @Test
   void regionIsStoredReplacedByARepeatedRegisterAndKeptByRenewAndSet() {
     InstanceSpec s = spec("h1");
-    registry.register(new InstanceSpec("cn-east", s.zone(), ENV, APPID, "h1", s.addrs(), "v1",
-        Status.UP, Map.of()), 100);
+    registry.register(
+        new InstanceSpec(
+            "cn-east", s.zone(), ENV, APPID, "h1", s.addrs(), "v1", Status.UP, Map.of()),
+        100);
     assertThat(stored(registry, "h1").region()).isEqualTo("cn-east");
 
     registry.renew(new InstanceKey(ENV, APPID, "h1"), 110);
     registry.set(ENV, APPID, List.of(new SetChange("h1", Status.WAITING, Map.of("k", "v"))), 120);
     assertThat(stored(registry, "h1").region()).isEqualTo("cn-east");
 
-    registry.register(new InstanceSpec("cn-north", s.zone(), ENV, APPID, "h1", s.addrs(), "v1",
-        Status.UP, Map.of()), 130);
+    registry.register(
+        new InstanceSpec(
+            "cn-north", s.zone(), ENV, APPID, "h1", s.addrs(), "v1", Status.UP, Map.of()),
+        130);
     assertThat(stored(registry, "h1").region()).isEqualTo("cn-north");
     registry.register(s, 140);
     assertThat(stored(registry, "h1").region()).as("a register without region clears it").isEmpty();
@@ -81,8 +85,14 @@ class RegisterTest {
     registry.register(spec("h1"), 100);
     InstanceSpec again =
         new InstanceSpec(
-            "sh002", ENV, APPID, "h1", List.of("grpc://h1:9000", "http://h1:8081"), "v2",
-            Status.WAITING, Map.of("color", "blue"));
+            "sh002",
+            ENV,
+            APPID,
+            "h1",
+            List.of("grpc://h1:9000", "http://h1:8081"),
+            "v2",
+            Status.WAITING,
+            Map.of("color", "blue"));
 
     Instance i = registry.register(again, 200);
 

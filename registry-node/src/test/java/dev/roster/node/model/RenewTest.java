@@ -54,10 +54,7 @@ class RenewTest {
     assertThat(renewed).get().extracting(Instance::renewTimestamp).isEqualTo(250L);
     Instance after = stored(registry, "h1");
     assertThat(after).isEqualTo(renewed.get());
-    assertThat(after)
-        .usingRecursiveComparison()
-        .ignoringFields("renewTimestamp")
-        .isEqualTo(before);
+    assertThat(after).usingRecursiveComparison().ignoringFields("renewTimestamp").isEqualTo(before);
   }
 
   @Test

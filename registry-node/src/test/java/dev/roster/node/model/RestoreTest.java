@@ -21,16 +21,16 @@ class RestoreTest {
 
   private static Saved save(Registry r) {
     List<Instance> instances = new ArrayList<>();
-    Map<AppKey, Long> latest = new TreeMap<>(
-        (a, b) -> (a.appid() + "/" + a.env()).compareTo(b.appid() + "/" + b.env()));
+    Map<AppKey, Long> latest =
+        new TreeMap<>((a, b) -> (a.appid() + "/" + a.env()).compareTo(b.appid() + "/" + b.env()));
     for (Application app : r.applications()) {
       instances.addAll(app.instances());
       latest.put(app.key(), app.latestTimestamp());
     }
-    instances.sort((a, b) -> (a.appid() + a.env() + a.hostname())
-        .compareTo(b.appid() + b.env() + b.hostname()));
-    return new Saved(
-        instances, latest, r.guard().renewsThisWindow(), r.guard().renewsLastWindow());
+    instances.sort(
+        (a, b) ->
+            (a.appid() + a.env() + a.hostname()).compareTo(b.appid() + b.env() + b.hostname()));
+    return new Saved(instances, latest, r.guard().renewsThisWindow(), r.guard().renewsLastWindow());
   }
 
   private static Registry restore(Saved s) {
@@ -92,7 +92,21 @@ class RestoreTest {
   @Test
   void restoreInstanceKeepsAllTimestampsAsSaved() {
     Instance saved =
-        new Instance("cn-east", "z", ENV, APPID, "h1", List.of("a"), "v", Status.UP, Map.of(), 1, 2, 3, 4, 5);
+        new Instance(
+            "cn-east",
+            "z",
+            ENV,
+            APPID,
+            "h1",
+            List.of("a"),
+            "v",
+            Status.UP,
+            Map.of(),
+            1,
+            2,
+            3,
+            4,
+            5);
     Registry r = registry();
 
     r.restoreInstance(saved);

@@ -60,10 +60,13 @@ class SetTest {
     List<Instance> changed =
         registry.set(ENV, APPID, List.of(new SetChange("h1", Status.UP, null)), 200).orElseThrow();
 
-    assertThat(changed).singleElement().satisfies(i -> {
-      assertThat(i.status()).isEqualTo(Status.UP);
-      assertThat(i.upTimestamp()).isEqualTo(200);
-    });
+    assertThat(changed)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.status()).isEqualTo(Status.UP);
+              assertThat(i.upTimestamp()).isEqualTo(200);
+            });
     assertThat(stored(registry, "h1")).isEqualTo(changed.get(0));
   }
 

@@ -25,7 +25,13 @@ public final class Specs {
 
   public static InstanceSpec spec(String zone, String appid, String hostname, Status status) {
     return new InstanceSpec(
-        zone, ENV, appid, hostname, List.of("http://" + hostname + ":8080"), "v1", status,
+        zone,
+        ENV,
+        appid,
+        hostname,
+        List.of("http://" + hostname + ":8080"),
+        "v1",
+        status,
         Map.of("weight", "10"));
   }
 

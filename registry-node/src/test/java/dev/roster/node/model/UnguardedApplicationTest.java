@@ -6,13 +6,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The registry nodes' own entries renew on their own schedule and must not sway self-protection. */
+/**
+ * The registry nodes' own entries renew on their own schedule and must not sway self-protection.
+ */
 class UnguardedApplicationTest {
   private final Registry registry =
       new Registry(GuardPolicy.DEFAULT, key -> !key.appid().equals("infra.discovery"));
 
   private void register(String appid, String host) {
-    registry.register(new InstanceSpec("z", "dev", appid, host, List.of("http://h:1"), "", Status.UP, Map.of()), 1);
+    registry.register(
+        new InstanceSpec("z", "dev", appid, host, List.of("http://h:1"), "", Status.UP, Map.of()),
+        1);
   }
 
   @Test

@@ -27,7 +27,8 @@ class BoundedConnectRpcFactoryTest {
 
   @Test
   void requestTimeoutDoesNotRaiseTheConnectTimeout() {
-    // what bolt's invokeWithCallback/invokeSync/invokeWithFuture do to the address before connecting
+    // what bolt's invokeWithCallback/invokeSync/invokeWithFuture do to the address before
+    // connecting
     var parser = new BoundedConnectRpcFactory.BoundedConnectParser(100);
     parser.parse("127.0.0.1:7273").setConnectTimeout(5_000);
     assertThat(parser.parse("127.0.0.1:7273").getConnectTimeout()).isEqualTo(100);
@@ -63,6 +64,7 @@ class BoundedConnectRpcFactoryTest {
   @Test
   void addressNamingItsOwnConnectTimeoutKeepsIt() {
     var parser = new BoundedConnectRpcFactory.BoundedConnectParser(200);
-    assertThat(parser.parse("127.0.0.1:7272?_CONNECTTIMEOUT=3000").getConnectTimeout()).isEqualTo(3000);
+    assertThat(parser.parse("127.0.0.1:7272?_CONNECTTIMEOUT=3000").getConnectTimeout())
+        .isEqualTo(3000);
   }
 }

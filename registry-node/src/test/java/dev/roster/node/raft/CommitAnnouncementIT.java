@@ -36,28 +36,35 @@ class CommitAnnouncementIT {
   }
 
   /**
-   * The follower the leader did not need for a majority acknowledges a change after the leader
-   * has committed and announced it: here its disk takes 40 ms per write. It must still hear of
-   * the commit promptly (the CI machine's slow disk once left such a follower a heartbeat behind).
+   * The follower the leader did not need for a majority acknowledges a change after the leader has
+   * committed and announced it: here its disk takes 40 ms per write. It must still hear of the
+   * commit promptly (the CI machine's slow disk once left such a follower a heartbeat behind).
    */
   @Test
-  void aFollowerWithASlowDiskAppliesEachChangeWithoutWaitingForAHeartbeat() throws InterruptedException {
+  void aFollowerWithASlowDiskAppliesEachChangeWithoutWaitingForAHeartbeat()
+      throws InterruptedException {
     SlowDisk[] disks = new SlowDisk[3];
-    try (TestCluster cluster = TestCluster.start(3, RARE_HEARTBEATS,
-        i -> RaftStorage.of(new DefaultJRaftServiceFactory() {
-      @Override
-      public LogStorage createLogStorage(String uri, RaftOptions raftOptions) {
-        disks[i] = new SlowDisk(uri, raftOptions);
-        return disks[i];
-      }
-    }))) {
+    try (TestCluster cluster =
+        TestCluster.start(
+            3,
+            RARE_HEARTBEATS,
+            i ->
+                RaftStorage.of(
+                    new DefaultJRaftServiceFactory() {
+                      @Override
+                      public LogStorage createLogStorage(String uri, RaftOptions raftOptions) {
+                        disks[i] = new SlowDisk(uri, raftOptions);
+                        return disks[i];
+                      }
+                    }))) {
       int leader = cluster.awaitReady(Duration.ofSeconds(60));
       disks[cluster.followers(leader).get(0)].writeDelayMs = 40;
       assertMostChangesPrompt(cluster, leader);
     }
   }
 
-  private static void assertMostChangesPrompt(TestCluster cluster, int leader) throws InterruptedException {
+  private static void assertMostChangesPrompt(TestCluster cluster, int leader)
+      throws InterruptedException {
     int prompt = 0;
     StringBuilder lags = new StringBuilder();
     for (int n = 0; n < CHANGES; n++) {
@@ -65,8 +72,9 @@ class CommitAnnouncementIT {
       long committed = cluster.node(leader).raft().stateMachine().appliedIndex();
       long start = System.nanoTime();
       long deadline = start + 3_000_000_000L;
-      while (System.nanoTime() < deadline && !cluster.followers(leader).stream()
-          .allMatch(f -> cluster.node(f).raft().stateMachine().appliedIndex() >= committed)) {
+      while (System.nanoTime() < deadline
+          && !cluster.followers(leader).stream()
+              .allMatch(f -> cluster.node(f).raft().stateMachine().appliedIndex() >= committed)) {
         Thread.sleep(1);
       }
       long lagMs = (System.nanoTime() - start) / 1_000_000;
@@ -79,7 +87,8 @@ class CommitAnnouncementIT {
     // the nodes' own renews (every 5 s) may carry a commit index by chance; a busy machine may
     // stall one change: six of eight is what an announcing leader always achieves, a leader
     // that leaves it to heartbeats almost never
-    assertThat(prompt).as("changes applied by both followers within %d ms (lags: %s)", PROMPT_MS, lags)
+    assertThat(prompt)
+        .as("changes applied by both followers within %d ms (lags: %s)", PROMPT_MS, lags)
         .isGreaterThanOrEqualTo(CHANGES - 2);
   }
 

@@ -24,14 +24,20 @@ class NodeErrorStateIT {
     try (TestCluster c = TestCluster.start(1)) {
       c.awaitReady();
       NodeImpl node = (NodeImpl) c.node(0).raft().jraftNode();
-      node.onError(new RaftException(ErrorType.ERROR_TYPE_LOG,
-          new Status(RaftError.EIO, "Failed operation in LogStorage")));
+      node.onError(
+          new RaftException(
+              ErrorType.ERROR_TYPE_LOG,
+              new Status(RaftError.EIO, "Failed operation in LogStorage")));
 
-      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        Http.Response ready = Http.get(c.url(0) + "/ready");
-        assertThat(ready.status()).isEqualTo(503);
-        assertThat(ready.message()).isEqualTo("not ready: state machine failed: Failed operation in LogStorage");
-      });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                Http.Response ready = Http.get(c.url(0) + "/ready");
+                assertThat(ready.status()).isEqualTo(503);
+                assertThat(ready.message())
+                    .isEqualTo("not ready: state machine failed: Failed operation in LogStorage");
+              });
       Http.Response status = Http.get(c.url(0) + "/cluster/status");
       assertThat(status.code()).as("%s", status.body()).isZero();
       assertThat(status.data().path("role").asText()).isEqualTo("error");

@@ -17,7 +17,8 @@ class NodeIdTest {
   @Test
   void anythingButHostAndPortIsRefused() {
     for (String bad : new String[] {"", "node1", ":7271", "node1:0", "node1:x", "node1:7271:1"}) {
-      assertThatThrownBy(() -> NodeId.parse(bad)).as(bad)
+      assertThatThrownBy(() -> NodeId.parse(bad))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
     }
   }

@@ -6,14 +6,14 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ClosureQueueImpl;
 import com.alipay.sofa.jraft.error.RaftError;
 import dev.roster.node.command.CancelCommand;
+import dev.roster.node.model.InstanceKey;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import dev.roster.node.model.InstanceKey;
 
 /**
- * How a failed proposal is reported decides whether the write gate may send the client to the
- * new leader (307): only when the write surely never entered the log.
+ * How a failed proposal is reported decides whether the write gate may send the client to the new
+ * leader (307): only when the write surely never entered the log.
  */
 class ProposalClosureTest {
 
@@ -31,8 +31,8 @@ class ProposalClosureTest {
   }
 
   /**
-   * Regression: a leader that stepped down with this proposal pending answered 307, the client
-   * sent the write again, and when the first copy committed under the new leader too the write was
+   * Regression: a leader that stepped down with this proposal pending answered 307, the client sent
+   * the write again, and when the first copy committed under the new leader too the write was
    * applied twice — a cancel then answered -404 for the instance it had just removed.
    */
   @Test
@@ -44,7 +44,9 @@ class ProposalClosureTest {
     queue.clear();
 
     Throwable cause = failure(p);
-    assertThat(cause).isInstanceOf(UnavailableException.class).isNotInstanceOf(NotLeaderException.class);
+    assertThat(cause)
+        .isInstanceOf(UnavailableException.class)
+        .isNotInstanceOf(NotLeaderException.class);
     assertThat(cause.getMessage()).isEqualTo(ProposalClosure.OUTCOME_UNKNOWN);
   }
 
@@ -59,7 +61,8 @@ class ProposalClosureTest {
   void otherFailuresAreUnavailable() throws Exception {
     ProposalClosure p = proposal();
     p.run(new Status(RaftError.EBUSY, "Is transferring leadership."));
-    assertThat(failure(p)).isInstanceOf(UnavailableException.class)
+    assertThat(failure(p))
+        .isInstanceOf(UnavailableException.class)
         .hasMessage("write not committed: Is transferring leadership.");
   }
 }

@@ -25,9 +25,19 @@ import org.junit.jupiter.api.Test;
 class ProposerTest {
   private final AtomicLong clockNanos = new AtomicLong(1_000);
   private final RegistryStateMachine fsm = new RegistryStateMachine(GuardPolicy.DEFAULT);
-  private final RaftNode raft = new RaftNode(new RaftSettings("test", "127.0.0.1:7999",
-      List.of("127.0.0.1:7999"), Path.of("unused"), 1000, 3600, 100_000, false),
-      fsm, RaftStorage.standard());
+  private final RaftNode raft =
+      new RaftNode(
+          new RaftSettings(
+              "test",
+              "127.0.0.1:7999",
+              List.of("127.0.0.1:7999"),
+              Path.of("unused"),
+              1000,
+              3600,
+              100_000,
+              false),
+          fsm,
+          RaftStorage.standard());
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final LeaderTracker leadership =
       new LeaderTracker(raft, new CrashDetector(raft, 1000), timer);
@@ -47,8 +57,11 @@ class ProposerTest {
 
   @Test
   void aClockBehindWhatWasAppliedDoesNotMoveTimestampsBackwards() {
-    apply(new RegisterCommand(9_000, new InstanceSpec(
-        "z", "dev", "app", "h1", List.of("http://10.0.0.1:80"), "", UP, Map.of())));
+    apply(
+        new RegisterCommand(
+            9_000,
+            new InstanceSpec(
+                "z", "dev", "app", "h1", List.of("http://10.0.0.1:80"), "", UP, Map.of())));
     assertThat(proposer.leaderTimestamp()).isEqualTo(9_000);
     clockNanos.set(12_000);
     assertThat(proposer.leaderTimestamp()).isEqualTo(12_000);
@@ -71,19 +84,54 @@ class ProposerTest {
 
   private void apply(RegistryCommand command) {
     ByteBuffer entry = ByteBuffer.wrap(CommandCodec.encode(command));
-    fsm.onApply(new Iterator() {
-      private boolean done;
+    fsm.onApply(
+        new Iterator() {
+          private boolean done;
 
-      @Override public boolean hasNext() { return !done; }
-      @Override public ByteBuffer next() { done = true; return null; }
-      @Override public ByteBuffer getData() { return entry; }
-      @Override public long getIndex() { return 1; }
-      @Override public long getTerm() { return 1; }
-      @Override public Closure done() { return null; }
-      @Override public void setAutoCommitPerLog(boolean b) {}
-      @Override public boolean commit() { return false; }
-      @Override public void commitAndSnapshotSync(Closure closure) {}
-      @Override public void setErrorAndRollback(long ntail, Status st) {}
-    });
+          @Override
+          public boolean hasNext() {
+            return !done;
+          }
+
+          @Override
+          public ByteBuffer next() {
+            done = true;
+            return null;
+          }
+
+          @Override
+          public ByteBuffer getData() {
+            return entry;
+          }
+
+          @Override
+          public long getIndex() {
+            return 1;
+          }
+
+          @Override
+          public long getTerm() {
+            return 1;
+          }
+
+          @Override
+          public Closure done() {
+            return null;
+          }
+
+          @Override
+          public void setAutoCommitPerLog(boolean b) {}
+
+          @Override
+          public boolean commit() {
+            return false;
+          }
+
+          @Override
+          public void commitAndSnapshotSync(Closure closure) {}
+
+          @Override
+          public void setErrorAndRollback(long ntail, Status st) {}
+        });
   }
 }

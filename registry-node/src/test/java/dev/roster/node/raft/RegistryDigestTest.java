@@ -6,6 +6,7 @@ import static dev.roster.node.model.Specs.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roster.node.model.GuardPolicy;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.SetChange;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import dev.roster.node.model.InstanceKey;
 
 class RegistryDigestTest {
   private static final GuardPolicy POLICY = new GuardPolicy(2, 0.85);
@@ -72,7 +72,8 @@ class RegistryDigestTest {
     assertThat(set).isNotEqualTo(renewed);
     r.rollGuardWindow();
     assertThat(RegistryDigest.of(r, 1, 160).sha256()).isNotEqualTo(set);
-    assertThat(RegistryDigest.of(r, 1, 161).sha256()).as("last applied ts is replicated state too")
+    assertThat(RegistryDigest.of(r, 1, 161).sha256())
+        .as("last applied ts is replicated state too")
         .isNotEqualTo(RegistryDigest.of(r, 1, 160).sha256());
   }
 
@@ -81,13 +82,25 @@ class RegistryDigestTest {
     Registry none = new Registry(POLICY);
     Registry east = new Registry(POLICY);
     none.register(withMetadata(Map.of()), 200);
-    east.register(new InstanceSpec(
-        "cn-east", "sh001", ENV, APPID, "h1", List.of("http://h1:8080"), "v1", Status.UP, Map.of()), 200);
+    east.register(
+        new InstanceSpec(
+            "cn-east",
+            "sh001",
+            ENV,
+            APPID,
+            "h1",
+            List.of("http://h1:8080"),
+            "v1",
+            Status.UP,
+            Map.of()),
+        200);
 
-    assertThat(RegistryDigest.of(east, 1, 200).sha256()).isNotEqualTo(RegistryDigest.of(none, 1, 200).sha256());
+    assertThat(RegistryDigest.of(east, 1, 200).sha256())
+        .isNotEqualTo(RegistryDigest.of(none, 1, 200).sha256());
   }
 
   private static InstanceSpec withMetadata(Map<String, String> metadata) {
-    return new InstanceSpec("sh001", ENV, APPID, "h1", List.of("http://h1:8080"), "v1", Status.UP, metadata);
+    return new InstanceSpec(
+        "sh001", ENV, APPID, "h1", List.of("http://h1:8080"), "v1", Status.UP, metadata);
   }
 }

@@ -10,6 +10,7 @@ import dev.roster.node.command.CodecException;
 import dev.roster.node.model.Application;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.SetChange;
@@ -28,19 +29,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.roster.node.model.InstanceKey;
 
 class RegistrySnapshotTest {
   private static final GuardPolicy POLICY = new GuardPolicy(2, 0.85);
   private static final long LAST_APPLIED_TS = 1_700_000_000_123_456_789L;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** Everything a snapshot must keep, in a canonical order. */
   private record Contents(
-      Map<String, Long> latest, Map<String, Instance> instances, long instanceCount,
-      long renewsThisWindow, long renewsLastWindow) {}
+      Map<String, Long> latest,
+      Map<String, Instance> instances,
+      long instanceCount,
+      long renewsThisWindow,
+      long renewsLastWindow) {}
 
   private static Contents contents(Registry r) {
     Map<String, Long> latest = new TreeMap<>();
@@ -51,11 +53,17 @@ class RegistrySnapshotTest {
         instances.put(i.env() + "/" + i.appid() + "/" + i.hostname(), i);
       }
     }
-    return new Contents(latest, instances, r.instanceCount(),
-        r.guard().renewsThisWindow(), r.guard().renewsLastWindow());
+    return new Contents(
+        latest,
+        instances,
+        r.instanceCount(),
+        r.guard().renewsThisWindow(),
+        r.guard().renewsLastWindow());
   }
 
-  /** Several apps and zones, both statuses, metadata, renews in two guard windows, a removed app. */
+  /**
+   * Several apps and zones, both statuses, metadata, renews in two guard windows, a removed app.
+   */
   private static Registry busyRegistry() {
     Registry r = new Registry(POLICY);
     r.register(spec("sh001", APPID, "h1", Status.WAITING), 100);
@@ -104,7 +112,10 @@ class RegistrySnapshotTest {
   private static Registry busyRegistryWithARegion() {
     Registry r = busyRegistry();
     InstanceSpec h2 = spec("h2");
-    r.register(new InstanceSpec("cn-east", h2.zone(), ENV, APPID, "h2", h2.addrs(), "v2", Status.UP, Map.of()), 160);
+    r.register(
+        new InstanceSpec(
+            "cn-east", h2.zone(), ENV, APPID, "h2", h2.addrs(), "v2", Status.UP, Map.of()),
+        160);
     return r;
   }
 
@@ -116,7 +127,9 @@ class RegistrySnapshotTest {
     Path file = write(captured);
     RegistrySnapshot read = RegistrySnapshot.readFrom(file);
 
-    assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4)).as("format version").isEqualTo(2);
+    assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4))
+        .as("format version")
+        .isEqualTo(2);
     assertThat(read).isEqualTo(captured);
     Contents c = contents(read.restore(POLICY));
     assertThat(c).isEqualTo(contents(original));
@@ -130,7 +143,8 @@ class RegistrySnapshotTest {
    * upgraded from that version starts from such a file.
    */
   @Test
-  void aSnapshotFileOfFormatVersion1StillLoadsWithEmptyRegions() throws IOException, URISyntaxException {
+  void aSnapshotFileOfFormatVersion1StillLoadsWithEmptyRegions()
+      throws IOException, URISyntaxException {
     RegistrySnapshot read = RegistrySnapshot.readFrom(formatVersion1File());
 
     assertThat(read.lastAppliedTs()).isEqualTo(LAST_APPLIED_TS);
@@ -141,7 +155,8 @@ class RegistrySnapshotTest {
 
   /** The tests' version 1 writer (used where a whole node must start from old data) is faithful. */
   @Test
-  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote() throws IOException, URISyntaxException {
+  void theTestsFormatVersion1WriterWritesWhatTheVersion1EncoderWrote()
+      throws IOException, URISyntaxException {
     Path file = dir.resolve("v1.snap");
     FormatV1.writeSnapshot(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS), file);
 
@@ -153,7 +168,8 @@ class RegistrySnapshotTest {
    * so a follower not yet upgraded can install it from an upgraded leader.
    */
   @Test
-  void aRegistryWithoutRegionsIsWrittenInFormatVersion1ThatOldNodesRead() throws IOException, URISyntaxException {
+  void aRegistryWithoutRegionsIsWrittenInFormatVersion1ThatOldNodesRead()
+      throws IOException, URISyntaxException {
     Path file = write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS));
 
     assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(formatVersion1File()));
@@ -193,11 +209,13 @@ class RegistrySnapshotTest {
   @Test
   void restoredRegistryTakesLaterWritesExactlyLikeTheOriginal() throws IOException {
     Registry original = busyRegistry();
-    Registry restored = RegistrySnapshot.readFrom(
-        write(RegistrySnapshot.capture(original, LAST_APPLIED_TS))).restore(POLICY);
+    Registry restored =
+        RegistrySnapshot.readFrom(write(RegistrySnapshot.capture(original, LAST_APPLIED_TS)))
+            .restore(POLICY);
 
     for (Registry r : List.of(original, restored)) {
-      r.register(spec("h3"), 50); // clock behind: latest_timestamp must still step from the saved one
+      r.register(
+          spec("h3"), 50); // clock behind: latest_timestamp must still step from the saved one
       r.renew(new InstanceKey(ENV, APPID, "h2"), 60);
       r.cancel(new InstanceKey(ENV, "other.app", "h1"), 70);
       r.rollGuardWindow();
@@ -234,7 +252,8 @@ class RegistrySnapshotTest {
 
   @Test
   void anyFlippedByteAfterTheHeaderIsRejected() throws IOException {
-    byte[] good = Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
+    byte[] good =
+        Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
     Path file = dir.resolve("corrupt.snap");
     for (int at = 8; at < good.length; at++) {
       byte[] bad = good.clone();
@@ -276,7 +295,9 @@ class RegistrySnapshotTest {
   void aVersion2FileLabelledVersion1IsRejected() throws IOException {
     // every instance would read one string short: the body no longer parses to its exact length
     Path file = write(RegistrySnapshot.capture(busyRegistryWithARegion(), LAST_APPLIED_TS));
-    assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4)).as("format version").isEqualTo(2);
+    assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4))
+        .as("format version")
+        .isEqualTo(2);
     byte[] bytes = Files.readAllBytes(file);
     ByteBuffer.wrap(bytes).putInt(4, 1);
     Files.write(file, bytes);
@@ -286,7 +307,8 @@ class RegistrySnapshotTest {
 
   @Test
   void truncatedFileIsRejectedAtEveryLength() throws IOException {
-    byte[] good = Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
+    byte[] good =
+        Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
     Path file = dir.resolve("short.snap");
     for (int length = 0; length < good.length; length++) {
       Files.write(file, Arrays.copyOf(good, length));
@@ -299,7 +321,8 @@ class RegistrySnapshotTest {
 
   @Test
   void trailingGarbageIsRejected() throws IOException {
-    byte[] good = Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
+    byte[] good =
+        Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
     Path file = dir.resolve("long.snap");
     Files.write(file, Arrays.copyOf(good, good.length + 5));
 

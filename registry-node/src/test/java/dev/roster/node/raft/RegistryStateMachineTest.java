@@ -17,6 +17,7 @@ import dev.roster.node.model.AppKey;
 import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import dev.roster.node.model.InstanceKey;
 
 /** The state machine without Raft: entries are fed through a hand-made iterator. */
 class RegistryStateMachineTest {
@@ -54,15 +54,47 @@ class RegistryStateMachineTest {
       return add(CommandCodec.encode(c), null);
     }
 
-    @Override public boolean hasNext() { return error == null && position < data.size(); }
-    @Override public ByteBuffer next() { position++; return null; }
-    @Override public ByteBuffer getData() { return data.get(position); }
-    @Override public long getIndex() { return position + 1; }
-    @Override public long getTerm() { return 1; }
-    @Override public Closure done() { return closures.get(position); }
-    @Override public void setAutoCommitPerLog(boolean b) {}
-    @Override public boolean commit() { return false; }
-    @Override public void commitAndSnapshotSync(Closure done) {}
+    @Override
+    public boolean hasNext() {
+      return error == null && position < data.size();
+    }
+
+    @Override
+    public ByteBuffer next() {
+      position++;
+      return null;
+    }
+
+    @Override
+    public ByteBuffer getData() {
+      return data.get(position);
+    }
+
+    @Override
+    public long getIndex() {
+      return position + 1;
+    }
+
+    @Override
+    public long getTerm() {
+      return 1;
+    }
+
+    @Override
+    public Closure done() {
+      return closures.get(position);
+    }
+
+    @Override
+    public void setAutoCommitPerLog(boolean b) {}
+
+    @Override
+    public boolean commit() {
+      return false;
+    }
+
+    @Override
+    public void commitAndSnapshotSync(Closure done) {}
 
     @Override
     public void setErrorAndRollback(long ntail, Status st) {
@@ -73,13 +105,15 @@ class RegistryStateMachineTest {
 
   @Test
   void followerEntriesAreDecodedAndAppliedInOrder() {
-    fsm.onApply(new Entries()
-        .add(new RegisterCommand(10, spec("h1")))
-        .add(new RegisterCommand(11, spec("h2")))
-        .add(new CancelCommand(12, new InstanceKey("dev", "app", "h1"))));
+    fsm.onApply(
+        new Entries()
+            .add(new RegisterCommand(10, spec("h1")))
+            .add(new RegisterCommand(11, spec("h2")))
+            .add(new CancelCommand(12, new InstanceKey("dev", "app", "h1"))));
 
     assertThat(fsm.<Long>read(r -> r.instanceCount())).isEqualTo(1L);
-    assertThat(fsm.<Instance>read(r -> r.application("dev", "app").orElseThrow().instance("h2"))).isNotNull();
+    assertThat(fsm.<Instance>read(r -> r.application("dev", "app").orElseThrow().instance("h2")))
+        .isNotNull();
     assertThat(fsm.appliedIndex()).isEqualTo(3);
     assertThat(fsm.lastAppliedTs()).isEqualTo(12);
   }
@@ -100,10 +134,11 @@ class RegistryStateMachineTest {
 
   @Test
   void anUndecodableEntryStopsTheStateMachineInsteadOfBeingSkipped() {
-    Entries entries = new Entries()
-        .add(new RegisterCommand(30, spec("h1")))
-        .add(new byte[] {1, 42, 0}, null) // unknown command type
-        .add(new RegisterCommand(31, spec("h2")));
+    Entries entries =
+        new Entries()
+            .add(new RegisterCommand(30, spec("h1")))
+            .add(new byte[] {1, 42, 0}, null) // unknown command type
+            .add(new RegisterCommand(31, spec("h2")));
 
     fsm.onApply(entries);
 
@@ -130,21 +165,27 @@ class RegistryStateMachineTest {
   void aCommandThatThrowsWhileApplyingStopsTheStateMachineInsteadOfEscapingToJRaft() {
     // the guard predicate runs inside Registry.register, after the application was created: a
     // half-applied command, which JRaft would only log before applying the next entry
-    RegistryStateMachine failing = new RegistryStateMachine(GuardPolicy.DEFAULT, key -> {
-      if (key.appid().equals("bad")) {
-        throw new IllegalStateException("boom");
-      }
-      return true;
-    });
+    RegistryStateMachine failing =
+        new RegistryStateMachine(
+            GuardPolicy.DEFAULT,
+            key -> {
+              if (key.appid().equals("bad")) {
+                throw new IllegalStateException("boom");
+              }
+              return true;
+            });
     ProposalClosure<Instance> before = new ProposalClosure<>(new RegisterCommand(50, spec("h1")));
-    ProposalClosure<Instance> bad = new ProposalClosure<>(new RegisterCommand(51,
-        new InstanceSpec("z", "dev", "bad", "h1", List.of(), "", UP, Map.of())));
+    ProposalClosure<Instance> bad =
+        new ProposalClosure<>(
+            new RegisterCommand(
+                51, new InstanceSpec("z", "dev", "bad", "h1", List.of(), "", UP, Map.of())));
     List<Set<AppKey>> heard = new CopyOnWriteArrayList<>();
     failing.addApplyListener(heard::add);
-    Entries entries = new Entries()
-        .add(new byte[] {99}, before)
-        .add(new byte[] {99}, bad)
-        .add(new RegisterCommand(52, spec("h2")));
+    Entries entries =
+        new Entries()
+            .add(new byte[] {99}, before)
+            .add(new byte[] {99}, bad)
+            .add(new RegisterCommand(52, spec("h2")));
 
     failing.onApply(entries);
 
@@ -154,8 +195,10 @@ class RegistryStateMachineTest {
     assertThat(failing.appliedIndex()).isEqualTo(1);
     assertThat(failing.lastAppliedTs()).isEqualTo(50);
     // the entry after the failed one was not applied
-    assertThat(failing.<Boolean>read(r -> r.application("dev", "app").orElseThrow()
-        .instance("h2") == null)).isTrue();
+    assertThat(
+            failing.<Boolean>read(
+                r -> r.application("dev", "app").orElseThrow().instance("h2") == null))
+        .isTrue();
     // the entry applied before the failure is answered; JRaft fails the closures from the bad one
     assertThat(before.future.join().value().hostname()).isEqualTo("h1");
     assertThat(bad.future).isNotDone();
@@ -164,18 +207,25 @@ class RegistryStateMachineTest {
 
   @Test
   void replayWeightAndEvictionsAreCountedFromEachCommandsResult() {
-    fsm.onApply(new Entries()
-        .add(new RegisterCommand(60, spec("h1")))
-        .add(new RegisterCommand(60, spec("h2")))
-        .add(new RenewCommand(61, new InstanceKey("dev", "app", "nope")))
-        .add(new RenewBatchCommand(62, List.of(
-            new InstanceKey("dev", "app", "h1"),
-            new InstanceKey("dev", "app", "h2"),
-            new InstanceKey("dev", "app", "h9"))))
-        .add(new EvictCommand(70, List.of(
-            new EvictTarget(new InstanceKey("dev", "app", "h1"), 62),
-            new EvictTarget(new InstanceKey("dev", "app", "h2"), 1)),
-            false)));
+    fsm.onApply(
+        new Entries()
+            .add(new RegisterCommand(60, spec("h1")))
+            .add(new RegisterCommand(60, spec("h2")))
+            .add(new RenewCommand(61, new InstanceKey("dev", "app", "nope")))
+            .add(
+                new RenewBatchCommand(
+                    62,
+                    List.of(
+                        new InstanceKey("dev", "app", "h1"),
+                        new InstanceKey("dev", "app", "h2"),
+                        new InstanceKey("dev", "app", "h9"))))
+            .add(
+                new EvictCommand(
+                    70,
+                    List.of(
+                        new EvictTarget(new InstanceKey("dev", "app", "h1"), 62),
+                        new EvictTarget(new InstanceKey("dev", "app", "h2"), 1)),
+                    false)));
 
     // one per entry, one per renew of a batch, one per eviction target
     assertThat(fsm.opsSinceSnapshot()).isEqualTo(1 + 1 + 1 + 3 + (1 + 2));

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The log storage the nodes use, against the JRaft 1.3.15 truncateSuffix bug. */
 class SafeRocksDBLogStorageTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final ConfigurationManager confs = new ConfigurationManager();
 
@@ -51,9 +50,9 @@ class SafeRocksDBLogStorageTest {
   }
 
   /**
-   * Regression: a leader cut off from the others snapshotted, so its log held only entries the
-   * new leader then overwrote; truncating all of them failed and left the node in JRaft's error
-   * state ("end key comes before start key").
+   * Regression: a leader cut off from the others snapshotted, so its log held only entries the new
+   * leader then overwrote; truncating all of them failed and left the node in JRaft's error state
+   * ("end key comes before start key").
    */
   @Test
   void truncatingEveryEntryOnDiskSucceedsAndDropsTheirConfigurationEntriesToo() {
@@ -71,7 +70,9 @@ class SafeRocksDBLogStorageTest {
     options.setConfigurationManager(reloaded);
     options.setLogEntryCodecFactory(LogEntryV2CodecFactory.getInstance());
     assertThat(again.init(options)).isTrue();
-    assertThat(reloaded.get(12).getId().getIndex()).as("no configuration entry left at 12").isZero();
+    assertThat(reloaded.get(12).getId().getIndex())
+        .as("no configuration entry left at 12")
+        .isZero();
     again.shutdown();
   }
 

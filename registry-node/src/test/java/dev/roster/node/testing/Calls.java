@@ -13,10 +13,21 @@ public final class Calls {
   private Calls() {}
 
   public static Http.Response register(String baseUrl, String appid, String hostname) {
-    return Http.postForm(baseUrl + "/discovery/register",
-        "zone=" + ZONE + "&env=" + ENV + "&appid=" + enc(appid) + "&hostname=" + enc(hostname)
-            + "&addrs=" + enc("http://" + hostname + ":8080") + "&version=v1"
-            + "&metadata=" + enc("{\"weight\":\"10\"}"));
+    return Http.postForm(
+        baseUrl + "/discovery/register",
+        "zone="
+            + ZONE
+            + "&env="
+            + ENV
+            + "&appid="
+            + enc(appid)
+            + "&hostname="
+            + enc(hostname)
+            + "&addrs="
+            + enc("http://" + hostname + ":8080")
+            + "&version=v1"
+            + "&metadata="
+            + enc("{\"weight\":\"10\"}"));
   }
 
   public static Http.Response renew(String baseUrl, String appid, String hostname) {
@@ -28,13 +39,20 @@ public final class Calls {
   }
 
   public static Http.Response setStatus(String baseUrl, String appid, String hostname, int status) {
-    return Http.postForm(baseUrl + "/discovery/set", identity(appid, hostname) + "&status=" + status);
+    return Http.postForm(
+        baseUrl + "/discovery/set", identity(appid, hostname) + "&status=" + status);
   }
 
   /** Fetches every instance (up and waiting) of {@code appid}. */
   public static Http.Response fetch(String baseUrl, String appid, boolean consistent) {
-    return Http.get(baseUrl + "/discovery/fetch?env=" + ENV + "&appid=" + enc(appid) + "&status=3"
-        + (consistent ? "&consistent=true" : ""));
+    return Http.get(
+        baseUrl
+            + "/discovery/fetch?env="
+            + ENV
+            + "&appid="
+            + enc(appid)
+            + "&status=3"
+            + (consistent ? "&consistent=true" : ""));
   }
 
   /** A write that must succeed: asserts code 0 and returns the response. */

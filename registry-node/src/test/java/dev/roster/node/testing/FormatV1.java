@@ -55,7 +55,10 @@ public final class FormatV1 {
       body.writeString(app.key().appid()).writeString(app.key().env());
       body.writeLong(app.latestTimestamp()).writeInt(app.instances().size());
       for (Instance i : app.instances()) {
-        body.writeString(i.zone()).writeString(i.env()).writeString(i.appid()).writeString(i.hostname());
+        body.writeString(i.zone())
+            .writeString(i.env())
+            .writeString(i.appid())
+            .writeString(i.hostname());
         body.writeStrings(i.addrs()).writeString(i.version()).writeInt(i.status().code());
         body.writeStringMap(i.metadata());
         body.writeLong(i.regTimestamp()).writeLong(i.upTimestamp()).writeLong(i.renewTimestamp());

@@ -13,10 +13,11 @@ import java.time.Duration;
 /** A small blocking HTTP client for tests; never follows redirects, so tests see 307s. */
 public final class Http {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private Http() {}
 
@@ -41,21 +42,25 @@ public final class Http {
 
   /** POSTs a form-encoded body (already encoded: {@code a=1&b=2}). */
   public static Response postForm(String url, String form) {
-    return send(HttpRequest.newBuilder(URI.create(url))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form)));
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form)));
   }
 
   public static Response postJson(String url, String json) {
-    return send(HttpRequest.newBuilder(URI.create(url))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public static Response send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = CLIENT.send(
-          request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          CLIENT.send(
+              request.timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
       return new Response(r.statusCode(), body, r.headers());
     } catch (IOException e) {

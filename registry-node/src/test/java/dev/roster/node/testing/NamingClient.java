@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Plays discovery's Go {@code naming} client exactly where it matters to a server, without being it:
+ * Plays discovery's Go {@code naming} client exactly where it matters to a server, without being
+ * it:
+ *
  * <ul>
  *   <li>its HTTP layer (blademaster) turns any HTTP status of 400 or more into an opaque error and
  *       reads no body, then switches to the next node; it follows 307 like Go's {@code net/http};
@@ -26,8 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the answer lists nodes, and keeps those of its own zone whose address is {@code http://};
  *   <li>every 30 s (here: {@link #renewOnce}) it renews; {@code -404} means register again, any
  *       other failure is only logged;
- *   <li>register sends {@code region, zone, env, hostname, appid, addrs, version, status=1, metadata}.
+ *   <li>register sends {@code region, zone, env, hostname, appid, addrs, version, status=1,
+ *       metadata}.
  * </ul>
+ *
  * Requests time out like its 3 s dial / 40 s request settings would, shortened for tests.
  */
 public final class NamingClient {
@@ -38,14 +42,17 @@ public final class NamingClient {
   private final String env;
   private final String host;
   private final List<String> seeds;
-  private final HttpClient http = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NORMAL)
-      .connectTimeout(Duration.ofSeconds(1))
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .connectTimeout(Duration.ofSeconds(1))
+          .build();
   private volatile List<String> nodes = List.of();
   private final AtomicLong nodeIdx = new AtomicLong();
+
   /** Answers with an HTTP status of 400 or more: the Go client can only see them as failures. */
   public final AtomicInteger httpErrors = new AtomicInteger();
+
   public final AtomicInteger transportErrors = new AtomicInteger();
   public final AtomicInteger registers = new AtomicInteger();
   public final AtomicInteger renewed = new AtomicInteger();
@@ -59,28 +66,35 @@ public final class NamingClient {
   }
 
   /**
-   * What {@code New()} does before it returns: one polls of {@code infra.discovery} (and
-   * {@code alsoWatch}, apps the service will resolve) in the client's env, repeated on failure
-   * after a second, until an answer carries the nodes. Returns the nodes it learnt.
+   * What {@code New()} does before it returns: one polls of {@code infra.discovery} (and {@code
+   * alsoWatch}, apps the service will resolve) in the client's env, repeated on failure after a
+   * second, until an answer carries the nodes. Returns the nodes it learnt.
    */
   public List<String> bootstrap(Duration atMost, String... alsoWatch) {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (System.nanoTime() < deadline) {
-      StringBuilder q = new StringBuilder(form("env", env, "hostname", host, "appid", "infra.discovery"));
+      StringBuilder q =
+          new StringBuilder(form("env", env, "hostname", host, "appid", "infra.discovery"));
       for (String app : alsoWatch) {
         q.append('&').append(form("appid", app));
       }
       q.append("&latest_timestamp=0".repeat(1 + alsoWatch.length));
-      Optional<JsonNode> body = call("GET", pickNode() + "/discovery/polls?" + q, null, Duration.ofSeconds(40));
+      Optional<JsonNode> body =
+          call("GET", pickNode() + "/discovery/polls?" + q, null, Duration.ofSeconds(40));
       if (body.isPresent() && body.get().path("code").asInt() == 0) {
         List<String> found = new ArrayList<>();
-        JsonNode mine = body.get().path("data").path("infra.discovery").path("instances").path(zone);
-        mine.forEach(n -> n.path("addrs").forEach(a -> {
-          URI u = URI.create(a.asText());
-          if ("http".equals(u.getScheme())) {
-            found.add(u.getScheme() + "://" + u.getAuthority());
-          }
-        }));
+        JsonNode mine =
+            body.get().path("data").path("infra.discovery").path("instances").path(zone);
+        mine.forEach(
+            n ->
+                n.path("addrs")
+                    .forEach(
+                        a -> {
+                          URI u = URI.create(a.asText());
+                          if ("http".equals(u.getScheme())) {
+                            found.add(u.getScheme() + "://" + u.getAuthority());
+                          }
+                        }));
         if (!found.isEmpty()) {
           nodes = List.copyOf(found);
           return nodes;
@@ -90,8 +104,13 @@ public final class NamingClient {
       }
       sleep(1000); // the Go client's back-off after a failed poll
     }
-    throw new AssertionError("New() would still be blocked after " + atMost + ": no infra.discovery nodes in env "
-        + env + " zone " + zone);
+    throw new AssertionError(
+        "New() would still be blocked after "
+            + atMost
+            + ": no infra.discovery nodes in env "
+            + env
+            + " zone "
+            + zone);
   }
 
   public List<String> nodes() {
@@ -100,11 +119,15 @@ public final class NamingClient {
 
   /** Register: true when the registry answered code 0. */
   public boolean register(String appid, List<String> addrs, Map<String, String> metadata) {
-    StringBuilder f = new StringBuilder(base()).append('&').append(form("appid", appid, "version", "v1",
-        "status", "1", "metadata", toJson(metadata)));
+    StringBuilder f =
+        new StringBuilder(base())
+            .append('&')
+            .append(
+                form("appid", appid, "version", "v1", "status", "1", "metadata", toJson(metadata)));
     addrs.forEach(a -> f.append('&').append(form("addrs", a)));
     registers.incrementAndGet();
-    Optional<JsonNode> r = call("POST", pickNode() + "/discovery/register", f.toString(), Duration.ofSeconds(5));
+    Optional<JsonNode> r =
+        call("POST", pickNode() + "/discovery/register", f.toString(), Duration.ofSeconds(5));
     if (r.isEmpty()) {
       switchNode();
     }
@@ -113,8 +136,12 @@ public final class NamingClient {
 
   /** One tick of the renew loop: renew; on -404 register again, as the Go client does. */
   public void renewOnce(String appid, List<String> addrs, Map<String, String> metadata) {
-    Optional<JsonNode> r = call("POST", pickNode() + "/discovery/renew",
-        base() + "&" + form("appid", appid), Duration.ofSeconds(5));
+    Optional<JsonNode> r =
+        call(
+            "POST",
+            pickNode() + "/discovery/renew",
+            base() + "&" + form("appid", appid),
+            Duration.ofSeconds(5));
     if (r.isEmpty()) {
       switchNode();
       return;
@@ -179,7 +206,8 @@ public final class NamingClient {
       if (s.length() > 0) {
         s.append('&');
       }
-      s.append(URLEncoder.encode(namesAndValues[i], StandardCharsets.UTF_8)).append('=')
+      s.append(URLEncoder.encode(namesAndValues[i], StandardCharsets.UTF_8))
+          .append('=')
           .append(URLEncoder.encode(namesAndValues[i + 1], StandardCharsets.UTF_8));
     }
     return s.toString();

@@ -19,8 +19,8 @@ import org.awaitility.Awaitility;
 
 /**
  * n Roster nodes as separate JVMs started from the shipped jar ({@code target/roster-node.jar},
- * built by {@code package} before failsafe runs), so crashes are real: SIGKILL, SIGTERM,
- * SIGSTOP. Only the processes started here are ever signalled, by their PID.
+ * built by {@code package} before failsafe runs), so crashes are real: SIGKILL, SIGTERM, SIGSTOP.
+ * Only the processes started here are ever signalled, by their PID.
  *
  * <p>Published in registry-node's test-jar: a module with another base directory passes the jar's
  * path to {@link #start(Path, int, Map)}.
@@ -38,7 +38,8 @@ public final class ProcessCluster implements AutoCloseable {
 
   private ProcessCluster(Path jar, int n, Map<String, String> extra) {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run `mvn package` first");
+      throw new IllegalStateException(
+          jar.toAbsolutePath() + " is missing: run `mvn package` first");
     }
     this.jar = jar;
     try {
@@ -64,22 +65,28 @@ public final class ProcessCluster implements AutoCloseable {
       s.put("election-timeout", "1000ms");
       s.putAll(extra);
       List<String> a = new ArrayList<>();
-      s.forEach((k, v) -> {
-        a.add("--" + k);
-        a.add(v);
-      });
+      s.forEach(
+          (k, v) -> {
+            a.add("--" + k);
+            a.add(v);
+          });
       args.add(a);
       urls.add("http://127.0.0.1:" + http[i]);
     }
     processes = new Process[n];
   }
 
-  /** Starts {@code n} nodes from {@link #JAR} with test-friendly defaults plus {@code extra} settings. */
+  /**
+   * Starts {@code n} nodes from {@link #JAR} with test-friendly defaults plus {@code extra}
+   * settings.
+   */
   public static ProcessCluster start(int n, Map<String, String> extra) {
     return start(JAR, n, extra);
   }
 
-  /** Starts {@code n} nodes from the shaded jar at {@code jar}, with defaults plus {@code extra}. */
+  /**
+   * Starts {@code n} nodes from the shaded jar at {@code jar}, with defaults plus {@code extra}.
+   */
   public static ProcessCluster start(Path jar, int n, Map<String, String> extra) {
     ProcessCluster c = new ProcessCluster(jar, n, extra);
     try {
@@ -130,10 +137,11 @@ public final class ProcessCluster implements AutoCloseable {
     cmd.addAll(args.get(i));
     File log = root.resolve("node" + i + ".log").toFile();
     try {
-      processes[i] = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-          .start();
+      processes[i] =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -173,7 +181,8 @@ public final class ProcessCluster implements AutoCloseable {
       throw new IllegalStateException("node " + i + " is not running");
     }
     try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
       if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
       }
@@ -189,7 +198,9 @@ public final class ProcessCluster implements AutoCloseable {
     return awaitLeader("a leader every running node agrees on", timeout, false);
   }
 
-  /** {@link #awaitLeader(Duration)}, and until then also every running node answers 200 to /ready. */
+  /**
+   * {@link #awaitLeader(Duration)}, and until then also every running node answers 200 to /ready.
+   */
   public int awaitReady(Duration timeout) {
     return awaitLeader("every running node ready, with one leader", timeout, true);
   }
@@ -200,43 +211,46 @@ public final class ProcessCluster implements AutoCloseable {
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(100))
         .ignoreExceptions()
-        .until(() -> {
-          Optional<Integer> leader = Optional.empty();
-          String leaderRaft = null;
-          for (int i = 0; i < processes.length; i++) {
-            if (!isRunning(i)) {
-              continue;
-            }
-            if (ready && Http.get(url(i) + "/ready").status() != 200) {
-              return false;
-            }
-            Http.Response s = Http.get(url(i) + "/cluster/status");
-            String l = s.data().path("leader").asText(null);
-            if (l == null || s.data().path("leader_http").isNull()) {
-              return false;
-            }
-            if (leaderRaft == null) {
-              leaderRaft = l;
-            } else if (!leaderRaft.equals(l)) {
-              return false;
-            }
-            if ("leader".equals(s.data().path("role").asText())) {
-              leader = Optional.of(i);
-            }
-          }
-          found[0] = leader.orElse(-1);
-          return leader.isPresent();
-        });
+        .until(
+            () -> {
+              Optional<Integer> leader = Optional.empty();
+              String leaderRaft = null;
+              for (int i = 0; i < processes.length; i++) {
+                if (!isRunning(i)) {
+                  continue;
+                }
+                if (ready && Http.get(url(i) + "/ready").status() != 200) {
+                  return false;
+                }
+                Http.Response s = Http.get(url(i) + "/cluster/status");
+                String l = s.data().path("leader").asText(null);
+                if (l == null || s.data().path("leader_http").isNull()) {
+                  return false;
+                }
+                if (leaderRaft == null) {
+                  leaderRaft = l;
+                } else if (!leaderRaft.equals(l)) {
+                  return false;
+                }
+                if ("leader".equals(s.data().path("role").asText())) {
+                  leader = Optional.of(i);
+                }
+              }
+              found[0] = leader.orElse(-1);
+              return leader.isPresent();
+            });
     return found[0];
   }
 
   /**
-   * The instance as node {@code i} serves it from its own state (a plain fetch of every status),
-   * or empty if that node has none.
+   * The instance as node {@code i} serves it from its own state (a plain fetch of every status), or
+   * empty if that node has none.
    */
   public Optional<JsonNode> instance(int i, String env, String appid, String hostname) {
-    JsonNode zones = Http.get(url(i) + "/discovery/fetch?status=3&env=" + env + "&appid=" + appid)
-        .data().path("instances");
+    JsonNode zones =
+        Http.get(url(i) + "/discovery/fetch?status=3&env=" + env + "&appid=" + appid)
+            .data()
+            .path("instances");
     for (JsonNode zone : zones) {
       for (JsonNode instance : zone) {
         if (hostname.equals(instance.path("hostname").asText())) {

@@ -25,16 +25,22 @@ public record RegistryState(
 
   public static RegistryState of(RosterNode node) {
     RegistryStateMachine fsm = node.raft().stateMachine();
-    return fsm.read(r -> {
-      Map<String, App> apps = new TreeMap<>();
-      for (Application a : r.applications()) {
-        Map<String, Instance> instances = new TreeMap<>();
-        a.instances().forEach(i -> instances.put(i.hostname(), i));
-        apps.put(a.key().env() + "/" + a.key().appid(), new App(a.latestTimestamp(), instances));
-      }
-      return new RegistryState(fsm.appliedIndex(), fsm.lastAppliedTs(),
-          r.guard().renewsThisWindow(), r.guard().renewsLastWindow(), apps);
-    });
+    return fsm.read(
+        r -> {
+          Map<String, App> apps = new TreeMap<>();
+          for (Application a : r.applications()) {
+            Map<String, Instance> instances = new TreeMap<>();
+            a.instances().forEach(i -> instances.put(i.hostname(), i));
+            apps.put(
+                a.key().env() + "/" + a.key().appid(), new App(a.latestTimestamp(), instances));
+          }
+          return new RegistryState(
+              fsm.appliedIndex(),
+              fsm.lastAppliedTs(),
+              r.guard().renewsThisWindow(),
+              r.guard().renewsLastWindow(),
+              apps);
+        });
   }
 
   /**

@@ -29,15 +29,16 @@ import org.awaitility.Awaitility;
 public final class TestCluster implements AutoCloseable {
   /**
    * Registry timings short enough that eviction shows within seconds (renew every 200 ms, expire
-   * after 2 s): pass as the extra settings of {@link #start(int, Map)} or
-   * {@link ProcessCluster#start(Path, int, Map)}.
+   * after 2 s): pass as the extra settings of {@link #start(int, Map)} or {@link
+   * ProcessCluster#start(Path, int, Map)}.
    */
-  public static final Map<String, String> SHORT_TIMINGS = Map.of(
-      "renew-interval", "200ms",
-      "evict-interval", "500ms",
-      "expire", "2s",
-      "election-timeout", "1000ms",
-      "shutdown-grace", "2s");
+  public static final Map<String, String> SHORT_TIMINGS =
+      Map.of(
+          "renew-interval", "200ms",
+          "evict-interval", "500ms",
+          "expire", "2s",
+          "election-timeout", "1000ms",
+          "shutdown-grace", "2s");
 
   private final Path root;
   private final List<Map<String, String>> settings = new ArrayList<>();
@@ -157,9 +158,9 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Stops node {@code i} without a grace period: Roster hands nothing over and waits for
-   * nothing. It is not a crash: JRaft's own shutdown of a leader still lets a follower start an
-   * election at once. For real crashes (SIGKILL) use {@link ProcessCluster}.
+   * Stops node {@code i} without a grace period: Roster hands nothing over and waits for nothing.
+   * It is not a crash: JRaft's own shutdown of a leader still lets a follower start an election at
+   * once. For real crashes (SIGKILL) use {@link ProcessCluster}.
    */
   public void killNode(int i) {
     RosterNode node = nodes[i];
@@ -169,7 +170,9 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
-  /** Deletes the data of stopped node {@code i}: started again, it comes back as a brand-new node. */
+  /**
+   * Deletes the data of stopped node {@code i}: started again, it comes back as a brand-new node.
+   */
   public void wipe(int i) {
     if (nodes[i] != null) {
       throw new IllegalStateException("node " + i + " is running");
@@ -187,45 +190,65 @@ public final class TestCluster implements AutoCloseable {
     Awaitility.await("a leader among the running nodes")
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          Optional<Integer> leader = leaderIndex();
-          if (leader.isEmpty()) {
-            return false;
-          }
-          String leaderRaft = raftAddress(leader.get());
-          for (int i = 0; i < nodes.length; i++) {
-            if (nodes[i] != null && !nodes[i].raft().leadership().leader()
-                .map(p -> p.toString()).orElse("").equals(leaderRaft)) {
-              return false;
-            }
-          }
-          found[0] = leader.get();
-          return true;
-        });
+        .until(
+            () -> {
+              Optional<Integer> leader = leaderIndex();
+              if (leader.isEmpty()) {
+                return false;
+              }
+              String leaderRaft = raftAddress(leader.get());
+              for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i] != null
+                    && !nodes[i]
+                        .raft()
+                        .leadership()
+                        .leader()
+                        .map(p -> p.toString())
+                        .orElse("")
+                        .equals(leaderRaft)) {
+                  return false;
+                }
+              }
+              found[0] = leader.get();
+              return true;
+            });
     return found[0];
   }
 
-  /** Waits until every running node has announced itself, so followers can redirect to the leader. */
+  /**
+   * Waits until every running node has announced itself, so followers can redirect to the leader.
+   */
   public int awaitReady() {
     return awaitReady(Duration.ofSeconds(20));
   }
 
-  /** {@link #awaitReady()}, allowing {@code timeout} for the leader and as much again for the rest. */
+  /**
+   * {@link #awaitReady()}, allowing {@code timeout} for the leader and as much again for the rest.
+   */
   public int awaitReady(Duration timeout) {
     int leader = awaitLeader(timeout);
     Awaitility.await("every running node ready and announced")
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          for (int i = 0; i < nodes.length; i++) {
-            if (nodes[i] != null && (!nodes[i].raft().isReady()
-                || nodes[i].raft().stateMachine().read(r -> r.application("infra", "infra.discovery")
-                    .map(a -> a.size()).orElse(0)) < runningCount())) {
-              return false;
-            }
-          }
-          return true;
-        });
+        .until(
+            () -> {
+              for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i] != null
+                    && (!nodes[i].raft().isReady()
+                        || nodes[i]
+                                .raft()
+                                .stateMachine()
+                                .read(
+                                    r ->
+                                        r.application("infra", "infra.discovery")
+                                            .map(a -> a.size())
+                                            .orElse(0))
+                            < runningCount())) {
+                  return false;
+                }
+              }
+              return true;
+            });
     return leader;
   }
 
@@ -250,7 +273,10 @@ public final class TestCluster implements AutoCloseable {
 
   /** The instance as running node {@code i} has applied it (empty if it has none). */
   public Optional<Instance> instance(int i, String env, String appid, String hostname) {
-    return node(i).raft().stateMachine().read(r -> r.application(env, appid).map(a -> a.instance(hostname)));
+    return node(i)
+        .raft()
+        .stateMachine()
+        .read(r -> r.application(env, appid).map(a -> a.instance(hostname)));
   }
 
   /** True if every running node has applied the instance. */
@@ -322,7 +348,8 @@ public final class TestCluster implements AutoCloseable {
         // in use: the next one
       }
     }
-    throw new IllegalStateException("no free port in " + PORT_BASE + ".." + (PORT_BASE + PORT_SPAN - 1));
+    throw new IllegalStateException(
+        "no free port in " + PORT_BASE + ".." + (PORT_BASE + PORT_SPAN - 1));
   }
 
   private static final int PORT_SPAN = 10_000;

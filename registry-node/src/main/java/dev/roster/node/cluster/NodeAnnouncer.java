@@ -2,6 +2,7 @@ package dev.roster.node.cluster;
 
 import static dev.roster.node.util.Concurrency.daemonThreads;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.command.RegisterCommand;
 import dev.roster.node.command.RenewCommand;
 import dev.roster.node.model.Instance;
@@ -32,8 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeAnnouncer.class);
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new ObjectMapper();
 
   private final RaftRegistry raft;
   private final PeerDirectory directory;

@@ -2,6 +2,7 @@ package dev.roster.node.config;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -168,7 +169,7 @@ public final class CommandLineArgs {
       settings.putAll(ConfigLoader.readFile(a.configFile));
     }
     for (String key : NodeConfig.DEFAULTS.keySet()) {
-      String value = env.get(ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      String value = env.get(ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_'));
       if (value != null && !value.isBlank()) {
         settings.put(key, value);
       }

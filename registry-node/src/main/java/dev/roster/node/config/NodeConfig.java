@@ -3,6 +3,7 @@ package dev.roster.node.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public record NodeConfig(
     d.put("snapshot-ops", "100000");
     d.put("shutdown-grace", "5s");
     d.put("join", "false");
-    return java.util.Collections.unmodifiableMap(d);
+    return Collections.unmodifiableMap(d);
   }
 
   public NodeConfig {

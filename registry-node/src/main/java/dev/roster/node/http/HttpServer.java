@@ -11,6 +11,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,6 +40,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -297,7 +299,7 @@ public final class HttpServer implements AutoCloseable {
 
   private FullHttpResponse encode(ByteBufAllocator alloc, Reply reply, HttpResponseStatus status) {
     if (reply.data() instanceof RawBody raw) {
-      ByteBuf body = io.netty.buffer.Unpooled.wrappedBuffer(raw.bytes());
+      ByteBuf body = Unpooled.wrappedBuffer(raw.bytes());
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
       response
           .headers()
@@ -315,7 +317,7 @@ public final class HttpServer implements AutoCloseable {
       buf = alloc.buffer(64);
       buf.writeCharSequence(
           "{\"code\":-500,\"message\":\"cannot encode reply\",\"data\":null}",
-          java.nio.charset.StandardCharsets.UTF_8);
+          StandardCharsets.UTF_8);
       reply = Reply.of(Code.INTERNAL, "");
       status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
     }

@@ -1,5 +1,6 @@
 package dev.roster.node.metrics;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +143,7 @@ public final class Metrics {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       return Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
     }
-    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   private static String escape(String s) {

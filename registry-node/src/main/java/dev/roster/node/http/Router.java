@@ -1,8 +1,10 @@
 package dev.roster.node.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -42,6 +44,13 @@ public final class Router {
       throw new IllegalStateException("duplicate route " + method + " " + path);
     }
     return this;
+  }
+
+  /** Every route: "METHOD path", in the order they were added. */
+  List<String> routes() {
+    List<String> all = new ArrayList<>();
+    routes.forEach((path, byMethod) -> byMethod.keySet().forEach(m -> all.add(m + " " + path)));
+    return all;
   }
 
   /** The metrics label of a request: its route, or "other" (unknown paths must not add labels). */

@@ -34,7 +34,11 @@ public final class Api {
       ObjectMapper json) {
     Router router = new Router().codeInBody("/discovery/");
     WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
-    new RegistryApi(raft, writes, polls, pollHoldMs, json).routes(router);
+    ReadGate reads = new ReadGate(raft, writes.budgetMs());
+    RegistryReads registryReads = new RegistryReads(raft, reads, json);
+    new RegistryWrites(raft, writes, json).routes(router);
+    registryReads.routes(router);
+    new RegistryPolls(raft, reads, registryReads, polls, pollHoldMs).routes(router);
     new ClusterApi(raft, directory, writes, metrics, advertise).routes(router);
     return router;
   }

@@ -1,11 +1,7 @@
 package dev.roster.node.http;
 
-import static dev.roster.node.util.Concurrency.unwrap;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.metrics.Metrics;
-import dev.roster.node.raft.MembershipException;
-import dev.roster.node.raft.NotLeaderException;
 import dev.roster.node.raft.UnavailableException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -42,7 +38,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -201,7 +196,7 @@ public final class HttpServer implements AutoCloseable {
       }
       pending.whenComplete(
           (r, e) -> {
-            Reply out = e == null ? r : toReply(e);
+            Reply out = e == null ? r : FailureReplies.of(e);
             // answered on the connection's event loop; reads already run there, so no hop for them
             if (ctx.executor().inEventLoop()) {
               respond(ctx, out, keepAlive, endpoint, start);
@@ -274,27 +269,6 @@ public final class HttpServer implements AutoCloseable {
 
   private static Reply tooLarge() {
     return Reply.of(Code.TOO_LARGE, "request body is larger than " + MAX_BODY_BYTES + " bytes");
-  }
-
-  private Reply toReply(Throwable e) {
-    Throwable cause = unwrap(e);
-    if (cause instanceof ApiException api) {
-      return api.toReply();
-    }
-    if (cause instanceof CancellationException) {
-      return Reply.of(Code.UNAVAILABLE, "request cancelled");
-    }
-    if (cause instanceof MembershipException) {
-      return Reply.of(Code.BAD_REQUEST, cause.getMessage());
-    }
-    if (cause instanceof UnavailableException) {
-      return Reply.of(Code.UNAVAILABLE, cause.getMessage());
-    }
-    if (cause instanceof NotLeaderException) {
-      return Reply.of(Code.UNAVAILABLE, "leader unknown or changing: " + cause.getMessage());
-    }
-    log.error("internal error", cause);
-    return Reply.of(Code.INTERNAL, "internal error: " + cause);
   }
 
   private FullHttpResponse encode(ByteBufAllocator alloc, Reply reply, HttpResponseStatus status) {

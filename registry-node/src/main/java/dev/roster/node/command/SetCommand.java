@@ -30,7 +30,7 @@ public record SetCommand(long ts, String env, String appid, List<SetChange> chan
   public ApplyResult<List<Instance>> applyTo(Registry registry) {
     return registry
         .set(env, appid, changes, ts)
-        .map(changed -> ApplyResult.ok(changed).changing(Set.of(new AppKey(appid, env))))
+        .map(changed -> ApplyResult.ok(changed).changing(Set.of(new AppKey(env, appid))))
         .orElseGet(ApplyResult::notFound);
   }
 }

@@ -53,7 +53,7 @@ final class RegistryPolls {
           Reply r = reads.fetchLocal(env, appid, null, Status.UP.code(), latest);
           return r == null || r.code() == Code.NOT_FOUND ? null : r;
         };
-    return gate.onceCaughtUp(() -> park(Set.of(new AppKey(appid, env)), evaluate, hold));
+    return gate.onceCaughtUp(() -> park(Set.of(new AppKey(env, appid)), evaluate, hold));
   }
 
   /**
@@ -108,7 +108,7 @@ final class RegistryPolls {
                       return changed.isEmpty() ? null : Reply.ok(changed);
                     });
     Set<AppKey> keys = new HashSet<>();
-    appids.forEach(a -> keys.add(new AppKey(a, RegistryReads.readEnv(env, a))));
+    appids.forEach(a -> keys.add(new AppKey(RegistryReads.readEnv(env, a), a)));
     return gate.onceCaughtUp(() -> park(keys, evaluate, hold));
   }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The instances of one (appid, env), and the timestamp of the last change fetchers can see. */
+/** The instances of one (env, appid), and the timestamp of the last change fetchers can see. */
 public final class Application {
   private final AppKey key;
   private final Map<String, Instance> instances = new HashMap<>();

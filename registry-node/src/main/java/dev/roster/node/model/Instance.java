@@ -140,6 +140,6 @@ public record Instance(
   }
 
   public AppKey appKey() {
-    return new AppKey(appid, env);
+    return new AppKey(env, appid);
   }
 }

@@ -14,6 +14,6 @@ public record InstanceKey(String env, String appid, String hostname) {
   }
 
   public AppKey appKey() {
-    return new AppKey(appid, env);
+    return new AppKey(env, appid);
   }
 }

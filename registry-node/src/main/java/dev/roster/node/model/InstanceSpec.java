@@ -53,6 +53,6 @@ public record InstanceSpec(
   }
 
   public AppKey appKey() {
-    return new AppKey(appid, env);
+    return new AppKey(env, appid);
   }
 }

@@ -98,7 +98,7 @@ public final class Registry implements RegistryView {
    * hostname is unknown nothing changes and the result is empty.
    */
   public Optional<List<Instance>> set(String env, String appid, List<SetChange> changes, long ts) {
-    Application app = apps.get(new AppKey(appid, env));
+    Application app = apps.get(new AppKey(env, appid));
     if (app == null || changes.isEmpty()) {
       return Optional.empty();
     }
@@ -152,7 +152,7 @@ public final class Registry implements RegistryView {
 
   @Override
   public Fetch fetch(String env, String appid, String zone, int statusMask, long latestTimestamp) {
-    Application app = apps.get(new AppKey(appid, env));
+    Application app = apps.get(new AppKey(env, appid));
     if (app == null) {
       return Fetch.NOT_FOUND;
     }
@@ -164,7 +164,7 @@ public final class Registry implements RegistryView {
 
   @Override
   public Optional<Application> application(String env, String appid) {
-    return Optional.ofNullable(apps.get(new AppKey(appid, env)));
+    return Optional.ofNullable(apps.get(new AppKey(env, appid)));
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
@@ -34,7 +35,10 @@ import java.util.zip.CheckedOutputStream;
  *        per app: appid, env, latest_timestamp, instance count, instances
  * </pre>
  *
- * Capturing is cheap (instances are immutable values); writing happens off the state-machine
+ * Applications are written by env then appid, instances by hostname, so every replica writes the
+ * same state as the same bytes (a hash map's order depends on its history).
+ *
+ * <p>Capturing is cheap (instances are immutable values); writing happens off the state-machine
  * thread. Version 2 added the region to each instance; version 1 files (written before) are still
  * read, their instances with region {@code ""}.
  */
@@ -62,6 +66,27 @@ public record RegistrySnapshot(
         registry.guard().renewsThisWindow(),
         registry.guard().renewsLastWindow(),
         apps);
+  }
+
+  private static final Comparator<AppState> FILE_ORDER =
+      Comparator.comparing((AppState a) -> a.key().env()).thenComparing(a -> a.key().appid());
+
+  private static final Comparator<Instance> INSTANCE_ORDER =
+      Comparator.comparing(Instance::hostname);
+
+  /**
+   * This state in the order the file holds it. Sorting happens here, when writing, not in {@link
+   * #capture}, which runs on the state-machine thread.
+   */
+  RegistrySnapshot inFileOrder() {
+    List<AppState> sorted = new ArrayList<>(apps.size());
+    for (AppState app : apps) {
+      List<Instance> instances = new ArrayList<>(app.instances());
+      instances.sort(INSTANCE_ORDER);
+      sorted.add(new AppState(app.key(), app.latestTimestamp(), instances));
+    }
+    sorted.sort(FILE_ORDER);
+    return new RegistrySnapshot(lastAppliedTs, renewsThisWindow, renewsLastWindow, sorted);
   }
 
   /** Builds a fresh registry holding exactly this state. */
@@ -105,8 +130,9 @@ public record RegistrySnapshot(
       CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32C());
       BinaryWriter w = new BinaryWriter(new BufferedOutputStream(checked, 1 << 16));
       w.writeLong(lastAppliedTs).writeLong(renewsThisWindow).writeLong(renewsLastWindow);
-      w.writeInt(apps.size());
-      for (AppState app : apps) {
+      List<AppState> ordered = inFileOrder().apps();
+      w.writeInt(ordered.size());
+      for (AppState app : ordered) {
         w.writeString(app.key().appid()).writeString(app.key().env());
         w.writeLong(app.latestTimestamp()).writeInt(app.instances().size());
         for (Instance i : app.instances()) {
@@ -160,7 +186,8 @@ public record RegistrySnapshot(
     }
     List<AppState> apps = new ArrayList<>(Math.min(appCount, 1 << 16));
     for (int a = 0; a < appCount; a++) {
-      AppKey key = new AppKey(r.readRequiredString(), r.readRequiredString());
+      String appid = r.readRequiredString(); // the file holds appid before env
+      AppKey key = new AppKey(r.readRequiredString(), appid);
       long latest = r.readLong();
       int n = r.readInt();
       if (n < 1) {

@@ -35,7 +35,7 @@ class CommandApplyTest {
     assertThat(r.isOk()).isTrue();
     assertThat(r.value()).isEqualTo(stored("h1"));
     assertThat(r.value().regTimestamp()).isEqualTo(100);
-    assertThat(r.changed()).containsExactly(new AppKey(APPID, ENV));
+    assertThat(r.changed()).containsExactly(new AppKey(ENV, APPID));
     assertThat(r.replayWeight()).isEqualTo(1);
   }
 
@@ -107,7 +107,7 @@ class CommandApplyTest {
 
     assertThat(r.isOk()).isTrue();
     assertThat(r.value()).isEqualTo(List.of(stored("h1"), stored("h2")));
-    assertThat(r.changed()).containsExactly(new AppKey(APPID, ENV));
+    assertThat(r.changed()).containsExactly(new AppKey(ENV, APPID));
   }
 
   @Test

@@ -128,7 +128,7 @@ class RestoreTest {
 
   @Test
   void restoreLatestTimestampOfApplicationWithoutInstancesFails() {
-    assertThatThrownBy(() -> registry().restoreLatestTimestamp(new AppKey(APPID, ENV), 5))
+    assertThatThrownBy(() -> registry().restoreLatestTimestamp(new AppKey(ENV, APPID), 5))
         .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -158,7 +158,7 @@ class RegistryStateMachineTest {
     fsm.onApply(new Entries().add(new RenewCommand(41, new InstanceKey("dev", "app", "h1"))));
 
     // a renew changes nothing pollers see: the listener is told of the batch with no application
-    assertThat(heard).containsExactly(Set.of(new AppKey("app", "dev")), Set.of());
+    assertThat(heard).containsExactly(Set.of(new AppKey("dev", "app")), Set.of());
   }
 
   @Test
@@ -202,7 +202,7 @@ class RegistryStateMachineTest {
     // the entry applied before the failure is answered; JRaft fails the closures from the bad one
     assertThat(before.future.join().value().hostname()).isEqualTo("h1");
     assertThat(bad.future).isNotDone();
-    assertThat(heard).containsExactly(Set.of(new AppKey("app", "dev")));
+    assertThat(heard).containsExactly(Set.of(new AppKey("dev", "app")));
   }
 
   @Test

@@ -64,10 +64,6 @@ public record NodeConfig(
     peers = List.copyOf(peers);
   }
 
-  public static NodeConfig defaultsOnly() {
-    return fromSettings(Map.of());
-  }
-
   /** Validates settings (unknown keys included) and fills in defaults. */
   public static NodeConfig fromSettings(Map<String, String> settings) {
     for (String key : settings.keySet()) {

@@ -22,7 +22,7 @@ class CommandLineArgsTest {
   void noArgumentsGiveNoSettings() {
     assertThat(CommandLineArgs.parse()).isEmpty();
     assertThat(NodeConfig.fromSettings(CommandLineArgs.parse()))
-        .isEqualTo(NodeConfig.defaultsOnly());
+        .isEqualTo(NodeConfig.fromSettings(Map.of()));
   }
 
   @Test

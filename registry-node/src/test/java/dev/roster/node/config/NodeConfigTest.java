@@ -34,7 +34,7 @@ class NodeConfigTest {
     assertThat(c.snapshotInterval()).isEqualTo(Duration.ofHours(1));
     assertThat(c.snapshotOps()).isEqualTo(100_000);
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(NodeConfig.defaultsOnly()).isEqualTo(c);
+    assertThat(NodeConfig.fromSettings(Map.of())).isEqualTo(c);
   }
 
   @Test

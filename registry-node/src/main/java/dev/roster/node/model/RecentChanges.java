@@ -34,7 +34,6 @@ public final class RecentChanges {
   public record Change(long ts, Action action, Instance instance) {}
 
   private final LinkedHashMap<InstanceKey, Change> changes = new LinkedHashMap<>();
-  private long newestTs = Long.MIN_VALUE;
 
   void record(long ts, Action action, Instance instance) {
     InstanceKey key = instance.key();
@@ -46,13 +45,18 @@ public final class RecentChanges {
             ? Action.ADDED
             : action;
     changes.put(key, new Change(ts, kept, instance));
-    newestTs = Math.max(newestTs, ts);
-    prune();
+    prune(ts);
   }
 
-  /** Drops the changes older than the retention before the newest one. */
-  private void prune() {
-    long cutoff = newestTs - RETENTION_NANOS;
+  /**
+   * Drops the changes older than the retention before {@code ts}, the change just recorded. Not the
+   * newest time ever recorded: after a leader whose clock is behind, that may be a time no retained
+   * change holds any more, which a snapshot does not save, so a restored replica would prune
+   * otherwise than the one that lived through it. The retained changes and the new one are all the
+   * state there is.
+   */
+  private void prune(long ts) {
+    long cutoff = ts - RETENTION_NANOS;
     Iterator<Change> it = changes.values().iterator();
     while (it.hasNext()) {
       if (it.next().ts() >= cutoff) {
@@ -86,7 +90,6 @@ public final class RecentChanges {
   void restore(Change change) {
     changes.remove(change.instance().key());
     changes.put(change.instance().key(), change);
-    newestTs = Math.max(newestTs, change.ts());
   }
 
   /** For a test's or a digest's comparison: the changes in order, as a map. */

@@ -294,4 +294,28 @@ class RecentChangesTest {
 
     assertThat(restored.recentChanges().all()).containsExactlyElementsOf(changes());
   }
+
+  /**
+   * A leader whose clock is a little behind its predecessor's stamps changes with older times than
+   * changes already recorded. A registry restored from a snapshot (which saves the changes, not the
+   * newest time ever seen) must still prune exactly like the replica that lived through them, or
+   * the replicas' deltas and snapshot bytes part ways.
+   */
+  @Test
+  void aRestoredRegistryPrunesLikeTheOriginalAfterTheLeadersClockWentBack() {
+    long ms = 1_000_000L;
+    registry.register(spec("f"), 820 * SECOND);
+    registry.register(spec("e"), 820 * SECOND - ms / 3); // a leader 0.3 ms behind
+    registry.register(spec("g"), 1_000 * SECOND);
+    registry.register(spec("g"), 1_000 * SECOND - ms); // again 1 ms behind
+    Registry restored = restored(registry);
+    assertThat(restored.recentChanges().all()).containsExactlyElementsOf(changes());
+
+    for (Registry r : List.of(registry, restored)) {
+      r.register(spec("f"), 1_000 * SECOND - ms / 2);
+    }
+
+    assertThat(summary(restored)).isEqualTo(summary());
+    assertThat(restored.recentChanges().all()).containsExactlyElementsOf(changes());
+  }
 }

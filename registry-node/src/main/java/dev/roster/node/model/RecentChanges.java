@@ -39,9 +39,13 @@ public final class RecentChanges {
     InstanceKey key = instance.key();
     Change previous = changes.remove(key);
     // an instance added and changed within the window is still "added" to a client that missed
-    // both; one deleted and added again is "added"
+    // both; one deleted and added again is "added". An ADDED older than the retention is out of
+    // this change's window, whether or not another instance's change has pruned it yet.
     Action kept =
-        previous != null && previous.action() == Action.ADDED && action == Action.MODIFIED
+        previous != null
+                && previous.action() == Action.ADDED
+                && action == Action.MODIFIED
+                && previous.ts() >= ts - RETENTION_NANOS
             ? Action.ADDED
             : action;
     changes.put(key, new Change(ts, kept, instance));

@@ -318,4 +318,27 @@ class RecentChangesTest {
     assertThat(summary(restored)).isEqualTo(summary());
     assertThat(restored.recentChanges().all()).containsExactlyElementsOf(changes());
   }
+
+  /**
+   * An instance's ADDED older than the retention is out of the window of its next change: that
+   * change is a MODIFIED whether or not some other instance changed in between (which prunes the
+   * ADDED first).
+   */
+  @Test
+  void anAddedOlderThanTheRetentionDoesNotMakeTheInstancesNextChangeAdded() {
+    registry.register(spec("h1"), T0);
+
+    Instance again = registry.register(spec("h1", Status.WAITING), T0 + RETENTION + 1);
+
+    assertThat(changes()).containsExactly(new Change(T0 + RETENTION + 1, MODIFIED, again));
+  }
+
+  @Test
+  void anAddedExactlyTheRetentionAgoIsStillInTheWindow() {
+    registry.register(spec("h1"), T0);
+
+    Instance again = registry.register(spec("h1", Status.WAITING), T0 + RETENTION);
+
+    assertThat(changes()).containsExactly(new Change(T0 + RETENTION, ADDED, again));
+  }
 }

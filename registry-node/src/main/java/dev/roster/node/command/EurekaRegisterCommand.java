@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * A register through the Eureka API: an upsert like {@link RegisterCommand}, except that a status
  * override the instance already has survives it (Eureka's rule), decided here, on the replicated
- * state, so no override set between a node's read and this entry is lost.
+ * state, so no override set between a node's read and this entry is lost. Without one, an override
+ * the registrant names ({@code overriddenStatus} other than UNKNOWN) is taken, as a Eureka server
+ * takes it.
  */
 public record EurekaRegisterCommand(long ts, InstanceSpec spec)
     implements RegistryCommand<Instance> {
@@ -25,11 +27,12 @@ public record EurekaRegisterCommand(long ts, InstanceSpec spec)
 
   @Override
   public ApplyResult<Instance> applyTo(Registry registry) {
+    // the registry's override wins; without one, the registrant's own (Eureka's initial transfer)
     String override =
         registry
             .instance(spec.key())
             .map(i -> i.extensions().get(EurekaFields.OVERRIDDEN_STATUS))
-            .orElse(null);
+            .orElse(spec.extensions().get(EurekaFields.OVERRIDDEN_STATUS));
     InstanceSpec stored = EurekaFields.keepingOverride(spec, override);
     return ApplyResult.ok(registry.register(stored, ts)).changing(Set.of(spec.appKey()));
   }

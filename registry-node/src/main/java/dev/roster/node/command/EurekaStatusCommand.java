@@ -33,7 +33,8 @@ public record EurekaStatusCommand(long ts, InstanceKey key, String override)
     if (existing.isEmpty()) {
       return ApplyResult.notFound();
     }
-    Map<String, String> ext = EurekaFields.withOverride(existing.get().extensions(), override);
+    Map<String, String> ext =
+        EurekaFields.withOverride(EurekaFields.withClientStatus(existing.get()), override);
     return registry
         .changeStatus(key, EurekaFields.rosterStatus(ext), ext, ts)
         .map(changed -> ApplyResult.ok(changed).changing(Set.of(key.appKey())))

@@ -137,6 +137,10 @@ final class EurekaJson {
     extensions.put(EurekaFields.STATUS, status(text(info, "status"), "UP"));
     extensions.put(EurekaFields.LAST_DIRTY_TIMESTAMP, Long.toString(lastDirty(info)));
     extensions.put(EurekaFields.INSTANCE, keptText);
+    String requested = status(text(info, "overriddenStatus"), "UNKNOWN");
+    if (!requested.equals("UNKNOWN")) {
+      extensions.put(EurekaFields.OVERRIDDEN_STATUS, requested); // kept unless one is set already
+    }
     InstanceSpec spec =
         new InstanceSpec(
             "",
@@ -150,7 +154,7 @@ final class EurekaJson {
             metadata,
             lease(info.get("leaseInfo")),
             extensions);
-    return EurekaFields.keepingOverride(spec, null);
+    return EurekaFields.keepingOverride(spec, extensions.get(EurekaFields.OVERRIDDEN_STATUS));
   }
 
   /** Eureka's status names: upper-cased; a name it does not know is UNKNOWN, as its enum reads. */

@@ -55,6 +55,20 @@ public final class EurekaFields {
     return copy;
   }
 
+  /**
+   * The instance's extensions with a client status: its own for a Eureka instance; for one of the
+   * discovery API, its current status as Eureka names it, so that deleting an override later gives
+   * back what it had (a WAITING instance stays WAITING).
+   */
+  public static Map<String, String> withClientStatus(Instance i) {
+    if (isEureka(i)) {
+      return i.extensions();
+    }
+    Map<String, String> copy = new HashMap<>(i.extensions());
+    copy.put(STATUS, i.status() == Status.UP ? UP : "OUT_OF_SERVICE");
+    return copy;
+  }
+
   /** A register that keeps {@code override}: its extensions carry it and its status obeys it. */
   public static InstanceSpec keepingOverride(InstanceSpec spec, String override) {
     Map<String, String> ext = withOverride(spec.extensions(), override);

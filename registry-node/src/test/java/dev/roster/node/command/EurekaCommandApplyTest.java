@@ -236,4 +236,53 @@ class EurekaCommandApplyTest {
     assertThatThrownBy(() -> new EurekaRegisterCommand(1, null))
         .isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void deletingAnOverrideGivesADiscoveryInstanceBackTheStatusItHad() {
+    registry.register(spec("h1", Status.WAITING), 100);
+
+    override(110, "UP");
+    assertThat(h1().status()).isEqualTo(Status.UP);
+    override(120, null);
+
+    assertThat(h1().status())
+        .as("WAITING again, not the UP a missing client status would be")
+        .isEqualTo(Status.WAITING);
+  }
+
+  @Test
+  void aRegistrantsOwnOverrideIsTakenWhenTheRegistryHasNone() {
+    InstanceSpec withOverride =
+        withLease(
+            spec("h1", Status.WAITING),
+            LEASE,
+            Map.of(
+                EurekaFields.STATUS, "UP",
+                EurekaFields.OVERRIDDEN_STATUS, "OUT_OF_SERVICE",
+                EurekaFields.INSTANCE, "{}"));
+
+    new EurekaRegisterCommand(100, withOverride).applyTo(registry);
+
+    assertThat(h1().status()).isEqualTo(Status.WAITING);
+    assertThat(h1().extensions()).containsEntry(EurekaFields.OVERRIDDEN_STATUS, "OUT_OF_SERVICE");
+  }
+
+  @Test
+  void theRegistrysOverrideWinsOverTheRegistrants() {
+    register(100, "UP");
+    override(110, "DOWN");
+    InstanceSpec withOverride =
+        withLease(
+            spec("h1", Status.WAITING),
+            LEASE,
+            Map.of(
+                EurekaFields.STATUS, "UP",
+                EurekaFields.OVERRIDDEN_STATUS, "UP",
+                EurekaFields.INSTANCE, "{}"));
+
+    new EurekaRegisterCommand(120, withOverride).applyTo(registry);
+
+    assertThat(h1().extensions()).containsEntry(EurekaFields.OVERRIDDEN_STATUS, "DOWN");
+    assertThat(h1().status()).isEqualTo(Status.WAITING);
+  }
 }

@@ -43,38 +43,65 @@ final class EurekaReads {
   private final Map<String, Encoded> cache = new ConcurrentHashMap<>();
 
   /**
-   * The encoded answers of one env, valid while its registry's changes are these; gzipped on first
-   * demand (Spring's clients ask for gzip, and the full registry compresses about tenfold).
+   * The answers of one env, valid while its registry's changes are these: the state copied once,
+   * its hashcode, and each answer encoded (and gzipped: Spring's clients ask for gzip, and the full
+   * registry compresses about tenfold) on its first demand, so a delta request never pays for
+   * encoding the full registry.
    */
-  private static final class Encoded {
+  private final class Encoded {
     final RecentChanges owner;
     final long version;
-    final byte[] full;
-    final byte[] delta;
+    private final EnvState state;
+    private final String hash;
+    private final String versionDelta;
+    private volatile byte[] full;
+    private volatile byte[] delta;
     private volatile byte[] fullGzip;
     private volatile byte[] deltaGzip;
 
-    Encoded(RecentChanges owner, long version, byte[] full, byte[] delta) {
-      this.owner = owner;
-      this.version = version;
-      this.full = full;
-      this.delta = delta;
+    Encoded(EnvState state) {
+      this.owner = state.owner();
+      this.version = state.version();
+      this.state = state;
+      this.hash =
+          EurekaJson.hashCode(state.byApp().values().stream().flatMap(List::stream).toList());
+      this.versionDelta = EurekaReads.version(state);
     }
 
-    byte[] fullGzip() {
-      byte[] z = fullGzip;
-      if (z == null) {
-        z = fullGzip = gzip(full);
+    byte[] body(boolean wantFull, boolean gzipped) {
+      if (wantFull) {
+        byte[] b = full;
+        if (b == null) {
+          b = full = json.applications(state.byApp(), Map.of(), versionDelta, hash);
+        }
+        if (!gzipped) {
+          return b;
+        }
+        byte[] z = fullGzip;
+        return z != null ? z : (fullGzip = gzip(b));
       }
-      return z;
-    }
-
-    byte[] deltaGzip() {
+      byte[] b = delta;
+      if (b == null) {
+        b = delta = encodeDelta();
+      }
+      if (!gzipped) {
+        return b;
+      }
       byte[] z = deltaGzip;
-      if (z == null) {
-        z = deltaGzip = gzip(delta);
+      return z != null ? z : (deltaGzip = gzip(b));
+    }
+
+    private byte[] encodeDelta() {
+      Map<String, List<Instance>> changedByApp = new TreeMap<>();
+      Map<Instance, String> actions = new HashMap<>();
+      for (RecentChanges.Change c : state.changes()) {
+        changedByApp
+            .computeIfAbsent(c.instance().appid(), a -> new ArrayList<>())
+            .add(c.instance());
+        actions.put(c.instance(), c.action().name());
       }
-      return z;
+      changedByApp.values().forEach(list -> list.sort(BY_ID));
+      return json.applications(changedByApp, actions, versionDelta, hash);
     }
   }
 
@@ -96,12 +123,12 @@ final class EurekaReads {
 
   private static Reply maybeGzipped(ApiRequest req, Encoded e, boolean full) {
     if (!acceptsGzip(req)) {
-      return json(full ? e.full : e.delta);
+      return json(e.body(full, false));
     }
     return new Reply(
         Code.OK,
         "",
-        new RawBody(RawBody.JSON, full ? e.fullGzip() : e.deltaGzip(), 200),
+        new RawBody(RawBody.JSON, e.body(full, true), 200),
         Map.of("Content-Encoding", "gzip"));
   }
 
@@ -225,20 +252,7 @@ final class EurekaReads {
     if (cached != null && current(cached)) {
       return cached;
     }
-    EnvState state = state(env);
-    List<Instance> all = state.byApp().values().stream().flatMap(List::stream).toList();
-    String hash = EurekaJson.hashCode(all);
-    String version = version(state);
-    byte[] full = json.applications(state.byApp(), Map.of(), version, hash);
-    Map<String, List<Instance>> changedByApp = new TreeMap<>();
-    Map<Instance, String> actions = new HashMap<>();
-    for (RecentChanges.Change c : state.changes()) {
-      changedByApp.computeIfAbsent(c.instance().appid(), a -> new ArrayList<>()).add(c.instance());
-      actions.put(c.instance(), c.action().name());
-    }
-    changedByApp.values().forEach(list -> list.sort(BY_ID));
-    byte[] delta = json.applications(changedByApp, actions, version, hash);
-    Encoded encoded = new Encoded(state.owner(), state.version(), full, delta);
+    Encoded encoded = new Encoded(state(env));
     cache.put(env, encoded);
     return encoded;
   }

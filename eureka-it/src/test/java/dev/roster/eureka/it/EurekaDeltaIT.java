@@ -74,15 +74,14 @@ class EurekaDeltaIT {
       roster.register(ENV, "churn-native", "n-final", "z-n", 1, "{}", "http://127.0.0.21:9001");
       keeper.every(
           EurekaScenarios.RENEW, "n-final", () -> roster.renew(ENV, "churn-native", "n-final"));
-      assertThat(
-              roster.eureka(0, "POST", eurekaApp(), instance("e-final", 1, "UP", "0")).statusCode())
-          .isEqualTo(204);
+      long dirty = System.currentTimeMillis();
+      expect(roster.eureka(0, "POST", eurekaApp(), instance("e-final", 1, "UP", "0", dirty)), 204);
       keeper.every(
           EurekaScenarios.RENEW,
           "e-final",
           () ->
               roster.eureka(
-                  1, "PUT", eurekaApp() + "/e-final?status=UP&lastDirtyTimestamp=1", null));
+                  1, "PUT", eurekaApp() + "/e-final?status=UP&lastDirtyTimestamp=" + dirty, null));
       for (Probe p : probes) {
         await(p + " ends with the nodes' instances")
             .atMost(FETCH.multipliedBy(2).plus(EurekaScenarios.MARGIN).plusSeconds(10))
@@ -162,7 +161,13 @@ class EurekaDeltaIT {
       if (round % 2 == 0) {
         String e = "e" + round;
         String status = EUREKA_STATUSES[(round / 2) % EUREKA_STATUSES.length];
-        expect(roster.eureka(round % 3, "POST", eurekaApp(), instance(e, round, status, "0")), 204);
+        expect(
+            roster.eureka(
+                round % 3,
+                "POST",
+                eurekaApp(),
+                instance(e, round, status, "0", System.currentTimeMillis())),
+            204);
         eurekas.addLast(e);
         writes++;
         if (eurekas.size() > 3) {
@@ -176,7 +181,11 @@ class EurekaDeltaIT {
       if (round % 4 == 1 && !eurekas.isEmpty()) {
         String again = eurekas.peekLast();
         expect(
-            roster.eureka(round % 3, "POST", eurekaApp(), instance(again, round, "UP", "" + round)),
+            roster.eureka(
+                round % 3,
+                "POST",
+                eurekaApp(),
+                instance(again, round, "UP", "" + round, System.currentTimeMillis())),
             204);
         writes++;
       }
@@ -216,9 +225,8 @@ class EurekaDeltaIT {
   }
 
   /** A register body as Spring's Eureka client sends it (its exact fields and encodings). */
-  static String instance(String id, int round, String status, String version) {
+  static String instance(String id, int round, String status, String version, long now) {
     String ip = "127.0.2." + (1 + round % 250);
-    long now = System.currentTimeMillis();
     return ("{\"instance\":{\"instanceId\":\"%s\",\"app\":\"CHURN-EUREKA\",\"appGroupName\":null,"
             + "\"ipAddr\":\"%s\",\"sid\":\"na\",\"homePageUrl\":\"http://%s:8080/\","
             + "\"statusPageUrl\":\"http://%s:8080/actuator/info\","

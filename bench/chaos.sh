@@ -18,7 +18,7 @@ out=${CHAOS_RESULTS:-$PWD/chaos-results/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 
 status=0
-mvn -B --no-transfer-progress -pl registry-node verify \
+mvn -B --no-transfer-progress -pl registry-node -am verify \
   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=ChaosIT -Dchaos.rounds="$rounds" -Dchaos.seed="$seed" -Dchaos.results="$out" \
   | grep -E '^chaos:|Tests run:|BUILD|ERROR' || status=$?

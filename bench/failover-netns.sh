@@ -26,7 +26,7 @@ fi
 out=${FAILOVER_RESULTS:-$PWD/failover-results/$fault-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 jar=registry-node/target/roster-node.jar
-[[ -f $jar ]] || mvn -B -q -pl registry-node package -DskipTests
+[[ -f $jar ]] || mvn -B -q -pl registry-node -am package -DskipTests
 # the nodes run from a copy: a build while the benchmark runs cannot swap the jar under them
 cp "$jar" "$out/roster-node.jar"
 {
@@ -38,7 +38,7 @@ cp "$jar" "$out/roster-node.jar"
 } > "$out/meta.txt"
 
 status=0
-mvn -B --no-transfer-progress -pl registry-node verify \
+mvn -B --no-transfer-progress -pl registry-node -am verify \
   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=ChaosIT -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dchaos.failoverTrials="$trials" -Dchaos.failoverFault="$fault" \

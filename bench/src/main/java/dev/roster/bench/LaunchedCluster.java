@@ -1,29 +1,34 @@
 package dev.roster.bench;
 
+import dev.roster.testkit.NodeLaunch;
+import dev.roster.testkit.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Roster nodes started here as separate JVMs from the shipped jar, on free loopback ports, with
  * their data and logs under {@code dir}. Only these processes are ever signalled, through their
- * {@link Process} handles; a shutdown hook kills whatever is still running when the driver exits.
+ * {@link NodeProcess} handles (registry-testkit's launcher, as in the node's test harnesses); a
+ * shutdown hook kills whatever is still running when the driver exits.
  */
 final class LaunchedCluster implements Cluster {
+  private static final Duration GRACE = Duration.ofSeconds(20);
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
   private final Path jar;
-  private final Path dir;
   private final List<String> javaOpts;
   private final List<String> nodeArgs;
   private final List<String> urls = new ArrayList<>();
-  private final List<String> rafts = new ArrayList<>();
-  private final Process[] processes;
+  private final List<NodeLaunch> launches = new ArrayList<>();
+  private final NodeProcess[] processes;
   private final Thread hook;
 
   LaunchedCluster(Path jar, Path dir, List<String> javaOpts, List<String> nodeArgs, int n) {
@@ -32,12 +37,25 @@ final class LaunchedCluster implements Cluster {
           jar.toAbsolutePath() + " not found: build it with `mvn -B -q package -DskipTests`");
     }
     this.jar = jar;
-    this.dir = dir;
     this.javaOpts = List.copyOf(javaOpts);
     this.nodeArgs = List.copyOf(nodeArgs);
+    List<String> rafts = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       urls.add("http://127.0.0.1:" + freePort());
       rafts.add("127.0.0.1:" + freePort());
+    }
+    for (int i = 0; i < n; i++) {
+      launches.add(
+          NodeLaunch.builder()
+              .jvmOptions(javaOpts)
+              .jar(jar.toAbsolutePath())
+              .http(urls.get(i).substring("http://".length()))
+              .raft(rafts.get(i))
+              .peers(rafts)
+              .data(dir.resolve("node" + (i + 1)).toAbsolutePath())
+              .nodeArgs(nodeArgs)
+              .log(dir.resolve("node" + (i + 1) + ".log"))
+              .build());
     }
     // a cluster launched into the same directory before used other ports: its Raft metadata
     // would make these nodes wait for peers that are gone
@@ -45,13 +63,13 @@ final class LaunchedCluster implements Cluster {
       deleteTree(dir.resolve("node" + i));
       deleteTree(dir.resolve("node" + i + ".log"));
     }
-    processes = new Process[n];
+    processes = new NodeProcess[n];
     hook =
         new Thread(
             () -> {
-              for (Process p : processes) {
+              for (NodeProcess p : processes) {
                 if (p != null) {
-                  p.destroyForcibly();
+                  p.kill(Duration.ZERO);
                 }
               }
             },
@@ -94,73 +112,34 @@ final class LaunchedCluster implements Cluster {
     if (processes[i] != null && processes[i].isAlive()) {
       throw new IllegalStateException("node " + (i + 1) + " is already running");
     }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(javaOpts);
-    cmd.addAll(
-        List.of(
-            "-jar",
-            jar.toAbsolutePath().toString(),
-            "--http",
-            urls.get(i).substring("http://".length()),
-            "--raft",
-            rafts.get(i),
-            "--peers",
-            String.join(",", rafts),
-            "--data",
-            dir.resolve("node" + (i + 1)).toAbsolutePath().toString()));
-    cmd.addAll(nodeArgs);
-    try {
-      Files.createDirectories(dir);
-      processes[i] =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    processes[i] = launches.get(i).start();
   }
 
   @Override
   public void kill9(int i) {
-    Process p = processes[i];
+    NodeProcess p = processes[i];
     if (p != null && p.isAlive()) {
-      p.destroyForcibly(); // SIGKILL on Linux
-      waitFor(p, 10);
+      p.kill(KILL_WAIT);
     }
   }
 
   @Override
   public void terminate(int i) {
-    Process p = processes[i];
+    NodeProcess p = processes[i];
     if (p != null && p.isAlive()) {
-      p.destroy(); // SIGTERM: graceful shutdown
-      if (!waitFor(p, 20)) {
-        p.destroyForcibly();
-        waitFor(p, 10);
-      }
-    }
-  }
-
-  private static boolean waitFor(Process p, int seconds) {
-    try {
-      return p.waitFor(seconds, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      p.stop(GRACE, KILL_WAIT); // SIGTERM: graceful shutdown
     }
   }
 
   @Override
   public long pid(int i) {
-    Process p = processes[i];
+    NodeProcess p = processes[i];
     return p != null && p.isAlive() ? p.pid() : -1;
   }
 
   @Override
   public Path log(int i) {
-    return dir.resolve("node" + (i + 1) + ".log");
+    return launches.get(i).log();
   }
 
   @Override
@@ -177,15 +156,15 @@ final class LaunchedCluster implements Cluster {
 
   @Override
   public void close() {
-    for (Process p : processes) {
+    // SIGTERM to all first: they shut down side by side
+    for (NodeProcess p : processes) {
       if (p != null && p.isAlive()) {
-        p.destroy();
+        p.terminate();
       }
     }
-    for (Process p : processes) {
-      if (p != null && !waitFor(p, 20)) {
-        p.destroyForcibly();
-        waitFor(p, 10);
+    for (NodeProcess p : processes) {
+      if (p != null && !p.waitFor(GRACE)) {
+        p.kill(KILL_WAIT);
       }
     }
     try {

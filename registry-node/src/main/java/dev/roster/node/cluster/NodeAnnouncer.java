@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeAnnouncer.class);
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RaftRegistry raft;
   private final PeerDirectory directory;

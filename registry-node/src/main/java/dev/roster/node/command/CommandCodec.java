@@ -14,35 +14,43 @@ import java.util.Map;
  * storage format: a node must read entries written by older versions, so a change of any body gets
  * a new format version and the old one stays readable.
  *
- * <p>Version 2 added the region to the REGISTER body; every other body is the same in both. A log
- * written before the upgrade holds version 1 entries, and the snapshot that replaces them may be
- * taken long after, so version 1 is read for good.
+ * <p>Version 2 added the region to the REGISTER body; version 3 the lease and extensions (see
+ * {@link ModelCodec}) and the two Eureka commands. Every other body is the same in all three. A log
+ * written before an upgrade holds entries of the older versions, and the snapshot that replaces
+ * them may be taken long after, so every version is read for good.
  */
 public final class CommandCodec {
-  /** The newest version: written for a REGISTER with a region (see {@link #encode}). */
-  public static final byte FORMAT_VERSION = 2;
+  /** The newest version: the Eureka commands, and a REGISTER with a lease or extensions. */
+  public static final byte FORMAT_VERSION = ModelCodec.LAYOUT_WITH_LEASE;
 
   /** The oldest version still read: REGISTER without a region. */
-  static final byte FORMAT_VERSION_WITHOUT_REGION = 1;
+  static final byte FORMAT_VERSION_WITHOUT_REGION = ModelCodec.LAYOUT_WITHOUT_REGION;
 
   private CommandCodec() {}
 
   /**
    * Writes the oldest version that holds the command: version 2 only for a REGISTER that carries a
-   * region. During a rolling upgrade the nodes not yet upgraded keep reading the log, until a
-   * client actually sends a region (docs/operations.md#upgrades).
+   * region, 3 for one with a lease or extensions and for the Eureka commands. During a rolling
+   * upgrade the nodes not yet upgraded keep reading the log until a client actually sends what only
+   * the new version holds (docs/operations.md#upgrades).
    */
   public static byte[] encode(RegistryCommand<?> command) {
-    boolean withRegion = command instanceof RegisterCommand r && !r.spec().region().isEmpty();
+    int version =
+        switch (command.type()) {
+          case REGISTER -> ModelCodec.layoutFor(((RegisterCommand) command).spec());
+          case EUREKA_REGISTER, EUREKA_STATUS -> FORMAT_VERSION;
+          case RENEW, CANCEL, SET, EVICT, RENEW_BATCH -> FORMAT_VERSION_WITHOUT_REGION;
+        };
     BinaryWriter w = new BinaryWriter();
-    w.writeByte(withRegion ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_REGION)
-        .writeByte(command.type().tag)
-        .writeLong(command.ts());
+    w.writeByte(version).writeByte(command.type().tag).writeLong(command.ts());
     // a switch expression, so a new type does not compile until it has a body here; each record
     // answers its own type(), so the cast holds
     BinaryWriter body =
         switch (command.type()) {
-          case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec(), withRegion);
+          case REGISTER -> ModelCodec.writeSpec(w, ((RegisterCommand) command).spec(), version);
+          case EUREKA_REGISTER ->
+              ModelCodec.writeSpec(w, ((EurekaRegisterCommand) command).spec(), version);
+          case EUREKA_STATUS -> writeEurekaStatus(w, (EurekaStatusCommand) command);
           case RENEW -> writeKey(w, ((RenewCommand) command).key());
           case CANCEL -> writeKey(w, ((CancelCommand) command).key());
           case SET -> writeSet(w, (SetCommand) command);
@@ -71,16 +79,21 @@ public final class CommandCodec {
   public static RegistryCommand<?> decode(ByteBuffer data) {
     BinaryReader r = new BinaryReader(data);
     int version = r.readByte();
-    if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_REGION) {
+    if (version < FORMAT_VERSION_WITHOUT_REGION || version > FORMAT_VERSION) {
       throw new CodecException("unsupported command format version " + version);
     }
     RegistryCommand.Type type = RegistryCommand.Type.ofTag((byte) r.readByte());
     long ts = r.readLong();
     RegistryCommand<?> command =
         switch (type) {
-          case REGISTER ->
-              new RegisterCommand(
-                  ts, ModelCodec.readSpec(r, version != FORMAT_VERSION_WITHOUT_REGION));
+          case REGISTER -> new RegisterCommand(ts, ModelCodec.readSpec(r, version));
+          case EUREKA_REGISTER ->
+              new EurekaRegisterCommand(
+                  ts, ModelCodec.readSpec(r, atLeast(FORMAT_VERSION, version, type)));
+          case EUREKA_STATUS -> {
+            atLeast(FORMAT_VERSION, version, type);
+            yield readEurekaStatus(r, ts);
+          }
           case RENEW -> new RenewCommand(ts, readKey(r));
           case CANCEL -> new CancelCommand(ts, readKey(r));
           case SET -> readSet(r, ts);
@@ -91,6 +104,23 @@ public final class CommandCodec {
       throw new CodecException("trailing bytes after " + type + " command");
     }
     return command;
+  }
+
+  private static int atLeast(int needed, int version, RegistryCommand.Type type) {
+    if (version < needed) {
+      throw new CodecException(type + " in command format version " + version);
+    }
+    return version;
+  }
+
+  private static BinaryWriter writeEurekaStatus(BinaryWriter w, EurekaStatusCommand c) {
+    return writeKey(w, c.key()).writeString(c.override() == null ? "" : c.override());
+  }
+
+  private static EurekaStatusCommand readEurekaStatus(BinaryReader r, long ts) {
+    InstanceKey key = readKey(r);
+    String override = r.readRequiredString();
+    return new EurekaStatusCommand(ts, key, override.isEmpty() ? null : override);
   }
 
   private static BinaryWriter writeSet(BinaryWriter w, SetCommand c) {

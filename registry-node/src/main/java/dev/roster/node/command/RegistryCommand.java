@@ -20,7 +20,9 @@ public sealed interface RegistryCommand<R>
         CancelCommand,
         SetCommand,
         EvictCommand,
-        RenewBatchCommand {
+        RenewBatchCommand,
+        EurekaRegisterCommand,
+        EurekaStatusCommand {
 
   long ts();
 
@@ -36,7 +38,9 @@ public sealed interface RegistryCommand<R>
     CANCEL(3),
     SET(4),
     EVICT(5),
-    RENEW_BATCH(6);
+    RENEW_BATCH(6),
+    EUREKA_REGISTER(7),
+    EUREKA_STATUS(8);
 
     final byte tag;
 

@@ -1,5 +1,6 @@
 package dev.roster.node.http;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -7,20 +8,36 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.metrics.Metrics;
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.Lease;
 import dev.roster.node.model.Status;
 import dev.roster.node.raft.RaftRegistry;
+import java.util.Map;
 
 /** Assembles the routes of the HTTP contract. */
 public final class Api {
   private Api() {}
 
-  /** JSON as the discovery protocol spells it: snake_case names, nulls kept. */
+  /**
+   * JSON as the discovery protocol spells it: snake_case names, nulls kept, an instance without the
+   * lease and extensions that only the Eureka view shows.
+   */
   public static ObjectMapper json() {
     return new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .setSerializationInclusion(JsonInclude.Include.ALWAYS)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .addMixIn(Instance.class, DiscoveryInstance.class)
         .registerModule(new SimpleModule().addSerializer(Status.class, new StatusSerializer()));
+  }
+
+  /** What the discovery API leaves out of an instance. */
+  private abstract static class DiscoveryInstance {
+    @JsonIgnore
+    abstract Lease lease();
+
+    @JsonIgnore
+    abstract Map<String, String> extensions();
   }
 
   public static Router router(

@@ -43,17 +43,27 @@ public final class Guard {
     return renewsLastWindow;
   }
 
+  /** What {@code instances} instances of the default lease owe per window. */
   public long expectedRenews(long instances) {
     return instances * policy.renewsPerInstancePerWindow();
   }
 
   public long threshold(long instances) {
-    // the epsilon keeps e.g. 90 x 0.7 at 63, not 62.999... truncated to 62
-    return (long) (expectedRenews(instances) * policy.threshold() + 1e-9);
+    return thresholdOf(expectedRenews(instances));
   }
 
   /** True while the last window saw fewer renews than the threshold: eviction is suppressed. */
   public boolean protecting(long instances) {
-    return renewsLastWindow < threshold(instances);
+    return protectingAt(expectedRenews(instances));
+  }
+
+  /** The threshold for a registry that expects {@code expectedRenews} renews per window. */
+  public long thresholdOf(long expectedRenews) {
+    // the epsilon keeps e.g. 90 x 0.7 at 63, not 62.999... truncated to 62
+    return (long) (expectedRenews * policy.threshold() + 1e-9);
+  }
+
+  public boolean protectingAt(long expectedRenews) {
+    return renewsLastWindow < thresholdOf(expectedRenews);
   }
 }

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * One registered instance, immutable: every change builds a new value, so readers and snapshots can
  * hold on to an instance without copying or locking it. Timestamps are Unix nanoseconds stamped by
- * the leader that accepted the write.
+ * the leader that accepted the write. {@code lease} and {@code extensions} are as in {@link
+ * InstanceSpec}.
  */
 public record Instance(
     String region,
@@ -23,13 +24,17 @@ public record Instance(
     long upTimestamp,
     long renewTimestamp,
     long dirtyTimestamp,
-    long latestTimestamp) {
+    long latestTimestamp,
+    Lease lease,
+    Map<String, String> extensions) {
 
   public Instance {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(status, "status");
     addrs = List.copyOf(addrs);
     metadata = Map.copyOf(metadata);
+    Objects.requireNonNull(lease, "lease");
+    extensions = Map.copyOf(extensions);
   }
 
   static Instance fresh(InstanceSpec spec, AppKey key, String region, String zone, long ts) {
@@ -47,7 +52,9 @@ public record Instance(
         ts,
         ts,
         ts,
-        ts);
+        ts,
+        spec.lease(),
+        spec.extensions());
   }
 
   /**
@@ -68,7 +75,9 @@ public record Instance(
         upTimestamp,
         renewTimestamp,
         dirtyTimestamp,
-        latestTimestamp);
+        latestTimestamp,
+        lease,
+        extensions);
   }
 
   /** A repeated register: new payload, original registration time kept. */
@@ -88,7 +97,9 @@ public record Instance(
         up,
         ts,
         ts,
-        ts);
+        ts,
+        spec.lease(),
+        spec.extensions());
   }
 
   Instance renewed(long ts) {
@@ -106,7 +117,9 @@ public record Instance(
         upTimestamp,
         ts,
         dirtyTimestamp,
-        latestTimestamp);
+        latestTimestamp,
+        lease,
+        extensions);
   }
 
   /** A {@code set}: status and/or metadata changed; {@code null} leaves a field as it is. */
@@ -128,7 +141,31 @@ public record Instance(
         up,
         renewTimestamp,
         ts,
-        ts);
+        ts,
+        lease,
+        extensions);
+  }
+
+  /** Status and extensions replaced (another API's status change, e.g. a Eureka override). */
+  Instance withStatusAndExtensions(Status newStatus, Map<String, String> newExtensions, long ts) {
+    long up = becomesUp(newStatus) ? ts : upTimestamp;
+    return new Instance(
+        region,
+        zone,
+        env,
+        appid,
+        hostname,
+        addrs,
+        version,
+        newStatus,
+        metadata,
+        regTimestamp,
+        up,
+        renewTimestamp,
+        ts,
+        ts,
+        lease,
+        newExtensions);
   }
 
   private boolean becomesUp(Status newStatus) {

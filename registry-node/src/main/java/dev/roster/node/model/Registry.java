@@ -22,10 +22,12 @@ public final class Registry implements RegistryView {
   /** One copy of each zone and region string (see {@link #register}). */
   private final Map<String, String> places = new HashMap<>();
 
+  private final RecentChanges recent = new RecentChanges();
   private final Guard guard;
   private final Predicate<AppKey> guarded;
   private long instanceCount;
   private long guardedInstanceCount;
+  private long guardedExpectedRenews;
 
   public Registry(GuardPolicy policy) {
     this(policy, key -> true);
@@ -55,9 +57,13 @@ public final class Registry implements RegistryView {
     String zone = place(spec.zone());
     if (existing == null) {
       stored = Instance.fresh(spec, app.key(), region, zone, ts);
-      counted(app.key(), 1);
+      counted(stored, 1);
+      recent.record(ts, RecentChanges.Action.ADDED, stored);
     } else {
       stored = existing.reregistered(spec, region, zone, ts);
+      owed(existing, -1);
+      owed(stored, 1);
+      recent.record(ts, RecentChanges.Action.MODIFIED, stored);
     }
     app.put(stored);
     app.touch(ts);
@@ -113,9 +119,28 @@ public final class Registry implements RegistryView {
           app.instance(change.hostname()).changed(change.status(), change.metadata(), ts);
       app.put(updated);
       changed.add(updated);
+      recent.record(ts, RecentChanges.Action.MODIFIED, updated);
     }
     app.touch(ts);
     return Optional.of(changed);
+  }
+
+  /**
+   * Replaces one instance's status and extensions (another API's status change, such as a Eureka
+   * status override); empty if the instance is unknown.
+   */
+  public Optional<Instance> changeStatus(
+      InstanceKey key, Status status, Map<String, String> extensions, long ts) {
+    Application app = apps.get(key.appKey());
+    Instance existing = app == null ? null : app.instance(key.hostname());
+    if (existing == null) {
+      return Optional.empty();
+    }
+    Instance updated = existing.withStatusAndExtensions(status, extensions, ts);
+    app.put(updated);
+    app.touch(ts);
+    recent.record(ts, RecentChanges.Action.MODIFIED, updated);
+    return Optional.of(updated);
   }
 
   /**
@@ -141,7 +166,8 @@ public final class Registry implements RegistryView {
 
   private Instance removeInstance(Application app, String hostname, long ts) {
     Instance removed = app.remove(hostname);
-    counted(app.key(), -1);
+    counted(removed, -1);
+    recent.record(ts, RecentChanges.Action.DELETED, removed);
     if (app.size() == 0) {
       apps.remove(app.key());
     } else {
@@ -163,6 +189,12 @@ public final class Registry implements RegistryView {
   }
 
   @Override
+  public Optional<Instance> instance(InstanceKey key) {
+    Application app = apps.get(key.appKey());
+    return Optional.ofNullable(app == null ? null : app.instance(key.hostname()));
+  }
+
+  @Override
   public Optional<Application> application(String env, String appid) {
     return Optional.ofNullable(apps.get(new AppKey(env, appid)));
   }
@@ -172,10 +204,21 @@ public final class Registry implements RegistryView {
     return Collections.unmodifiableCollection(apps.values());
   }
 
-  private void counted(AppKey key, int delta) {
+  private void counted(Instance instance, int delta) {
     instanceCount += delta;
-    if (guarded.test(key)) {
+    if (guarded.test(instance.appKey())) {
       guardedInstanceCount += delta;
+    }
+    owed(instance, delta);
+  }
+
+  /**
+   * Keeps the renews owed per window as the sum over the guarded instances present, each by its own
+   * lease: derived from the instances, never accumulated by repeated registers.
+   */
+  private void owed(Instance instance, int sign) {
+    if (guarded.test(instance.appKey())) {
+      guardedExpectedRenews += sign * guard.policy().renewsPerWindow(instance.lease());
     }
   }
 
@@ -191,22 +234,27 @@ public final class Registry implements RegistryView {
 
   @Override
   public long expectedRenews() {
-    return guard.expectedRenews(guardedInstanceCount);
+    return guardedExpectedRenews;
   }
 
   @Override
   public long renewThreshold() {
-    return guard.threshold(guardedInstanceCount);
+    return guard.thresholdOf(guardedExpectedRenews);
   }
 
   @Override
   public boolean protecting() {
-    return guard.protecting(guardedInstanceCount);
+    return guard.protectingAt(guardedExpectedRenews);
   }
 
   @Override
   public int applicationCount() {
     return apps.size();
+  }
+
+  @Override
+  public RecentChanges recentChanges() {
+    return recent;
   }
 
   @Override
@@ -219,7 +267,7 @@ public final class Registry implements RegistryView {
     List<Instance> expired = new ArrayList<>();
     for (Application app : apps.values()) {
       for (Instance i : app.instances()) {
-        if (now - i.renewTimestamp() > expireNanos) {
+        if (now - i.renewTimestamp() > i.lease().expireNanos(expireNanos)) {
           expired.add(i);
         }
       }
@@ -232,10 +280,14 @@ public final class Registry implements RegistryView {
   /** Puts back a saved instance as is (timestamps included). */
   public void restoreInstance(Instance instance) {
     Application app = apps.computeIfAbsent(instance.appKey(), Application::new);
-    if (app.instance(instance.hostname()) == null) {
-      counted(app.key(), 1);
+    Instance existing = app.instance(instance.hostname());
+    if (existing != null) {
+      counted(existing, -1);
     }
-    app.put(instance.sharing(app.key(), place(instance.region()), place(instance.zone())));
+    Instance restored =
+        instance.sharing(app.key(), place(instance.region()), place(instance.zone()));
+    app.put(restored);
+    counted(restored, 1);
   }
 
   private String place(String zoneOrRegion) {
@@ -248,6 +300,11 @@ public final class Registry implements RegistryView {
       throw new IllegalStateException("no instances restored for " + key);
     }
     app.restoreLatestTimestamp(latestTimestamp);
+  }
+
+  /** Puts back a saved recent change; call in the saved order. */
+  public void restoreChange(RecentChanges.Change change) {
+    recent.restore(change);
   }
 
   public void restoreGuard(long renewsThisWindow, long renewsLastWindow) {

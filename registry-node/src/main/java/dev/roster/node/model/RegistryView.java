@@ -18,6 +18,8 @@ public interface RegistryView {
 
   Optional<Application> application(String env, String appid);
 
+  Optional<Instance> instance(InstanceKey key);
+
   Collection<Application> applications();
 
   int applicationCount();
@@ -37,6 +39,12 @@ public interface RegistryView {
 
   Guard guard();
 
-  /** Instances whose last renew is more than {@code expireNanos} before {@code now}. */
+  /** The changes of the last three minutes, latest per instance (Eureka's delta). */
+  RecentChanges recentChanges();
+
+  /**
+   * Instances whose last renew is more than their lease's duration before {@code now}; {@code
+   * expireNanos} for the instances of the default lease.
+   */
   List<Instance> expired(long now, long expireNanos);
 }

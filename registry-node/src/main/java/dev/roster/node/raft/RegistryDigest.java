@@ -54,7 +54,9 @@ public record RegistryDigest(long appliedIndex, String sha256, int applications,
       sorted.sort(Comparator.comparing(Instance::hostname));
       w.writeInt(sorted.size());
       for (Instance i : sorted) {
-        ModelCodec.writeInstance(w, i, true);
+        // the region always (as before version 3), the lease and extensions when there are any
+        ModelCodec.writeInstance(
+            w, i, Math.max(ModelCodec.LAYOUT_WITH_REGION, ModelCodec.layoutFor(i)));
       }
       instances += sorted.size();
     }

@@ -8,6 +8,7 @@ import dev.roster.node.model.AppKey;
 import dev.roster.node.model.Application;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.RecentChanges;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.RegistryView;
 import java.io.BufferedOutputStream;
@@ -32,26 +33,44 @@ import java.util.zip.CheckedOutputStream;
  * <pre>
  * magic "RSTR" | format version (int) | body | CRC32C of the body (long)
  * body = last applied ts, guard renews this/last window, app count,
- *        per app: appid, env, latest_timestamp, instance count, instances
+ *        per app: appid, env, latest_timestamp, instance count, instances;
+ *        version 3: then the recent-changes count, per change: ts, action, instance
  * </pre>
  *
  * Applications are written by env then appid, instances by hostname, so every replica writes the
  * same state as the same bytes (a hash map's order depends on its history).
  *
  * <p>Capturing is cheap (instances are immutable values); writing happens off the state-machine
- * thread. Version 2 added the region to each instance; version 1 files (written before) are still
- * read, their instances with region {@code ""}.
+ * thread. Version 2 added the region to each instance, version 3 the lease and extensions of each
+ * instance and the recent changes (the Eureka delta); files of every older version are still read.
+ * A writer uses the oldest version that holds the instances, so until a client registers what only
+ * version 3 holds (through the Eureka API), nodes not yet upgraded can install the snapshot; such a
+ * snapshot leaves the recent changes out (a Eureka client that misses one then fetches in full).
  */
 public record RegistrySnapshot(
-    long lastAppliedTs, long renewsThisWindow, long renewsLastWindow, List<AppState> apps) {
+    long lastAppliedTs,
+    long renewsThisWindow,
+    long renewsLastWindow,
+    List<AppState> apps,
+    List<RecentChanges.Change> recent) {
 
   static final int MAGIC = 0x52535452; // "RSTR"
 
-  /** The newest version, written when an instance has a region (see {@link #writeTo}). */
-  static final int FORMAT_VERSION = 2;
+  /** The newest version, written when an instance has a lease or extensions. */
+  static final int FORMAT_VERSION = ModelCodec.LAYOUT_WITH_LEASE;
+
+  /** Written when an instance has a region (see {@link #writeTo}). */
+  static final int FORMAT_VERSION_WITH_REGION = ModelCodec.LAYOUT_WITH_REGION;
 
   /** The oldest version still read: instances without a region. */
-  static final int FORMAT_VERSION_WITHOUT_REGION = 1;
+  static final int FORMAT_VERSION_WITHOUT_REGION = ModelCodec.LAYOUT_WITHOUT_REGION;
+
+  private static final RecentChanges.Action[] ACTIONS = RecentChanges.Action.values();
+
+  public RegistrySnapshot {
+    apps = List.copyOf(apps);
+    recent = List.copyOf(recent);
+  }
 
   public record AppState(AppKey key, long latestTimestamp, List<Instance> instances) {}
 
@@ -65,7 +84,8 @@ public record RegistrySnapshot(
         lastAppliedTs,
         registry.guard().renewsThisWindow(),
         registry.guard().renewsLastWindow(),
-        apps);
+        apps,
+        List.copyOf(registry.recentChanges().all()));
   }
 
   private static final Comparator<AppState> FILE_ORDER =
@@ -75,10 +95,15 @@ public record RegistrySnapshot(
       Comparator.comparing(Instance::hostname);
 
   /**
-   * This state in the order the file holds it. Sorting happens here, when writing, not in {@link
-   * #capture}, which runs on the state-machine thread.
+   * This state as the file holds it: in file order, and without the recent changes when the format
+   * version is older than 3. Sorting happens here, when writing, not in {@link #capture}, which
+   * runs on the state-machine thread.
    */
   RegistrySnapshot inFileOrder() {
+    return sorted(formatVersion() >= FORMAT_VERSION ? recent : List.of());
+  }
+
+  private RegistrySnapshot sorted(List<RecentChanges.Change> keptChanges) {
     List<AppState> sorted = new ArrayList<>(apps.size());
     for (AppState app : apps) {
       List<Instance> instances = new ArrayList<>(app.instances());
@@ -86,7 +111,8 @@ public record RegistrySnapshot(
       sorted.add(new AppState(app.key(), app.latestTimestamp(), instances));
     }
     sorted.sort(FILE_ORDER);
-    return new RegistrySnapshot(lastAppliedTs, renewsThisWindow, renewsLastWindow, sorted);
+    return new RegistrySnapshot(
+        lastAppliedTs, renewsThisWindow, renewsLastWindow, sorted, keptChanges);
   }
 
   /** Builds a fresh registry holding exactly this state. */
@@ -101,12 +127,29 @@ public record RegistrySnapshot(
       app.instances().forEach(registry::restoreInstance);
       registry.restoreLatestTimestamp(app.key(), app.latestTimestamp());
     }
+    recent.forEach(registry::restoreChange);
     registry.restoreGuard(renewsThisWindow, renewsLastWindow);
     return registry;
   }
 
   public long instanceCount() {
     return apps.stream().mapToLong(a -> a.instances().size()).sum();
+  }
+
+  /** The oldest version that holds every instance (a removed one in the recent changes too). */
+  int formatVersion() {
+    int version = FORMAT_VERSION_WITHOUT_REGION;
+    for (AppState app : apps) {
+      for (Instance i : app.instances()) {
+        version = Math.max(version, ModelCodec.layoutFor(i));
+      }
+    }
+    for (RecentChanges.Change c : recent) {
+      if (ModelCodec.layoutFor(c.instance()) == FORMAT_VERSION) {
+        return FORMAT_VERSION;
+      }
+    }
+    return version;
   }
 
   /** Writes the snapshot and forces it to disk. */
@@ -120,11 +163,10 @@ public record RegistrySnapshot(
         OutputStream raw = Channels.newOutputStream(channel)) {
       // the oldest version that holds the registry, as for log entries (CommandCodec#encode): a
       // snapshot a new leader sends to a follower not yet upgraded stays readable there
-      boolean withRegion =
-          apps.stream().anyMatch(a -> a.instances().stream().anyMatch(i -> !i.region().isEmpty()));
+      int version = formatVersion();
       DataOutputStream header = new DataOutputStream(raw);
       header.writeInt(MAGIC);
-      header.writeInt(withRegion ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_REGION);
+      header.writeInt(version);
       // buffer above the checksum: the codec writes a few bytes at a time, and CRC32C is fast
       // only over whole arrays (byte-at-a-time it took half the snapshot time)
       CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32C());
@@ -136,7 +178,14 @@ public record RegistrySnapshot(
         w.writeString(app.key().appid()).writeString(app.key().env());
         w.writeLong(app.latestTimestamp()).writeInt(app.instances().size());
         for (Instance i : app.instances()) {
-          ModelCodec.writeInstance(w, i, withRegion);
+          ModelCodec.writeInstance(w, i, version);
+        }
+      }
+      if (version >= FORMAT_VERSION) {
+        w.writeInt(recent.size());
+        for (RecentChanges.Change c : recent) {
+          w.writeLong(c.ts()).writeByte(c.action().ordinal());
+          ModelCodec.writeInstance(w, c.instance(), version);
         }
       }
       w.flush();
@@ -163,7 +212,7 @@ public record RegistrySnapshot(
         throw new CodecException("not a Roster snapshot: " + file);
       }
       int version = header.getInt();
-      if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_REGION) {
+      if (version < FORMAT_VERSION_WITHOUT_REGION || version > FORMAT_VERSION) {
         throw new CodecException("unsupported snapshot format version " + version);
       }
       ByteBuffer body = mapped.slice(8, (int) size - 8 - 8);
@@ -172,11 +221,11 @@ public record RegistrySnapshot(
       if (mapped.getLong((int) size - 8) != crc.getValue()) {
         throw new CodecException("snapshot checksum mismatch in " + file);
       }
-      return decodeBody(new BinaryReader(body), version != FORMAT_VERSION_WITHOUT_REGION);
+      return decodeBody(new BinaryReader(body), version);
     }
   }
 
-  private static RegistrySnapshot decodeBody(BinaryReader r, boolean withRegion) {
+  private static RegistrySnapshot decodeBody(BinaryReader r, int version) {
     long lastTs = r.readLong();
     long thisWindow = r.readLong();
     long lastWindow = r.readLong();
@@ -195,13 +244,29 @@ public record RegistrySnapshot(
       }
       List<Instance> instances = new ArrayList<>(Math.min(n, 1 << 16));
       for (int i = 0; i < n; i++) {
-        instances.add(ModelCodec.readInstance(r, withRegion));
+        instances.add(ModelCodec.readInstance(r, version));
       }
       apps.add(new AppState(key, latest, instances));
+    }
+    List<RecentChanges.Change> recent = new ArrayList<>();
+    if (version >= FORMAT_VERSION) {
+      int n = r.readInt();
+      if (n < 0) {
+        throw new CodecException("bad recent change count " + n);
+      }
+      for (int c = 0; c < n; c++) {
+        long ts = r.readLong();
+        int action = r.readByte();
+        if (action < 0 || action >= ACTIONS.length) {
+          throw new CodecException("bad recent change action " + action);
+        }
+        recent.add(
+            new RecentChanges.Change(ts, ACTIONS[action], ModelCodec.readInstance(r, version)));
+      }
     }
     if (!r.atEnd()) {
       throw new CodecException("trailing bytes in snapshot body");
     }
-    return new RegistrySnapshot(lastTs, thisWindow, lastWindow, apps);
+    return new RegistrySnapshot(lastTs, thisWindow, lastWindow, apps, recent);
   }
 }

@@ -1,7 +1,9 @@
 package dev.roster.node.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
+import dev.roster.testkit.Commands;
+import dev.roster.testkit.NodeLaunch;
+import dev.roster.testkit.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,17 +16,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The three node processes of a chaos run, started and signalled by the runner (only the PIDs it
  * started), and — inside a network namespace — the iptables rules that cut the links between them.
  * In a namespace every node has its own loopback address and runs under its own uid, so that its
- * outgoing connections carry its address as source (see {@link NetworkNamespace}).
+ * outgoing connections carry its address as source (see {@link NetworkNamespace}). Each node is one
+ * {@link NodeLaunch} of registry-testkit.
  */
 final class ChaosCluster implements AutoCloseable {
   /** One node: the address it listens on, its ports, and the uid it runs as (null: as us). */
@@ -38,13 +39,16 @@ final class ChaosCluster implements AutoCloseable {
     }
   }
 
+  private static final Duration KILL_WAIT = Duration.ofSeconds(15);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
   private final List<NodeSpec> nodes;
   private final Path jar;
   private final Path dataRoot;
   private final Path logDir;
   private final List<String> nodeFlags;
   private final boolean partitions;
-  private final Process[] processes;
+  private final NodeProcess[] processes;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -64,7 +68,7 @@ final class ChaosCluster implements AutoCloseable {
     this.logDir = logDir;
     this.nodeFlags = List.copyOf(nodeFlags);
     this.partitions = partitions;
-    this.processes = new Process[nodes.size()];
+    this.processes = new NodeProcess[nodes.size()];
   }
 
   int size() {
@@ -97,20 +101,29 @@ final class ChaosCluster implements AutoCloseable {
     }
     NodeSpec n = nodes.get(i);
     Path data = dataRoot.resolve("node" + i);
-    List<String> cmd = new ArrayList<>();
+    NodeLaunch.Builder launch =
+        NodeLaunch.builder()
+            // small heaps and C1 only: three nodes, the runner and a build share two cores
+            .jvmOptions(
+                List.of(
+                    "-Xmx192m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:-UsePerfData",
+                    "-Djava.io.tmpdir=" + data.resolve("tmp")))
+            .jar(jar)
+            .http(n.host() + ":" + n.httpPort())
+            .raft(n.raft())
+            .peers(nodes.stream().map(NodeSpec::raft).toList())
+            .data(data.resolve("raft"))
+            .nodeArgs(nodeFlags)
+            .log(log(i))
+            .stdinFromDevNull();
     try {
-      Files.createDirectories(data);
+      Files.createDirectories(data.resolve("tmp"));
       if (n.uid() != null) {
         chownTree(data, n.uid());
-        cmd.addAll(
-            List.of(
-                "setpriv",
-                "--reuid",
-                n.uid().toString(),
-                "--regid",
-                n.uid().toString(),
-                "--clear-groups",
-                "--"));
+        launch.runAs(n.uid());
       }
       Files.writeString(
           log(i),
@@ -121,42 +134,7 @@ final class ChaosCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // small heaps and C1 only: three nodes, the runner and a build share two cores
-    cmd.addAll(
-        List.of(
-            "-Xmx192m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:-UsePerfData",
-            "-Djava.io.tmpdir=" + data.resolve("tmp")));
-    cmd.addAll(
-        List.of(
-            "-jar",
-            jar.toString(),
-            "--http",
-            n.host() + ":" + n.httpPort(),
-            "--raft",
-            n.raft(),
-            "--peers",
-            String.join(",", nodes.stream().map(NodeSpec::raft).toList()),
-            "--data",
-            data.resolve("raft").toString()));
-    cmd.addAll(nodeFlags);
-    try {
-      Files.createDirectories(data.resolve("tmp"));
-      if (n.uid() != null) {
-        chownTree(data, n.uid());
-      }
-      processes[i] =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    processes[i] = launch.build().start();
   }
 
   private static void chownTree(Path dir, int uid) throws IOException {
@@ -170,43 +148,27 @@ final class ChaosCluster implements AutoCloseable {
 
   /** SIGKILL, as in a crash; waits for the process to be gone. */
   void kill(int i) {
-    Process p = processes[i];
+    NodeProcess p = processes[i];
     if (p != null && p.isAlive()) {
-      if (isStopped(p)) {
+      if (p.isStopped()) {
         signal(i, "CONT");
       }
-      p.destroyForcibly();
-      waitFor(p, Duration.ofSeconds(15));
+      p.kill(KILL_WAIT);
     }
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
   void terminate(int i, Duration grace) {
-    Process p = processes[i];
+    NodeProcess p = processes[i];
     if (p != null && p.isAlive()) {
-      p.destroy();
-      if (!waitFor(p, grace)) {
-        p.destroyForcibly();
-        waitFor(p, Duration.ofSeconds(15));
-      }
+      p.stop(grace, KILL_WAIT);
     }
   }
 
   /** Sends STOP or CONT to node {@code i}'s own PID. */
   void signal(int i, String signal) {
-    Process p = processes[i];
-    if (p == null || !p.isAlive()) {
-      return;
-    }
-    run(List.of("kill", "-" + signal, Long.toString(p.pid())));
-  }
-
-  private static boolean isStopped(Process p) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
-      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
-    } catch (IOException | RuntimeException e) {
-      return false;
+    if (running(i)) {
+      processes[i].signal(signal);
     }
   }
 
@@ -272,21 +234,7 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   private static void run(List<String> cmd, String input) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      try (var stdin = p.getOutputStream()) {
-        stdin.write(input.getBytes(StandardCharsets.UTF_8));
-      }
-      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException(
-            cmd + " failed: " + new String(p.getInputStream().readAllBytes()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Commands.run(cmd, input, COMMAND_TIMEOUT);
   }
 
   /** GET on one node with a short timeout; empty when it does not answer in time. */
@@ -393,15 +341,6 @@ final class ChaosCluster implements AutoCloseable {
           + (processes[i] == null ? "" : " (exit " + processes[i].exitValue() + ")");
     }
     return get(i, "/ready").map(JsonNode::toString).orElse("no answer");
-  }
-
-  private static boolean waitFor(Process p, Duration d) {
-    try {
-      return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /** PIDs of the node processes now running (for the report). */

@@ -288,7 +288,7 @@ class CommandCodecTest {
                     s.status(),
                     s.metadata())));
 
-    assertThat(bytes[0]).isEqualTo(CommandCodec.FORMAT_VERSION);
+    assertThat(bytes[0]).isEqualTo((byte) 2);
     assertThat(((RegisterCommand) CommandCodec.decode(bytes)).spec().region()).isEqualTo("cn-east");
   }
 
@@ -299,7 +299,7 @@ class CommandCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(bytes = {0, 3, 99, -1})
+  @ValueSource(bytes = {0, 4, 99, -1})
   void wrongFormatVersionThrows(byte version) {
     byte[] bytes = CommandCodec.encode(new RenewCommand(TS, new InstanceKey("e", "a", "h")));
     bytes[0] = version;
@@ -310,7 +310,7 @@ class CommandCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(bytes = {0, 7, 127, -128})
+  @ValueSource(bytes = {0, 9, 127, -128})
   void unknownTypeTagThrows(byte tag) {
     byte[] bytes = CommandCodec.encode(new RenewCommand(TS, new InstanceKey("e", "a", "h")));
     bytes[1] = tag;

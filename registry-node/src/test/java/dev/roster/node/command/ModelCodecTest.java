@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Lease;
 import dev.roster.node.model.Status;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -28,7 +29,9 @@ class ModelCodecTest {
           2,
           3,
           4,
-          Long.MAX_VALUE);
+          Long.MAX_VALUE,
+          Lease.DEFAULT,
+          Map.of());
 
   private static BinaryReader reader(byte[] bytes) {
     return new BinaryReader(bytes);
@@ -37,10 +40,10 @@ class ModelCodecTest {
   @Test
   void instanceRoundTripsWithAllTimestamps() {
     BinaryWriter w = new BinaryWriter();
-    ModelCodec.writeInstance(w, INSTANCE, true);
+    ModelCodec.writeInstance(w, INSTANCE, ModelCodec.LAYOUT_WITH_REGION);
     BinaryReader r = reader(w.toByteArray());
 
-    assertThat(ModelCodec.readInstance(r, true)).isEqualTo(INSTANCE);
+    assertThat(ModelCodec.readInstance(r, ModelCodec.LAYOUT_WITH_REGION)).isEqualTo(INSTANCE);
     assertThat(r.atEnd()).isTrue();
   }
 
@@ -60,10 +63,10 @@ class ModelCodecTest {
                 Status.WAITING,
                 Map.of("k", "v")))) {
       BinaryWriter w = new BinaryWriter();
-      ModelCodec.writeSpec(w, spec, true);
+      ModelCodec.writeSpec(w, spec, ModelCodec.LAYOUT_WITH_REGION);
       BinaryReader r = reader(w.toByteArray());
 
-      assertThat(ModelCodec.readSpec(r, true)).isEqualTo(spec);
+      assertThat(ModelCodec.readSpec(r, ModelCodec.LAYOUT_WITH_REGION)).isEqualTo(spec);
       assertThat(r.atEnd()).isTrue();
     }
   }
@@ -71,10 +74,10 @@ class ModelCodecTest {
   @Test
   void streamingWriterWritesTheSameBytesAsTheBufferedOne() {
     BinaryWriter buffered = new BinaryWriter();
-    ModelCodec.writeInstance(buffered, INSTANCE, true);
+    ModelCodec.writeInstance(buffered, INSTANCE, ModelCodec.LAYOUT_WITH_REGION);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryWriter streaming = new BinaryWriter(out);
-    ModelCodec.writeInstance(streaming, INSTANCE, true);
+    ModelCodec.writeInstance(streaming, INSTANCE, ModelCodec.LAYOUT_WITH_REGION);
     streaming.flush();
 
     assertThat(out.toByteArray()).isEqualTo(buffered.toByteArray());
@@ -84,12 +87,13 @@ class ModelCodecTest {
   @Test
   void truncatedInstanceThrows() {
     BinaryWriter w = new BinaryWriter();
-    ModelCodec.writeInstance(w, INSTANCE, true);
+    ModelCodec.writeInstance(w, INSTANCE, ModelCodec.LAYOUT_WITH_REGION);
     byte[] bytes = w.toByteArray();
 
     for (int len = 0; len < bytes.length; len++) {
       byte[] prefix = Arrays.copyOf(bytes, len);
-      assertThatThrownBy(() -> ModelCodec.readInstance(reader(prefix), true))
+      assertThatThrownBy(
+              () -> ModelCodec.readInstance(reader(prefix), ModelCodec.LAYOUT_WITH_REGION))
           .as("prefix of %d bytes", len)
           .isInstanceOf(CodecException.class);
     }

@@ -3,6 +3,7 @@ package dev.roster.node.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.Lease;
 import dev.roster.node.model.Status;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,9 @@ class InstanceJsonTest {
             2,
             3,
             4,
-            5);
+            5,
+            Lease.DEFAULT,
+            Map.of());
 
     assertThat(Api.json().writeValueAsString(i))
         .isEqualTo(

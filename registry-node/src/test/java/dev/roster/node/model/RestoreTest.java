@@ -106,7 +106,9 @@ class RestoreTest {
             2,
             3,
             4,
-            5);
+            5,
+            Lease.DEFAULT,
+            Map.of());
     Registry r = registry();
 
     r.restoreInstance(saved);
@@ -118,7 +120,23 @@ class RestoreTest {
   void restoringTheSameInstanceTwiceCountsItOnce() {
     Registry r = registry();
     Instance i =
-        new Instance("", "z", ENV, APPID, "h1", List.of(), "v", Status.UP, Map.of(), 1, 1, 1, 1, 1);
+        new Instance(
+            "",
+            "z",
+            ENV,
+            APPID,
+            "h1",
+            List.of(),
+            "v",
+            Status.UP,
+            Map.of(),
+            1,
+            1,
+            1,
+            1,
+            1,
+            Lease.DEFAULT,
+            Map.of());
 
     r.restoreInstance(i);
     r.restoreInstance(i);

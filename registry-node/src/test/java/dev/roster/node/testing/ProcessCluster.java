@@ -1,7 +1,8 @@
 package dev.roster.node.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
+import dev.roster.testkit.NodeLaunch;
+import dev.roster.testkit.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,14 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
  * n Roster nodes as separate JVMs started from the shipped jar ({@code target/roster-node.jar},
  * built by {@code package} before failsafe runs), so crashes are real: SIGKILL, SIGTERM, SIGSTOP.
- * Only the processes started here are ever signalled, by their PID.
+ * Only the processes started here are ever signalled, by their PID. Each node is one {@link
+ * NodeLaunch} of registry-testkit.
  *
  * <p>Published in registry-node's test-jar: a module with another base directory passes the jar's
  * path to {@link #start(Path, int, Map)}.
@@ -29,19 +30,19 @@ public final class ProcessCluster implements AutoCloseable {
   /** The shaded jar relative to registry-node's own directory (where its failsafe runs). */
   public static final Path JAR = Path.of("target", "roster-node.jar");
 
-  private final Path jar;
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
   private final Path root;
-  private final List<List<String>> args = new ArrayList<>();
+  private final List<NodeLaunch> launches = new ArrayList<>();
   private final List<String> urls = new ArrayList<>();
   private final List<String> rafts = new ArrayList<>();
-  private final Process[] processes;
+  private final NodeProcess[] processes;
 
   private ProcessCluster(Path jar, int n, Map<String, String> extra) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           jar.toAbsolutePath() + " is missing: run `mvn package` first");
     }
-    this.jar = jar;
     try {
       root = Files.createTempDirectory("roster-procs");
     } catch (IOException e) {
@@ -64,16 +65,20 @@ public final class ProcessCluster implements AutoCloseable {
       s.put("data", root.resolve("node" + i).toString());
       s.put("election-timeout", "1000ms");
       s.putAll(extra);
-      List<String> a = new ArrayList<>();
-      s.forEach(
-          (k, v) -> {
-            a.add("--" + k);
-            a.add(v);
-          });
-      args.add(a);
+      NodeLaunch.Builder b =
+          NodeLaunch.builder()
+              .jvmOptions(List.of("-Xmx256m"))
+              .jar(jar)
+              .http(s.remove("http"))
+              .raft(s.remove("raft"))
+              .peers(List.of(s.remove("peers").split(",")))
+              .data(Path.of(s.remove("data")))
+              .log(root.resolve("node" + i + ".log"));
+      s.forEach((k, v) -> b.nodeArgs(List.of("--" + k, v)));
+      launches.add(b.build());
       urls.add("http://127.0.0.1:" + http[i]);
     }
-    processes = new Process[n];
+    processes = new NodeProcess[n];
   }
 
   /**
@@ -118,7 +123,7 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   public Process process(int i) {
-    return processes[i];
+    return processes[i] == null ? null : processes[i].process();
   }
 
   public boolean isRunning(int i) {
@@ -129,28 +134,13 @@ public final class ProcessCluster implements AutoCloseable {
     if (isRunning(i)) {
       throw new IllegalStateException("node " + i + " is running");
     }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    cmd.add("-jar");
-    cmd.add(jar.toString());
-    cmd.addAll(args.get(i));
-    File log = root.resolve("node" + i + ".log").toFile();
-    try {
-      processes[i] =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    processes[i] = launches.get(i).start();
   }
 
   /** The node's log so far (for assertion messages). */
   public String log(int i) {
     try {
-      return Files.readString(root.resolve("node" + i + ".log"));
+      return Files.readString(launches.get(i).log());
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
@@ -158,39 +148,28 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** SIGKILL: the node dies at once, as in a crash. */
   public void kill(int i) {
-    Process p = processes[i];
+    NodeProcess p = processes[i];
     if (p != null) {
-      p.destroyForcibly();
-      waitFor(p, Duration.ofSeconds(10));
+      p.kill(KILL_WAIT);
     }
   }
 
   /** SIGTERM: the node shuts down gracefully. Returns the process so callers can time its exit. */
   public Process terminate(int i) {
-    Process p = processes[i];
-    if (p != null) {
-      p.destroy();
+    NodeProcess p = processes[i];
+    if (p == null) {
+      return null;
     }
-    return p;
+    p.terminate();
+    return p.process();
   }
 
   /** Sends a signal by name (STOP, CONT) to node {@code i}'s own PID. */
   public void signal(int i, String signal) {
-    Process p = processes[i];
-    if (p == null || !p.isAlive()) {
+    if (!isRunning(i)) {
       throw new IllegalStateException("node " + i + " is not running");
     }
-    try {
-      Process kill =
-          new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
-      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    processes[i].signal(signal);
   }
 
   /** Waits until the running nodes agree on a leader, and returns its index. */
@@ -271,21 +250,11 @@ public final class ProcessCluster implements AutoCloseable {
     return true;
   }
 
-  private static void waitFor(Process p, Duration d) {
-    try {
-      p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() {
     for (int i = 0; i < processes.length; i++) {
-      Process p = processes[i];
-      if (p != null && p.isAlive()) {
-        p.destroyForcibly();
-        waitFor(p, Duration.ofSeconds(10));
+      if (isRunning(i)) {
+        kill(i);
       }
     }
     try (Stream<Path> files = Files.walk(root)) {

@@ -1,0 +1,96 @@
+package dev.roster.node.model;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The changes of the last {@link #RETENTION_NANOS} (what a Eureka client's delta fetch asks for):
+ * for each instance changed in that time its latest change only, oldest first. It is part of the
+ * replicated state, fed by the registry's own mutations and stamped with their (leader) timestamps,
+ * so every replica that applied the same entries holds the same changes.
+ *
+ * <p>Keeping only the latest change per instance bounds it by the instances changed in the window,
+ * and is what a client needs: it applies a delta as upserts and removals, so the latest state of
+ * each instance is the whole story. Renews are not changes.
+ */
+public final class RecentChanges {
+  /** Eureka's {@code retentionTimeInMSInDeltaQueue}: 3 minutes. */
+  public static final long RETENTION_NANOS = 180_000_000_000L;
+
+  /** What happened to the instance, in Eureka's terms. */
+  public enum Action {
+    ADDED,
+    MODIFIED,
+    DELETED
+  }
+
+  /** One change: the instance as it was after it (before it, for a deletion). */
+  public record Change(long ts, Action action, Instance instance) {}
+
+  private final LinkedHashMap<InstanceKey, Change> changes = new LinkedHashMap<>();
+  private long newestTs = Long.MIN_VALUE;
+
+  void record(long ts, Action action, Instance instance) {
+    InstanceKey key = instance.key();
+    Change previous = changes.remove(key);
+    // an instance added and changed within the window is still "added" to a client that missed
+    // both; one deleted and added again is "added"
+    Action kept =
+        previous != null && previous.action() == Action.ADDED && action == Action.MODIFIED
+            ? Action.ADDED
+            : action;
+    changes.put(key, new Change(ts, kept, instance));
+    newestTs = Math.max(newestTs, ts);
+    prune();
+  }
+
+  /** Drops the changes older than the retention before the newest one. */
+  private void prune() {
+    long cutoff = newestTs - RETENTION_NANOS;
+    Iterator<Change> it = changes.values().iterator();
+    while (it.hasNext()) {
+      if (it.next().ts() >= cutoff) {
+        return;
+      }
+      it.remove();
+    }
+  }
+
+  /** The retained changes, oldest first, of the instances {@code filter} accepts. */
+  public List<Change> changes(Predicate<Instance> filter) {
+    List<Change> out = new ArrayList<>();
+    for (Change c : changes.values()) {
+      if (filter.test(c.instance())) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** Every retained change, oldest first (snapshots). */
+  public Collection<Change> all() {
+    return Collections.unmodifiableCollection(changes.values());
+  }
+
+  public int size() {
+    return changes.size();
+  }
+
+  /** Puts back a saved change, in the saved order (snapshot restore). */
+  void restore(Change change) {
+    changes.remove(change.instance().key());
+    changes.put(change.instance().key(), change);
+    newestTs = Math.max(newestTs, change.ts());
+  }
+
+  /** For a test's or a digest's comparison: the changes in order, as a map. */
+  Map<InstanceKey, Change> asMap() {
+    return Collections.unmodifiableMap(changes);
+  }
+}

@@ -143,7 +143,12 @@ public final class RosterNode implements AutoCloseable {
                 config.electionTimeout().toMillis(),
                 config.pollHold().toMillis(),
                 metrics,
-                json),
+                json,
+                new Api.EurekaSettings(
+                    config.eurekaEnv(),
+                    config.zone(),
+                    config.renewInterval().toMillis(),
+                    config.expire().toMillis())),
             json,
             metrics);
   }

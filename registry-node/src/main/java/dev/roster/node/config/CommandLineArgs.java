@@ -66,6 +66,12 @@ public final class CommandLineArgs {
   String zone;
 
   @Option(
+      names = "--eureka-env",
+      paramLabel = "ENV",
+      description = "env of the Eureka API under /eureka/ (default prod)")
+  String eurekaEnv;
+
+  @Option(
       names = "--renew-interval",
       paramLabel = "D",
       description = "how often clients renew (default 30s)")
@@ -181,6 +187,7 @@ public final class CommandLineArgs {
     put(settings, "peers", a.peers);
     put(settings, "data", a.data);
     put(settings, "zone", a.zone);
+    put(settings, "eureka-env", a.eurekaEnv);
     put(settings, "renew-interval", a.renewInterval);
     put(settings, "evict-interval", a.evictInterval);
     put(settings, "expire", a.expire);

@@ -32,7 +32,8 @@ public record NodeConfig(
     long snapshotOps,
     Duration shutdownGrace,
     boolean join,
-    String clusterUrl) {
+    String clusterUrl,
+    String eurekaEnv) {
 
   /** Every setting with its default; {@code peers} and {@code advertise} default from others. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -57,6 +58,7 @@ public record NodeConfig(
     d.put("snapshot-ops", "100000");
     d.put("shutdown-grace", "5s");
     d.put("join", "false");
+    d.put("eureka-env", "prod");
     return Collections.unmodifiableMap(d);
   }
 
@@ -154,6 +156,13 @@ public record NodeConfig(
     if (snapshot.toSeconds() > Integer.MAX_VALUE) {
       throw new ConfigException("snapshot-interval: must be at most " + Integer.MAX_VALUE + "s");
     }
+    String eurekaEnv = s.get("eureka-env");
+    if (eurekaEnv.isEmpty()
+        || eurekaEnv
+            .chars()
+            .anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new ConfigException("eureka-env: must be a non-empty env name without spaces");
+    }
     long snapshotOps = get(s, "snapshot-ops", Long::parseLong);
     if (snapshotOps < 1000) {
       throw new ConfigException("snapshot-ops: must be at least 1000, got " + snapshotOps);
@@ -176,7 +185,8 @@ public record NodeConfig(
         snapshotOps,
         positive(s, "shutdown-grace"),
         bool(s, "join"),
-        clusterUrl);
+        clusterUrl,
+        eurekaEnv);
   }
 
   private static String trimSlash(String url) {

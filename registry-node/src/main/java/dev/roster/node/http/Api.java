@@ -12,6 +12,7 @@ import dev.roster.node.model.Instance;
 import dev.roster.node.model.Lease;
 import dev.roster.node.model.Status;
 import dev.roster.node.raft.RaftRegistry;
+import dev.roster.node.raft.RenewCoalescer;
 import java.util.Map;
 
 /** Assembles the routes of the HTTP contract. */
@@ -48,15 +49,37 @@ public final class Api {
       long electionTimeoutMs,
       long pollHoldMs,
       Metrics metrics,
-      ObjectMapper json) {
+      ObjectMapper json,
+      EurekaSettings eureka) {
     Router router = new Router().codeInBody("/discovery/");
     WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
     ReadGate reads = new ReadGate(raft, writes.budgetMs());
+    RenewCoalescer renews =
+        new RenewCoalescer(
+            raft, RegistryWrites.RENEW_BATCHES_IN_FLIGHT, RegistryWrites.MAX_RENEW_BATCH);
     RegistryReads registryReads = new RegistryReads(raft, reads, json);
-    new RegistryWrites(raft, writes, json).routes(router);
+    new RegistryWrites(writes, renews, json).routes(router);
     registryReads.routes(router);
     new RegistryPolls(raft, reads, registryReads, polls, pollHoldMs).routes(router);
     new ClusterApi(raft, directory, writes, metrics, advertise).routes(router);
+    EurekaRoutes paths = new EurekaRoutes(eureka.env());
+    EurekaJson eurekaJson = new EurekaJson(eureka.renewIntervalMs(), eureka.expireMs());
+    new EurekaWrites(
+            raft,
+            writes,
+            renews,
+            new LeaderForwarder(electionTimeoutMs),
+            paths,
+            eurekaJson,
+            eureka.zone())
+        .routes(router);
+    new EurekaReads(raft, reads, paths, eurekaJson).routes(router);
     return router;
   }
+
+  /**
+   * The Eureka API's settings: the env of {@code /eureka/}, the zone of an instance whose metadata
+   * names none, and the lease shown for instances registered without one (discovery's).
+   */
+  public record EurekaSettings(String env, String zone, long renewIntervalMs, long expireMs) {}
 }

@@ -37,6 +37,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -235,15 +237,32 @@ public final class HttpServer implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new ApiException(Code.BAD_REQUEST, "malformed URI: " + e.getMessage());
       }
-      Handler handler = router.route(request.method().name(), path);
-      Params params = Params.parse(request, json);
-      return handler.handle(
-          new ApiRequest(
-              request.method().name(),
-              path,
-              request.uri(),
-              params,
-              request.headers().get(HttpHeaderNames.HOST)));
+      Router.Routed routed = router.route(request.method().name(), path);
+      String host = request.headers().get(HttpHeaderNames.HOST);
+      if (!routed.template()) {
+        Params params = Params.parse(request, json);
+        return routed
+            .handler()
+            .handle(new ApiRequest(request.method().name(), path, request.uri(), params, host));
+      }
+      byte[] body = new byte[request.content().readableBytes()];
+      request.content().getBytes(request.content().readerIndex(), body);
+      Map<String, String> headers = new HashMap<>();
+      request
+          .headers()
+          .forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+      return routed
+          .handler()
+          .handle(
+              new ApiRequest(
+                  request.method().name(),
+                  path,
+                  request.uri(),
+                  Params.ofQuery(request.uri()),
+                  host,
+                  routed.pathParams(),
+                  body,
+                  headers));
     }
 
     private void write(
@@ -275,10 +294,11 @@ public final class HttpServer implements AutoCloseable {
     if (reply.data() instanceof RawBody raw) {
       ByteBuf body = Unpooled.wrappedBuffer(raw.bytes());
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-      response
-          .headers()
-          .set(HttpHeaderNames.CONTENT_TYPE, raw.contentType())
-          .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+      if (raw.contentType() != null) {
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, raw.contentType());
+      }
+      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+      reply.headers().forEach((k, v) -> response.headers().set(k, v));
       return response;
     }
     Map<String, Object> envelope = reply.envelope();

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,15 +38,21 @@ public final class Params {
     this.values = values;
   }
 
-  static Params parse(FullHttpRequest request, ObjectMapper json) {
+  /** The query string's parameters only (routes that read their body themselves). */
+  static Params ofQuery(String uri) {
     Map<String, List<String>> values = new LinkedHashMap<>();
     try {
-      new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8)
+      new QueryStringDecoder(uri, StandardCharsets.UTF_8)
           .parameters()
           .forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
     } catch (IllegalArgumentException e) {
       throw new ApiException(Code.BAD_REQUEST, "query string is malformed: " + e.getMessage());
     }
+    return new Params(values);
+  }
+
+  static Params parse(FullHttpRequest request, ObjectMapper json) {
+    Map<String, List<String>> values = ofQuery(request.uri()).values;
     if (request.content().readableBytes() == 0) {
       return new Params(values);
     }
@@ -137,6 +144,11 @@ public final class Params {
               + node.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return node.asText();
+  }
+
+  /** The names of every parameter given, in order. */
+  public Set<String> names() {
+    return Collections.unmodifiableSet(values.keySet());
   }
 
   public boolean has(String name) {
@@ -271,7 +283,7 @@ public final class Params {
     };
   }
 
-  private static String checkIdentifier(String name, String v) {
+  static String checkIdentifier(String name, String v) {
     if (v.length() > MAX_ID_LENGTH) {
       throw ApiException.badParam(name, "is longer than " + MAX_ID_LENGTH + " characters");
     }

@@ -9,7 +9,6 @@ import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
-import dev.roster.node.raft.RaftRegistry;
 import dev.roster.node.raft.RenewCoalescer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,17 +25,18 @@ final class RegistryWrites {
   private static final int MAX_VALUE_LENGTH = 4096;
 
   /** Renew batches being committed at once; more pipeline, fewer per batch (see benchmarks.md). */
-  private static final int RENEW_BATCHES_IN_FLIGHT = 4;
+  static final int RENEW_BATCHES_IN_FLIGHT = 4;
 
-  private static final int MAX_RENEW_BATCH = 1024;
+  static final int MAX_RENEW_BATCH = 1024;
 
   private final WriteGate writes;
   private final RenewCoalescer renews;
   private final ObjectMapper json;
 
-  RegistryWrites(RaftRegistry raft, WriteGate writes, ObjectMapper json) {
+  /** {@code renews} is shared with the Eureka API: one batching of every renew. */
+  RegistryWrites(WriteGate writes, RenewCoalescer renews, ObjectMapper json) {
     this.writes = writes;
-    this.renews = new RenewCoalescer(raft, RENEW_BATCHES_IN_FLIGHT, MAX_RENEW_BATCH);
+    this.renews = renews;
     this.json = json;
   }
 

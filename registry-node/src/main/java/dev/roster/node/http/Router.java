@@ -2,22 +2,30 @@ package dev.roster.node.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Maps (method, path) to handlers; tells unknown paths (404) from wrong methods (405), and knows
  * which routes speak discovery's wire, where the outcome travels in the body's code alone.
+ *
+ * <p>A path is either exact ({@code /discovery/fetch}) or a template whose {@code {name}} segments
+ * match any one segment ({@code /eureka/{env}/apps/{app}}); exact paths win, then templates in the
+ * order they were added; a trailing slash is ignored. Templates whose answers carry their own HTTP
+ * status (the Eureka API) are never on discovery's wire.
  */
 public final class Router {
   private static final Set<Code> TRANSPORT_CODES =
       EnumSet.of(Code.NOT_LEADER, Code.METHOD_NOT_ALLOWED, Code.TOO_LARGE);
 
   private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
+  private final List<Template> templates = new ArrayList<>();
   private String codeInBodyPrefix;
 
   /**
@@ -38,8 +46,31 @@ public final class Router {
     return add("POST", path, handler);
   }
 
+  public Router put(String path, Handler handler) {
+    return add("PUT", path, handler);
+  }
+
+  public Router delete(String path, Handler handler) {
+    return add("DELETE", path, handler);
+  }
+
   private Router add(String method, String path, Handler handler) {
-    Map<String, Handler> byMethod = routes.computeIfAbsent(path, p -> new TreeMap<>());
+    Map<String, Handler> byMethod;
+    if (path.contains("{")) {
+      Template template =
+          templates.stream()
+              .filter(x -> x.path.equals(path))
+              .findFirst()
+              .orElseGet(
+                  () -> {
+                    Template x = new Template(path);
+                    templates.add(x);
+                    return x;
+                  });
+      byMethod = template.byMethod;
+    } else {
+      byMethod = routes.computeIfAbsent(path, p -> new TreeMap<>());
+    }
     if (byMethod.putIfAbsent(method, handler) != null) {
       throw new IllegalStateException("duplicate route " + method + " " + path);
     }
@@ -50,14 +81,24 @@ public final class Router {
   List<String> routes() {
     List<String> all = new ArrayList<>();
     routes.forEach((path, byMethod) -> byMethod.keySet().forEach(m -> all.add(m + " " + path)));
+    templates.forEach(x -> x.byMethod.keySet().forEach(m -> all.add(m + " " + x.path)));
     return all;
   }
 
   /** The metrics label of a request: its route, or "other" (unknown paths must not add labels). */
   String endpointOf(String uri) {
     int q = uri.indexOf('?');
-    String path = q < 0 ? uri : uri.substring(0, q);
-    return routes.containsKey(path) ? path : "other";
+    String path = withoutTrailingSlash(q < 0 ? uri : uri.substring(0, q));
+    if (routes.containsKey(path)) {
+      return path;
+    }
+    String[] segments = Template.segments(path);
+    for (Template x : templates) {
+      if (x.matches(segments)) {
+        return x.path;
+      }
+    }
+    return "other";
   }
 
   /**
@@ -67,6 +108,9 @@ public final class Router {
    * path is no route (404).
    */
   HttpResponseStatus httpStatus(String endpoint, Reply reply) {
+    if (reply.data() instanceof RawBody raw && raw.status() != 0) {
+      return HttpResponseStatus.valueOf(raw.status());
+    }
     boolean inBody =
         codeInBodyPrefix != null
             && endpoint.startsWith(codeInBodyPrefix)
@@ -76,17 +120,85 @@ public final class Router {
         : reply.code().status;
   }
 
+  /**
+   * A handler and the values of its path's {@code {name}} segments; {@code template} routes get
+   * their body and headers as they came (their parameters are the query string's only).
+   */
+  record Routed(Handler handler, Map<String, String> pathParams, boolean template) {}
+
   /** The handler for the request, or an {@link ApiException} saying why there is none. */
-  Handler route(String method, String path) {
-    Map<String, Handler> byMethod = routes.get(path);
-    if (byMethod == null) {
-      throw new ApiException(Code.NOT_FOUND, "unknown path " + path);
+  Routed route(String method, String path) {
+    Map<String, Handler> byMethod = routes.get(withoutTrailingSlash(path));
+    if (byMethod != null) {
+      Handler h = byMethod.get(method);
+      if (h == null) {
+        throw new MethodNotAllowed(method, path, String.join(", ", byMethod.keySet()));
+      }
+      return new Routed(h, Map.of(), false);
     }
-    Handler h = byMethod.get(method);
-    if (h == null) {
-      throw new MethodNotAllowed(method, path, String.join(", ", byMethod.keySet()));
+    String[] segments = Template.segments(path);
+    Set<String> allowed = new TreeSet<>();
+    for (Template x : templates) {
+      if (x.matches(segments)) {
+        Handler h = x.byMethod.get(method);
+        if (h != null) {
+          return new Routed(h, x.values(segments), true);
+        }
+        allowed.addAll(x.byMethod.keySet());
+      }
     }
-    return h;
+    if (!allowed.isEmpty()) {
+      throw new MethodNotAllowed(method, path, String.join(", ", allowed));
+    }
+    throw new ApiException(Code.NOT_FOUND, "unknown path " + path);
+  }
+
+  /** {@code /eureka/apps/} is {@code /eureka/apps}: Eureka clients ask for the former. */
+  private static String withoutTrailingSlash(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  /** A path with {@code {name}} segments. */
+  private static final class Template {
+    final String path;
+    final String[] parts;
+    final Map<String, Handler> byMethod = new TreeMap<>();
+
+    Template(String path) {
+      this.path = path;
+      this.parts = segments(path);
+    }
+
+    /** The segments of a path, without empty ones (a trailing slash), undecoded. */
+    static String[] segments(String path) {
+      return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    }
+
+    boolean matches(String[] segments) {
+      if (segments.length != parts.length) {
+        return false;
+      }
+      for (int i = 0; i < parts.length; i++) {
+        if (!isParam(parts[i]) && !parts[i].equals(segments[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    Map<String, String> values(String[] segments) {
+      Map<String, String> values = new LinkedHashMap<>();
+      for (int i = 0; i < parts.length; i++) {
+        if (isParam(parts[i])) {
+          values.put(parts[i].substring(1, parts[i].length() - 1), segments[i]);
+        }
+      }
+      return values;
+    }
+
+    private static boolean isParam(String part) {
+      return part.startsWith("{") && part.endsWith("}");
+    }
   }
 
   static final class MethodNotAllowed extends ApiException {

@@ -47,18 +47,52 @@ final class WriteGate {
   }
 
   /**
+   * As {@link #submit(ApiRequest, LongFunction, Function)}, {@code elsewhere} when another leads.
+   */
+  <R> CompletableFuture<Reply> submit(
+      ApiRequest request,
+      LongFunction<? extends RegistryCommand<R>> command,
+      Function<ApplyResult<R>, Reply> onResult,
+      Elsewhere elsewhere) {
+    return onLeader(
+        request,
+        remainingMs -> raft.writes().propose(command, remainingMs).thenApply(onResult),
+        elsewhere);
+  }
+
+  /**
    * Runs {@code action} (given the milliseconds left of the budget) if this node leads; otherwise
    * redirects to the leader or waits for one, as for every write.
    */
   CompletableFuture<Reply> onLeader(
       ApiRequest request, LongFunction<CompletableFuture<Reply>> action) {
+    return onLeader(
+        request,
+        action,
+        (r, leaderUrl, ms) -> CompletableFuture.completedFuture(redirect(r, leaderUrl)));
+  }
+
+  /** What a write does when another node leads: given the leader's base URL and the ms left. */
+  @FunctionalInterface
+  interface Elsewhere {
+    CompletableFuture<Reply> atLeader(ApiRequest request, String leaderUrl, long remainingMs);
+  }
+
+  /**
+   * As {@link #onLeader(ApiRequest, LongFunction)}, but when another node leads {@code elsewhere}
+   * answers instead of a redirect (the Eureka API forwards, because its clients do not follow
+   * redirects).
+   */
+  CompletableFuture<Reply> onLeader(
+      ApiRequest request, LongFunction<CompletableFuture<Reply>> action, Elsewhere elsewhere) {
     long deadline = System.nanoTime() + budgetMs * 1_000_000;
-    return route(request, action, deadline, true);
+    return route(request, action, elsewhere, deadline, true);
   }
 
   private CompletableFuture<Reply> route(
       ApiRequest request,
       LongFunction<CompletableFuture<Reply>> action,
+      Elsewhere elsewhere,
       long deadline,
       boolean mayWait) {
     long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
@@ -70,7 +104,7 @@ final class WriteGate {
                 Throwable cause = unwrap(e);
                 if (cause instanceof NotLeaderException && mayWait) {
                   // lost leadership between the check and the apply: route again, once
-                  return route(request, action, deadline, false);
+                  return route(request, action, elsewhere, deadline, false);
                 }
                 return CompletableFuture.failedFuture(cause);
               });
@@ -78,7 +112,7 @@ final class WriteGate {
     // a leader that is handing over still names itself: treat that like an election
     Optional<NodeId> leader = raft.leadership().leader().filter(l -> !l.equals(raft.self()));
     if (leader.isPresent()) {
-      return CompletableFuture.completedFuture(redirect(request, leader.get()));
+      return elsewhere.atLeader(request, leaderUrl(request, leader.get()), remainingMs);
     }
     if (!mayWait) {
       return CompletableFuture.failedFuture(new UnavailableException("no leader elected"));
@@ -88,22 +122,27 @@ final class WriteGate {
         .thenCompose(
             elected ->
                 elected.isPresent()
-                    ? route(request, action, deadline, false)
+                    ? route(request, action, elsewhere, deadline, false)
                     : CompletableFuture.failedFuture(
                         new UnavailableException(
                             "no leader elected within " + electionTimeoutMs + " ms")));
   }
 
-  private Reply redirect(ApiRequest request, NodeId leader) {
-    Optional<String> url = directory.httpAddressOf(leader, directory.reachedInside(request.host()));
-    if (url.isEmpty()) {
-      throw new UnavailableException(
-          "leader " + leader + " has not announced its HTTP address yet");
-    }
+  /** The leader's base URL on the network the caller reached this node on. */
+  private String leaderUrl(ApiRequest request, NodeId leader) {
+    return directory
+        .httpAddressOf(leader, directory.reachedInside(request.host()))
+        .orElseThrow(
+            () ->
+                new UnavailableException(
+                    "leader " + leader + " has not announced its HTTP address yet"));
+  }
+
+  private static Reply redirect(ApiRequest request, String url) {
     return new Reply(
         Code.NOT_LEADER,
-        "not the leader; retry on " + url.get(),
-        Map.of("leader", url.get()),
-        Map.of("Location", url.get() + request.uri()));
+        "not the leader; retry on " + url,
+        Map.of("leader", url),
+        Map.of("Location", url + request.uri()));
   }
 }

@@ -35,6 +35,7 @@ public final class RecentChanges {
 
   private final LinkedHashMap<InstanceKey, Change> changes = new LinkedHashMap<>();
   private long newestTs = Long.MIN_VALUE;
+  private long version;
 
   void record(long ts, Action action, Instance instance) {
     InstanceKey key = instance.key();
@@ -47,7 +48,17 @@ public final class RecentChanges {
             : action;
     changes.put(key, new Change(ts, kept, instance));
     newestTs = Math.max(newestTs, ts);
+    version++;
     prune();
+  }
+
+  /**
+   * Moves with every change recorded here (every mutation but a renew): a cache of what readers
+   * derive from the registry is current while this and the object it belongs to are the same. Not
+   * replicated: each replica counts its own.
+   */
+  public long version() {
+    return version;
   }
 
   /** Drops the changes older than the retention before the newest one. */
@@ -87,6 +98,7 @@ public final class RecentChanges {
     changes.remove(change.instance().key());
     changes.put(change.instance().key(), change);
     newestTs = Math.max(newestTs, change.ts());
+    version++;
   }
 
   /** For a test's or a digest's comparison: the changes in order, as a map. */

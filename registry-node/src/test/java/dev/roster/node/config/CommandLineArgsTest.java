@@ -63,6 +63,8 @@ class CommandLineArgsTest {
             "5000",
             "--shutdown-grace",
             "3s",
+            "--eureka-env",
+            "dev",
             "--join");
 
     assertThat(s).containsOnlyKeys(NodeConfig.DEFAULTS.keySet());
@@ -73,6 +75,7 @@ class CommandLineArgsTest {
     assertThat(c.snapshotOps()).isEqualTo(5000);
     assertThat(c.join()).isTrue();
     assertThat(c.clusterUrl()).isEqualTo("http://node-a:8001");
+    assertThat(c.eurekaEnv()).isEqualTo("dev");
   }
 
   @Test

@@ -20,14 +20,22 @@ class RoutesDocumentedTest {
   /** The routes a node registers; handlers are only referenced, so no node needs to run. */
   private static List<String> served() {
     return Api.router(
-            null, null, null, "http://127.0.0.1:7171", 1000, 30_000, new Metrics(), Api.json())
+            null,
+            null,
+            null,
+            "http://127.0.0.1:7171",
+            1000,
+            30_000,
+            new Metrics(),
+            Api.json(),
+            new Api.EurekaSettings("prod", "default", 30_000, 90_000))
         .routes();
   }
 
   /** "METHOD path" of every endpoint heading ("### GET /x") and table row ("| GET `/x` |"). */
   private static List<String> documented() throws IOException {
-    Pattern heading = Pattern.compile("^### (GET|POST) (/\\S+)$");
-    Pattern row = Pattern.compile("^\\| (GET|POST) `(/[^`]+)` \\|");
+    Pattern heading = Pattern.compile("^### (GET|POST|PUT|DELETE) (/\\S+)$");
+    Pattern row = Pattern.compile("^\\| (GET|POST|PUT|DELETE) `(/[^`]+)` \\|");
     List<String> found = new ArrayList<>();
     for (String line : Files.readAllLines(API_MD)) {
       for (Pattern p : List.of(heading, row)) {

@@ -1,0 +1,236 @@
+package dev.roster.node.http;
+
+import dev.roster.node.model.Application;
+import dev.roster.node.model.Instance;
+import dev.roster.node.model.InstanceKey;
+import dev.roster.node.model.RecentChanges;
+import dev.roster.node.raft.RaftRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Eureka's reads, served by every node from its applied state: the full registry of an env, the
+ * delta (the last three minutes of changes, {@link RecentChanges}), one application, one instance,
+ * the instances of a vip address. The {@code apps__hashcode} of the full registry and of the delta
+ * is computed over exactly what {@code GET apps/} returns at that point, so a client that applied
+ * the delta finds the same count of each status.
+ *
+ * <p>The full registry and the delta of each env are encoded once per change (renews are no change,
+ * so the lease's {@code lastRenewalTimestamp} shown can be older than the last renew, as on a
+ * Eureka server, whose response cache holds answers for 30 s).
+ */
+final class EurekaReads {
+  private static final Comparator<Instance> BY_ID = Comparator.comparing(Instance::hostname);
+
+  private final RaftRegistry raft;
+  private final ReadGate gate;
+  private final EurekaRoutes paths;
+  private final EurekaJson json;
+  private final Map<String, Encoded> cache = new ConcurrentHashMap<>();
+
+  /** The encoded answers of one env, valid while its registry's changes are these. */
+  private record Encoded(RecentChanges owner, long version, byte[] full, byte[] delta) {}
+
+  /** What one read copies out of the registry under the lock; encoded outside it. */
+  private record EnvState(
+      RecentChanges owner,
+      long version,
+      Map<String, List<Instance>> byApp,
+      List<RecentChanges.Change> changes) {}
+
+  EurekaReads(RaftRegistry raft, ReadGate gate, EurekaRoutes paths, EurekaJson json) {
+    this.raft = raft;
+    this.gate = gate;
+    this.paths = paths;
+    this.json = json;
+  }
+
+  void routes(Router router) {
+    for (String root : EurekaRoutes.ROOTS) {
+      router
+          .get(root + "/apps", this::full)
+          .get(root + "/apps/delta", this::delta)
+          .get(root + "/apps/{app}", this::application)
+          .get(root + "/apps/{app}/{id}", this::instance)
+          .get(root + "/instances/{id}", this::instanceById)
+          .get(root + "/vips/{vip}", req -> vip(req, false))
+          .get(root + "/svips/{vip}", req -> vip(req, true));
+    }
+  }
+
+  CompletableFuture<Reply> full(ApiRequest req) {
+    String env = paths.env(req);
+    return read(() -> json(encoded(env).full()));
+  }
+
+  CompletableFuture<Reply> delta(ApiRequest req) {
+    String env = paths.env(req);
+    return read(() -> json(encoded(env).delta()));
+  }
+
+  CompletableFuture<Reply> application(ApiRequest req) {
+    String env = paths.env(req);
+    String appid = EurekaJson.appid(Params.checkIdentifier("app", req.pathParam("app")));
+    return read(
+        () -> {
+          List<Instance> instances =
+              raft.stateMachine()
+                  .read(
+                      r ->
+                          r.application(env, appid)
+                              .map(a -> List.copyOf(a.instances()))
+                              .orElse(List.of()));
+          if (instances.isEmpty()) {
+            return EurekaWrites.notFound();
+          }
+          return json(json.application(appid, sorted(instances)));
+        });
+  }
+
+  CompletableFuture<Reply> instance(ApiRequest req) {
+    String appid = EurekaJson.appid(Params.checkIdentifier("app", req.pathParam("app")));
+    InstanceKey key =
+        new InstanceKey(paths.env(req), appid, Params.checkIdentifier("id", req.pathParam("id")));
+    return read(() -> instanceReply(raft.stateMachine().read(r -> r.instance(key))));
+  }
+
+  CompletableFuture<Reply> instanceById(ApiRequest req) {
+    String env = paths.env(req);
+    String id = Params.checkIdentifier("id", req.pathParam("id"));
+    return read(
+        () ->
+            instanceReply(
+                raft.stateMachine()
+                    .read(
+                        r ->
+                            r.applications().stream()
+                                .filter(a -> a.key().env().equals(env))
+                                .map(a -> a.instance(id))
+                                .filter(i -> i != null)
+                                .findFirst())));
+  }
+
+  private Reply instanceReply(Optional<Instance> instance) {
+    return instance.map(i -> json(json.instance(i))).orElseGet(EurekaWrites::notFound);
+  }
+
+  CompletableFuture<Reply> vip(ApiRequest req, boolean secure) {
+    String env = paths.env(req);
+    String vip = Params.checkIdentifier("vip", req.pathParam("vip")).toLowerCase();
+    return read(
+        () -> {
+          EnvState state = state(env);
+          Map<String, List<Instance>> matching = new LinkedHashMap<>();
+          state
+              .byApp()
+              .forEach(
+                  (appid, instances) -> {
+                    List<Instance> hits =
+                        instances.stream().filter(i -> json.vips(i, secure).contains(vip)).toList();
+                    if (!hits.isEmpty()) {
+                      matching.put(appid, hits);
+                    }
+                  });
+          List<Instance> all = matching.values().stream().flatMap(List::stream).toList();
+          return json(
+              json.applications(matching, Map.of(), version(state), EurekaJson.hashCode(all)));
+        });
+  }
+
+  private CompletableFuture<Reply> read(Supplier<Reply> read) {
+    return gate.onceCaughtUp(() -> CompletableFuture.completedFuture(read.get()));
+  }
+
+  private static Reply json(byte[] body) {
+    return Reply.ok(new RawBody(RawBody.JSON, body, 200));
+  }
+
+  /** The env's encoded full registry and delta, encoded now if the registry changed since. */
+  private Encoded encoded(String env) {
+    Encoded cached = cache.get(env);
+    if (cached != null && current(cached)) {
+      return cached;
+    }
+    EnvState state = state(env);
+    List<Instance> all = state.byApp().values().stream().flatMap(List::stream).toList();
+    String hash = EurekaJson.hashCode(all);
+    String version = version(state);
+    byte[] full = json.applications(state.byApp(), Map.of(), version, hash);
+    Map<String, List<Instance>> changedByApp = new TreeMap<>();
+    Map<Instance, String> actions = new HashMap<>();
+    for (RecentChanges.Change c : state.changes()) {
+      changedByApp.computeIfAbsent(c.instance().appid(), a -> new ArrayList<>()).add(c.instance());
+      actions.put(c.instance(), c.action().name());
+    }
+    changedByApp.values().forEach(list -> list.sort(BY_ID));
+    byte[] delta = json.applications(changedByApp, actions, version, hash);
+    Encoded encoded = new Encoded(state.owner(), state.version(), full, delta);
+    cache.put(env, encoded);
+    return encoded;
+  }
+
+  private boolean current(Encoded cached) {
+    return raft.stateMachine()
+        .read(
+            r ->
+                r.recentChanges() == cached.owner()
+                    && r.recentChanges().version() == cached.version());
+  }
+
+  /** The env's applications and recent changes, copied under the lock, sorted outside it. */
+  private EnvState state(String env) {
+    EnvState copied =
+        raft.stateMachine()
+            .read(
+                r -> {
+                  Map<String, List<Instance>> byApp = new HashMap<>();
+                  for (Application app : r.applications()) {
+                    if (app.key().env().equals(env)) {
+                      byApp.put(app.key().appid(), List.copyOf(app.instances()));
+                    }
+                  }
+                  Predicate<Instance> inEnv = i -> i.env().equals(env);
+                  return new EnvState(
+                      r.recentChanges(),
+                      r.recentChanges().version(),
+                      byApp,
+                      r.recentChanges().changes(inEnv));
+                });
+    Map<String, List<Instance>> sorted = new TreeMap<>();
+    copied.byApp().forEach((appid, instances) -> sorted.put(appid, sorted(instances)));
+    return new EnvState(copied.owner(), copied.version(), sorted, copied.changes());
+  }
+
+  private static List<Instance> sorted(List<Instance> instances) {
+    List<Instance> copy = new ArrayList<>(instances);
+    copy.sort(BY_ID);
+    return copy;
+  }
+
+  /**
+   * {@code versions__delta}: the newest change of the env, in ms. Never -1, which would tell
+   * clients to fetch in full every time; the client only stores it.
+   */
+  private static String version(EnvState state) {
+    long newest = 0;
+    for (List<Instance> instances : state.byApp().values()) {
+      for (Instance i : instances) {
+        newest = Math.max(newest, i.latestTimestamp());
+      }
+    }
+    for (RecentChanges.Change c : state.changes()) {
+      newest = Math.max(newest, c.ts());
+    }
+    return Long.toString(newest / 1_000_000);
+  }
+}

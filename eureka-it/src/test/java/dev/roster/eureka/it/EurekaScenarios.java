@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * one 3-node Roster cluster of node processes, every node in each app's defaultZone.
  *
  * <p>Starting a Spring app takes 5–15 s here, so the class starts the cluster and two apps, A and
- * B, once, and runs the scenarios in order on them; a third app, C, starts in scenario 3 and is
+ * B, once, and runs the scenarios in order on them; a third app, C, starts in scenario 4 and is
  * stopped by SIGTERM in the last. Each scenario first waits for the baseline (A and B see each
  * other), and each one that changes state restores it, so a failure names its own scenario. A is
  * configured with the bare {@code /eureka/} (the nodes' {@code --eureka-env}) and the leader first
@@ -135,6 +135,26 @@ abstract class EurekaScenarios {
 
   @Test
   @Order(2)
+  void bothServiceUrlFormsServeTheDelta() {
+    awaitBaseline();
+    // A fetches through /eureka/apps/delta, B through /eureka/dev/apps/delta: once an app holds
+    // a non-empty registry every fetch is a delta (EurekaDeltaIT checks the delta path at length)
+    for (Probe p : List.of(a, b)) {
+      int mark = p.mark();
+      await(p + " applies deltas")
+          .atMost(FETCH.multipliedBy(2).plus(MARGIN))
+          .until(() -> p.count(Probe.DELTA, mark) >= 2 || p.count(Probe.DELTA_REFUSED, mark) >= 2);
+      assertThat(p.count(Probe.DELTA_REFUSED, mark))
+          .as(
+              p
+                  + ": delta fetches that did not answer 200 (the client then fetched all):\n"
+                  + p.lines(mark, Probe.DELTA_REFUSED, Probe.DELTA))
+          .isZero();
+    }
+  }
+
+  @Test
+  @Order(3)
   void discoveryApiInstancesReachSpringAndSpringAppsReachTheDiscoveryApi() {
     awaitBaseline();
     // Roster-native instances, as a discovery (Go/Java) client registers them: appid lower case
@@ -177,7 +197,7 @@ abstract class EurekaScenarios {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aStartingSpringAppWakesADiscoveryLongPoll() throws Exception {
     awaitBaseline();
     int node = follower();
@@ -206,7 +226,7 @@ abstract class EurekaScenarios {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void anInstanceCancelledBehindItsBackRegistersAgainWithinOneRenewInterval() {
     awaitBaseline();
     int mark = b.mark();
@@ -233,7 +253,7 @@ abstract class EurekaScenarios {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void outOfServiceOverrideHidesTheAppUntilCancelled() {
     awaitBaseline();
     // EurekaServiceRegistry.setStatus: PUT apps/PROBE-A/{id}/status?value=OUT_OF_SERVICE
@@ -273,7 +293,7 @@ abstract class EurekaScenarios {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void sigkilledLeaderLeavesEveryAppRegisteredAndDiscoverable() {
     awaitBaseline();
     List<Probe> apps = new ArrayList<>(List.of(a, b));
@@ -367,7 +387,7 @@ abstract class EurekaScenarios {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void sigtermedAppGoesDownThenAwayFromItsPeersWithinTwoFetchIntervals() {
     awaitBaseline();
     if (c == null || !c.isAlive()) {

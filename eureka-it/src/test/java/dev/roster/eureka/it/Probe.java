@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
 final class Probe implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   /** What the client logs (DiscoveryClient, INFO) each time it sends a register (POST apps/X). */
   static final String REGISTERING = ": registering service...";
@@ -43,6 +46,9 @@ final class Probe implements AutoCloseable {
 
   /** What it logs (DEBUG) after every delta it applied ({@code GET apps/delta}, 200). */
   static final String DELTA = "Got delta update with apps hashcode";
+
+  /** What it logs (WARN) when a delta fetch did not answer 200: then it fetches all at once. */
+  static final String DELTA_REFUSED = "The server does not allow the delta revision to be applied";
 
   /** What it logs (DEBUG) when its hash code after a delta differs: then it fetches all. */
   static final String HASH_MISMATCH = "The Reconcile hashcodes do not match";

@@ -29,6 +29,7 @@ final class Roster {
   private final ProcessCluster nodes;
   private final HttpClient http =
       HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade attempts: plain HTTP/1.1
           .followRedirects(HttpClient.Redirect.NORMAL) // 307: same method and body to the leader
           .connectTimeout(Duration.ofSeconds(2))
           .build();
@@ -184,7 +185,7 @@ final class Roster {
     try {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new IllegalStateException(method + " " + path + ": " + e, e);
+      throw new IllegalStateException(method + " " + nodes.url(node) + path + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

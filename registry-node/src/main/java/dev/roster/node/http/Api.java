@@ -51,7 +51,7 @@ public final class Api {
       Metrics metrics,
       ObjectMapper json,
       EurekaSettings eureka) {
-    Router router = new Router().codeInBody("/discovery/");
+    Router router = new Router().codeInBody("/discovery/").rawBodies("/eureka/");
     WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
     ReadGate reads = new ReadGate(raft, writes.budgetMs());
     RenewCoalescer renews =

@@ -6,8 +6,8 @@ import java.util.Map;
  * A parsed request as handlers see it: the path, the original URI (for redirects), parameters, the
  * {@code Host} it was sent to (null if none), which tells which of a node's addresses the caller
  * uses (see {@link dev.roster.node.cluster.PeerDirectory#reachedInside}), the values of the route's
- * {@code {name}} segments, and, for template routes (which read their body themselves), the body
- * and the headers (names in lower case).
+ * {@code {name}} segments, and, for routes that read their body themselves ({@link
+ * Router#rawBodies}), the body and the headers (names in lower case).
  */
 public record ApiRequest(
     String method,

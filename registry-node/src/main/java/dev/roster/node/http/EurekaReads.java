@@ -5,6 +5,9 @@ import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.RecentChanges;
 import dev.roster.node.raft.RaftRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Eureka's reads, served by every node from its applied state: the full registry of an env, the
@@ -38,8 +42,68 @@ final class EurekaReads {
   private final EurekaJson json;
   private final Map<String, Encoded> cache = new ConcurrentHashMap<>();
 
-  /** The encoded answers of one env, valid while its registry's changes are these. */
-  private record Encoded(RecentChanges owner, long version, byte[] full, byte[] delta) {}
+  /**
+   * The encoded answers of one env, valid while its registry's changes are these; gzipped on first
+   * demand (Spring's clients ask for gzip, and the full registry compresses about tenfold).
+   */
+  private static final class Encoded {
+    final RecentChanges owner;
+    final long version;
+    final byte[] full;
+    final byte[] delta;
+    private volatile byte[] fullGzip;
+    private volatile byte[] deltaGzip;
+
+    Encoded(RecentChanges owner, long version, byte[] full, byte[] delta) {
+      this.owner = owner;
+      this.version = version;
+      this.full = full;
+      this.delta = delta;
+    }
+
+    byte[] fullGzip() {
+      byte[] z = fullGzip;
+      if (z == null) {
+        z = fullGzip = gzip(full);
+      }
+      return z;
+    }
+
+    byte[] deltaGzip() {
+      byte[] z = deltaGzip;
+      if (z == null) {
+        z = deltaGzip = gzip(delta);
+      }
+      return z;
+    }
+  }
+
+  private static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
+    try (GZIPOutputStream z = new GZIPOutputStream(out, 1 << 16)) {
+      z.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("gzip in memory", e);
+    }
+    return out.toByteArray();
+  }
+
+  /** True when the client accepts a gzipped answer. */
+  private static boolean acceptsGzip(ApiRequest req) {
+    String accept = req.header("accept-encoding");
+    return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("gzip");
+  }
+
+  private static Reply maybeGzipped(ApiRequest req, Encoded e, boolean full) {
+    if (!acceptsGzip(req)) {
+      return json(full ? e.full : e.delta);
+    }
+    return new Reply(
+        Code.OK,
+        "",
+        new RawBody(RawBody.JSON, full ? e.fullGzip() : e.deltaGzip(), 200),
+        Map.of("Content-Encoding", "gzip"));
+  }
 
   /** What one read copies out of the registry under the lock; encoded outside it. */
   private record EnvState(
@@ -70,12 +134,12 @@ final class EurekaReads {
 
   CompletableFuture<Reply> full(ApiRequest req) {
     String env = paths.env(req);
-    return read(() -> json(encoded(env).full()));
+    return read(() -> maybeGzipped(req, encoded(env), true));
   }
 
   CompletableFuture<Reply> delta(ApiRequest req) {
     String env = paths.env(req);
-    return read(() -> json(encoded(env).delta()));
+    return read(() -> maybeGzipped(req, encoded(env), false));
   }
 
   CompletableFuture<Reply> application(ApiRequest req) {
@@ -183,8 +247,7 @@ final class EurekaReads {
     return raft.stateMachine()
         .read(
             r ->
-                r.recentChanges() == cached.owner()
-                    && r.recentChanges().version() == cached.version());
+                r.recentChanges() == cached.owner && r.recentChanges().version() == cached.version);
   }
 
   /** The env's applications and recent changes, copied under the lock, sorted outside it. */

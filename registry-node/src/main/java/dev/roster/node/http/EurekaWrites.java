@@ -82,8 +82,10 @@ final class EurekaWrites {
     return writes.onLeader(
         req,
         ms -> {
+          // the renew's apply decides "unknown"; this node's copy, which a new leader may still
+          // be catching up, only decides "newer" (an instance it does not have yet is renewed)
           Optional<Instance> current = raft.stateMachine().read(r -> r.instance(key));
-          if (current.isEmpty() || newer(clientDirty, current.get())) {
+          if (current.isPresent() && newer(clientDirty, current.get())) {
             return CompletableFuture.completedFuture(notFound());
           }
           return renews

@@ -239,7 +239,7 @@ public final class HttpServer implements AutoCloseable {
       }
       Router.Routed routed = router.route(request.method().name(), path);
       String host = request.headers().get(HttpHeaderNames.HOST);
-      if (!routed.template()) {
+      if (!routed.raw()) {
         Params params = Params.parse(request, json);
         return routed
             .handler()

@@ -17,8 +17,7 @@ import java.util.TreeSet;
  *
  * <p>A path is either exact ({@code /discovery/fetch}) or a template whose {@code {name}} segments
  * match any one segment ({@code /eureka/{env}/apps/{app}}); exact paths win, then templates in the
- * order they were added; a trailing slash is ignored. Templates whose answers carry their own HTTP
- * status (the Eureka API) are never on discovery's wire.
+ * order they were added; a trailing slash is ignored.
  */
 public final class Router {
   private static final Set<Code> TRANSPORT_CODES =
@@ -27,6 +26,7 @@ public final class Router {
   private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
   private final List<Template> templates = new ArrayList<>();
   private String codeInBodyPrefix;
+  private String rawPrefix;
 
   /**
    * Routes under {@code prefix} answer HTTP 200 whatever their code, as discovery's server and the
@@ -35,6 +35,15 @@ public final class Router {
    */
   public Router codeInBody(String prefix) {
     this.codeInBodyPrefix = prefix;
+    return this;
+  }
+
+  /**
+   * Routes under {@code prefix} read their body themselves (Eureka's JSON): their parameters are
+   * the query string's, and they get the body and headers as they came.
+   */
+  public Router rawBodies(String prefix) {
+    this.rawPrefix = prefix;
     return this;
   }
 
@@ -121,10 +130,10 @@ public final class Router {
   }
 
   /**
-   * A handler and the values of its path's {@code {name}} segments; {@code template} routes get
-   * their body and headers as they came (their parameters are the query string's only).
+   * A handler and the values of its path's {@code {name}} segments; {@code raw} routes get their
+   * body and headers as they came (their parameters are the query string's only).
    */
-  record Routed(Handler handler, Map<String, String> pathParams, boolean template) {}
+  record Routed(Handler handler, Map<String, String> pathParams, boolean raw) {}
 
   /** The handler for the request, or an {@link ApiException} saying why there is none. */
   Routed route(String method, String path) {
@@ -134,7 +143,7 @@ public final class Router {
       if (h == null) {
         throw new MethodNotAllowed(method, path, String.join(", ", byMethod.keySet()));
       }
-      return new Routed(h, Map.of(), false);
+      return new Routed(h, Map.of(), isRaw(path));
     }
     String[] segments = Template.segments(path);
     Set<String> allowed = new TreeSet<>();
@@ -142,7 +151,7 @@ public final class Router {
       if (x.matches(segments)) {
         Handler h = x.byMethod.get(method);
         if (h != null) {
-          return new Routed(h, x.values(segments), true);
+          return new Routed(h, x.values(segments), isRaw(path));
         }
         allowed.addAll(x.byMethod.keySet());
       }
@@ -151,6 +160,10 @@ public final class Router {
       throw new MethodNotAllowed(method, path, String.join(", ", allowed));
     }
     throw new ApiException(Code.NOT_FOUND, "unknown path " + path);
+  }
+
+  private boolean isRaw(String path) {
+    return rawPrefix != null && (path + "/").startsWith(rawPrefix);
   }
 
   /** {@code /eureka/apps/} is {@code /eureka/apps}: Eureka clients ask for the former. */

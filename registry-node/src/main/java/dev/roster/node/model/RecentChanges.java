@@ -34,22 +34,24 @@ public final class RecentChanges {
   public record Change(long ts, Action action, Instance instance) {}
 
   private final LinkedHashMap<InstanceKey, Change> changes = new LinkedHashMap<>();
-  private long newestTs = Long.MIN_VALUE;
   private long version;
 
   void record(long ts, Action action, Instance instance) {
     InstanceKey key = instance.key();
     Change previous = changes.remove(key);
     // an instance added and changed within the window is still "added" to a client that missed
-    // both; one deleted and added again is "added"
+    // both; one deleted and added again is "added". An ADDED older than the retention is out of
+    // this change's window, whether or not another instance's change has pruned it yet.
     Action kept =
-        previous != null && previous.action() == Action.ADDED && action == Action.MODIFIED
+        previous != null
+                && previous.action() == Action.ADDED
+                && action == Action.MODIFIED
+                && previous.ts() >= ts - RETENTION_NANOS
             ? Action.ADDED
             : action;
     changes.put(key, new Change(ts, kept, instance));
-    newestTs = Math.max(newestTs, ts);
     version++;
-    prune();
+    prune(ts);
   }
 
   /**
@@ -61,9 +63,15 @@ public final class RecentChanges {
     return version;
   }
 
-  /** Drops the changes older than the retention before the newest one. */
-  private void prune() {
-    long cutoff = newestTs - RETENTION_NANOS;
+  /**
+   * Drops the changes older than the retention before {@code ts}, the change just recorded. Not the
+   * newest time ever recorded: after a leader whose clock is behind, that may be a time no retained
+   * change holds any more, which a snapshot does not save, so a restored replica would prune
+   * otherwise than the one that lived through it. The retained changes and the new one are all the
+   * state there is.
+   */
+  private void prune(long ts) {
+    long cutoff = ts - RETENTION_NANOS;
     Iterator<Change> it = changes.values().iterator();
     while (it.hasNext()) {
       if (it.next().ts() >= cutoff) {
@@ -97,7 +105,6 @@ public final class RecentChanges {
   void restore(Change change) {
     changes.remove(change.instance().key());
     changes.put(change.instance().key(), change);
-    newestTs = Math.max(newestTs, change.ts());
     version++;
   }
 

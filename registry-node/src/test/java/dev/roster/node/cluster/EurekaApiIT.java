@@ -350,4 +350,24 @@ class EurekaApiIT {
     assertThat(send("GET", base(leader) + "/staging/apps/ENV-SVC", null).status()).isEqualTo(200);
     assertThat(send("GET", base(leader) + "/apps/ENV-SVC", null).status()).isEqualTo(404);
   }
+
+  @Test
+  void theRegistryIsGzippedForClientsThatAcceptIt() throws Exception {
+    register(leader, "GZ-SVC", "g1", "UP", 1);
+    HttpResponse<byte[]> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base(leader) + "/apps/"))
+                .header("Accept", "application/json, application/*+json")
+                .header("Accept-Encoding", "gzip, x-gzip, deflate")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-encoding")).hasValue("gzip");
+    String unzipped;
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+      unzipped = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(unzipped).isEqualTo(send("GET", base(leader) + "/apps/", null).body());
+  }
 }

@@ -3,9 +3,11 @@ package dev.roster.node.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.roster.node.model.EurekaFields;
 import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Lease;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
 import dev.roster.node.testing.FormatV1;
@@ -78,7 +80,16 @@ class CommandCodecTest {
             TS,
             List.of(
                 new InstanceKey("prod", "main.web.svc", "host-1"),
-                new InstanceKey("uat", "other", "host-2"))));
+                new InstanceKey("uat", "other", "host-2"))),
+        eurekaRegister(),
+        new EurekaRegisterCommand(
+            -1,
+            new InstanceSpec(
+                "", "z", "e", "a", "h", List.of(), "", Status.WAITING, Map.of(), null, null)),
+        eurekaStatus("OUT_OF_SERVICE"),
+        eurekaStatus(null),
+        registerWithALease(),
+        registerWithExtensions());
   }
 
   @ParameterizedTest
@@ -130,6 +141,9 @@ class CommandCodecTest {
     assertThat(RegistryCommand.Type.SET.tag).isEqualTo((byte) 4);
     assertThat(RegistryCommand.Type.EVICT.tag).isEqualTo((byte) 5);
     assertThat(RegistryCommand.Type.RENEW_BATCH.tag).isEqualTo((byte) 6);
+    assertThat(RegistryCommand.Type.EUREKA_REGISTER.tag).isEqualTo((byte) 7);
+    assertThat(RegistryCommand.Type.EUREKA_STATUS.tag).isEqualTo((byte) 8);
+    assertThat(RegistryCommand.Type.values()).hasSize(8);
   }
 
   @Test
@@ -290,6 +304,238 @@ class CommandCodecTest {
 
     assertThat(bytes[0]).isEqualTo((byte) 2);
     assertThat(((RegisterCommand) CommandCodec.decode(bytes)).spec().region()).isEqualTo("cn-east");
+  }
+
+  // ---- format 3: the lease and extensions, and the Eureka commands ----
+
+  private static EurekaRegisterCommand eurekaRegister() {
+    return new EurekaRegisterCommand(
+        TS,
+        new InstanceSpec(
+            "cn-east-1",
+            "sh001",
+            "prod",
+            "main.web.svc",
+            "host-1",
+            List.of("http://10.0.0.1:80"),
+            "v3",
+            Status.UP,
+            Map.of("k", "v"),
+            new Lease(30_000, 90_000),
+            Map.of(EurekaFields.STATUS, "UP", EurekaFields.LAST_DIRTY_TIMESTAMP, "1700000000000")));
+  }
+
+  private static EurekaStatusCommand eurekaStatus(String override) {
+    return new EurekaStatusCommand(TS, new InstanceKey("prod", "main.web.svc", "host-1"), override);
+  }
+
+  /** A REGISTER with its own lease (and no region, no extensions): only format 3 holds it. */
+  private static RegisterCommand registerWithALease() {
+    return new RegisterCommand(
+        TS,
+        new InstanceSpec(
+            "",
+            "sh001",
+            "prod",
+            "main.web.svc",
+            "host-1",
+            List.of("http://10.0.0.1:80"),
+            "v3",
+            Status.WAITING,
+            Map.of(),
+            new Lease(5_000, 15_000),
+            Map.of()));
+  }
+
+  /** A REGISTER with extensions (and the default lease): only format 3 holds it. */
+  private static RegisterCommand registerWithExtensions() {
+    return new RegisterCommand(
+        TS,
+        new InstanceSpec(
+            "",
+            "sh001",
+            "prod",
+            "main.web.svc",
+            "host-1",
+            List.of(),
+            "",
+            Status.UP,
+            Map.of(),
+            Lease.DEFAULT,
+            Map.of("x.y", "z")));
+  }
+
+  /**
+   * Golden bytes of format 3, written by this encoder when the format was introduced and checked by
+   * hand against {@link ModelCodec}'s layout 3 (layout 2, then renew interval and duration as
+   * longs, then the extensions as a map sorted by key). They must decode for good; an encoder that
+   * writes anything else for these commands has changed the format, which needs a new version.
+   */
+  static Stream<Arguments> entriesOfFormatVersion3() {
+    return Stream.of(
+        Arguments.of(
+            "030717979cfe3d85cd1500000009636e2d656173742d310000000573683030310000000470726f64000000"
+                + "0c6d61696e2e7765622e73766300000006686f73742d310000000100000012687474703a2f2f31302e30"
+                + "2e302e313a38300000000276330000000100000001000000016b0000000176000000000000753000000000"
+                + "00015f900000000200000019657572656b612e6c617374446972747954696d657374616d700000000d3137"
+                + "30303030303030303030300000000d657572656b612e737461747573000000025550",
+            eurekaRegister()),
+        Arguments.of(
+            "030817979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e73766300000006686f73742d"
+                + "310000000e4f55545f4f465f53455256494345",
+            eurekaStatus("OUT_OF_SERVICE")),
+        Arguments.of(
+            "030817979cfe3d85cd150000000470726f640000000c6d61696e2e7765622e73766300000006686f73742d"
+                + "3100000000",
+            eurekaStatus(null)),
+        Arguments.of(
+            "030117979cfe3d85cd15000000000000000573683030310000000470726f640000000c6d61696e2e776562"
+                + "2e73766300000006686f73742d310000000100000012687474703a2f2f31302e302e302e313a38300000"
+                + "00027633000000020000000000000000000013880000000000003a9800000000",
+            registerWithALease()),
+        Arguments.of(
+            "030117979cfe3d85cd15000000000000000573683030310000000470726f640000000c6d61696e2e7765622e"
+                + "73766300000006686f73742d3100000000000000000000000100000000000000000000000000000000000000"
+                + "000000000100000003782e79000000017a",
+            registerWithExtensions()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("entriesOfFormatVersion3")
+  void theCheckedInFormatVersion3BytesDecode(String hex, RegistryCommand<?> command) {
+    assertThat(CommandCodec.decode(HexFormat.of().parseHex(hex))).isEqualTo(command);
+  }
+
+  @ParameterizedTest
+  @MethodSource("entriesOfFormatVersion3")
+  void commandsOnlyFormatVersion3HoldsAreWrittenAsTheCheckedInBytes(
+      String hex, RegistryCommand<?> command) {
+    assertThat(HexFormat.of().formatHex(CommandCodec.encode(command))).isEqualTo(hex);
+  }
+
+  @Test
+  void aEurekaStatusEntryIsTheKeyAndTheOverrideWithTheEmptyStringForADeletion() {
+    InstanceKey key = new InstanceKey("e", "a", "h");
+
+    assertThat(CommandCodec.encode(new EurekaStatusCommand(0x0102030405060708L, key, "UP")))
+        .containsExactly(
+            3, // format version
+            8, // EUREKA_STATUS
+            1, 2, 3, 4, 5, 6, 7, 8, // ts
+            0, 0, 0, 1, 'e', 0, 0, 0, 1, 'a', 0, 0, 0, 1, 'h', // key
+            0, 0, 0, 2, 'U', 'P'); // override
+    assertThat(CommandCodec.encode(new EurekaStatusCommand(0x0102030405060708L, key, null)))
+        .endsWith(0, 0, 0, 1, 'h', 0, 0, 0, 0);
+  }
+
+  @Test
+  void aRegisterOfFormatVersion3EndsWithTheLeaseAndTheExtensions() {
+    InstanceSpec s =
+        new InstanceSpec(
+            "",
+            "z",
+            "e",
+            "a",
+            "h",
+            List.of(),
+            "",
+            Status.UP,
+            null,
+            new Lease(1, 2),
+            Map.of("k", "v"));
+    byte[] bytes = CommandCodec.encode(new RegisterCommand(0x0102030405060708L, s));
+
+    assertThat(bytes)
+        .containsExactly(
+            3, // format version
+            1, // REGISTER
+            1, 2, 3, 4, 5, 6, 7, 8, // ts
+            0, 0, 0, 0, // region ""
+            0, 0, 0, 1, 'z', 0, 0, 0, 1, 'e', 0, 0, 0, 1, 'a', 0, 0, 0, 1, 'h', // zone to hostname
+            0, 0, 0, 0, // addrs
+            0, 0, 0, 0, // version ""
+            0, 0, 0, 1, // UP
+            0, 0, 0, 0, // metadata
+            0, 0, 0, 0, 0, 0, 0, 1, // renew interval, ms
+            0, 0, 0, 0, 0, 0, 0, 2, // duration, ms
+            0, 0, 0, 1, 0, 0, 0, 1, 'k', 0, 0, 0, 1, 'v'); // extensions
+  }
+
+  /**
+   * A REGISTER without a lease or extensions is still written in format 1 (no region) or 2: old
+   * nodes keep reading the log until a client registers what only format 3 holds.
+   */
+  @Test
+  void aRegisterWithoutALeaseOrExtensionsIsStillWrittenInFormatVersion1Or2() {
+    InstanceSpec noRegion =
+        new InstanceSpec("", "z", "e", "a", "h", List.of(), "", Status.UP, Map.of(), null, null);
+    InstanceSpec region =
+        new InstanceSpec(
+            "cn", "z", "e", "a", "h", List.of(), "", Status.UP, Map.of(), Lease.DEFAULT, Map.of());
+
+    assertThat(CommandCodec.encode(new RegisterCommand(TS, noRegion))[0]).isEqualTo((byte) 1);
+    assertThat(CommandCodec.encode(new RegisterCommand(TS, region))[0]).isEqualTo((byte) 2);
+    assertThat(CommandCodec.encode(registerWithALease())[0]).isEqualTo((byte) 3);
+    assertThat(CommandCodec.encode(registerWithExtensions())[0]).isEqualTo((byte) 3);
+    // the Eureka commands are format 3 even when their instance needs no more than format 1
+    assertThat(CommandCodec.encode(new EurekaRegisterCommand(TS, noRegion))[0]).isEqualTo((byte) 3);
+  }
+
+  @Test
+  void everyOtherCommandTypeIsStillWrittenInFormatVersion1() {
+    everyCommandType()
+        .filter(
+            c ->
+                c.type() != RegistryCommand.Type.REGISTER
+                    && c.type() != RegistryCommand.Type.EUREKA_REGISTER
+                    && c.type() != RegistryCommand.Type.EUREKA_STATUS)
+        .forEach(
+            c -> assertThat(CommandCodec.encode(c)[0]).as(c.type().name()).isEqualTo((byte) 1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(bytes = {1, 2})
+  void aEurekaCommandInFormatVersion1Or2IsRejected(byte version) {
+    for (RegistryCommand<?> c :
+        List.of(eurekaRegister(), eurekaStatus("OUT_OF_SERVICE"), eurekaStatus(null))) {
+      byte[] bytes = CommandCodec.encode(c);
+      bytes[0] = version;
+
+      assertThatThrownBy(() -> CommandCodec.decode(bytes))
+          .as(c.type().name())
+          .isInstanceOf(CodecException.class)
+          .hasMessageContaining(c.type().name())
+          .hasMessageContaining("version " + version);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(bytes = {1, 2})
+  void aRegisterOfFormatVersion3LabelledAnOlderVersionIsRejected(byte version) {
+    for (RegisterCommand c : List.of(registerWithALease(), registerWithExtensions())) {
+      byte[] bytes = CommandCodec.encode(c);
+      bytes[0] = version;
+
+      assertThatThrownBy(() -> CommandCodec.decode(bytes)).isInstanceOf(CodecException.class);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("entriesOfFormatVersion3")
+  void everyTruncationOfAVersion3EntryThrows(String hex, RegistryCommand<?> command) {
+    assertEveryPrefixThrows(HexFormat.of().parseHex(hex));
+  }
+
+  @Test
+  void aNegativeLeaseInTheLogThrows() {
+    BinaryWriter w = header(RegistryCommand.Type.REGISTER).writeString("");
+    w.writeString("z").writeString("e").writeString("a").writeString("h");
+    w.writeStrings(List.of()).writeString("v").writeInt(1).writeStringMap(Map.of());
+    w.writeLong(-1).writeLong(0).writeStringMap(Map.of());
+
+    assertThatThrownBy(() -> CommandCodec.decode(w.toByteArray()))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("renewIntervalMs");
   }
 
   @ParameterizedTest

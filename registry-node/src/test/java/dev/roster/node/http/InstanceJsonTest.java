@@ -39,4 +39,40 @@ class InstanceJsonTest {
                 + "\"metadata\":{\"k\":\"v\"},\"reg_timestamp\":1,\"up_timestamp\":2,"
                 + "\"renew_timestamp\":3,\"dirty_timestamp\":4,\"latest_timestamp\":5}");
   }
+
+  /** What only the Eureka view shows: an instance's own lease and its extensions. */
+  @Test
+  void anInstanceWithALeaseAndExtensionsIsWrittenWithoutThem() throws Exception {
+    Instance i =
+        new Instance(
+            "",
+            "sh001",
+            "prod",
+            "app",
+            "h1",
+            List.of(),
+            "",
+            Status.UP,
+            Map.of(),
+            1,
+            2,
+            3,
+            4,
+            5,
+            new Lease(5_000, 15_000),
+            Map.of(
+                "eureka.status", "UP",
+                "eureka.overriddenStatus", "OUT_OF_SERVICE",
+                "eureka.instance", "{\"app\":\"APP\"}"));
+
+    String json = Api.json().writeValueAsString(i);
+
+    assertThat(json)
+        .isEqualTo(
+            "{\"region\":\"\",\"zone\":\"sh001\",\"env\":\"prod\",\"appid\":\"app\","
+                + "\"hostname\":\"h1\",\"addrs\":[],\"version\":\"\",\"status\":1,"
+                + "\"metadata\":{},\"reg_timestamp\":1,\"up_timestamp\":2,"
+                + "\"renew_timestamp\":3,\"dirty_timestamp\":4,\"latest_timestamp\":5}");
+    assertThat(json).doesNotContain("eureka").doesNotContain("lease").doesNotContain("15000");
+  }
 }

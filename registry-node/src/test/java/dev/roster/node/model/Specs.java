@@ -35,6 +35,27 @@ public final class Specs {
         Map.of("weight", "10"));
   }
 
+  /** {@code spec} with its own lease (and the extensions of another API). */
+  public static InstanceSpec withLease(
+      InstanceSpec spec, Lease lease, Map<String, String> extensions) {
+    return new InstanceSpec(
+        spec.region(),
+        spec.zone(),
+        spec.env(),
+        spec.appid(),
+        spec.hostname(),
+        spec.addrs(),
+        spec.version(),
+        spec.status(),
+        spec.metadata(),
+        lease,
+        extensions);
+  }
+
+  public static InstanceSpec withLease(InstanceSpec spec, Lease lease) {
+    return withLease(spec, lease, Map.of());
+  }
+
   public static Instance stored(Registry registry, String hostname) {
     return registry.application(ENV, APPID).orElseThrow().instance(hostname);
   }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Lease;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
@@ -97,6 +98,57 @@ class RegistryDigestTest {
 
     assertThat(RegistryDigest.of(east, 1, 200).sha256())
         .isNotEqualTo(RegistryDigest.of(none, 1, 200).sha256());
+  }
+
+  /**
+   * The digest of a registry without leases or extensions, as Roster computed it before format 3
+   * (checked against a1eb51c^): the chaos suite compares digests of nodes of both versions during
+   * an upgrade.
+   */
+  @Test
+  void theDigestOfARegistryWithoutLeasesOrExtensionsIsTheOneOfBeforeFormatVersion3() {
+    assertThat(RegistryDigest.of(registry(false), 7, 100).sha256())
+        .isEqualTo("4632b77e76003423af0e003ad18a1180ddb88291844ed30724727bd9f41c9356");
+  }
+
+  @Test
+  void theLeaseAndTheExtensionsArePartOfTheDigest() {
+    Registry plain = new Registry(POLICY);
+    Registry leased = new Registry(POLICY);
+    Registry extended = new Registry(POLICY);
+    Registry overridden = new Registry(POLICY);
+    InstanceSpec s = withMetadata(Map.of());
+    plain.register(s, 200);
+    leased.register(withLeaseAndExtensions(s, new Lease(5_000, 15_000), Map.of()), 200);
+    extended.register(withLeaseAndExtensions(s, Lease.DEFAULT, Map.of("eureka.status", "UP")), 200);
+    overridden.register(
+        withLeaseAndExtensions(
+            s,
+            Lease.DEFAULT,
+            Map.of("eureka.status", "UP", "eureka.overriddenStatus", "OUT_OF_SERVICE")),
+        200);
+
+    assertThat(
+            List.of(plain, leased, extended, overridden).stream()
+                .map(r -> RegistryDigest.of(r, 1, 200).sha256())
+                .distinct())
+        .hasSize(4);
+  }
+
+  private static InstanceSpec withLeaseAndExtensions(
+      InstanceSpec s, Lease lease, Map<String, String> extensions) {
+    return new InstanceSpec(
+        s.region(),
+        s.zone(),
+        s.env(),
+        s.appid(),
+        s.hostname(),
+        s.addrs(),
+        s.version(),
+        s.status(),
+        s.metadata(),
+        lease,
+        extensions);
   }
 
   private static InstanceSpec withMetadata(Map<String, String> metadata) {

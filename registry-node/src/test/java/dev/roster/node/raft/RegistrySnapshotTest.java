@@ -6,12 +6,17 @@ import static dev.roster.node.model.Specs.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.roster.node.command.BinaryWriter;
 import dev.roster.node.command.CodecException;
+import dev.roster.node.command.ModelCodec;
 import dev.roster.node.model.Application;
+import dev.roster.node.model.EurekaFields;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Lease;
+import dev.roster.node.model.RecentChanges;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
@@ -22,10 +27,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -207,6 +215,298 @@ class RegistrySnapshotTest {
     return Path.of(RegistrySnapshotTest.class.getResource("registry-format-1.snap").toURI());
   }
 
+  // ---- format 3: leases, extensions and the recent changes ----
+
+  private static final Lease FAST = new Lease(5_000, 15_000);
+
+  private static InstanceSpec eurekaSpec(String appid, String hostname, Lease lease) {
+    InstanceSpec s = spec("sh003", appid, hostname, Status.UP);
+    return new InstanceSpec(
+        "",
+        s.zone(),
+        ENV,
+        appid,
+        hostname,
+        s.addrs(),
+        "",
+        Status.UP,
+        Map.of(),
+        lease,
+        Map.of(
+            EurekaFields.STATUS,
+            "UP",
+            EurekaFields.LAST_DIRTY_TIMESTAMP,
+            "1700000000000",
+            EurekaFields.INSTANCE,
+            "{\"app\":\"" + appid.toUpperCase() + "\",\"ünï\":\"值\"}"));
+  }
+
+  /**
+   * {@link #busyRegistryWithARegion()} with instances registered through the Eureka API: one with
+   * its own lease and a status override, one registered and cancelled again (only its DELETED is
+   * left). It needs format 3. Its recent changes are in neither key nor time order.
+   */
+  private static Registry busyRegistryWithEureka() {
+    Registry r = busyRegistryWithARegion();
+    r.register(eurekaSpec(APPID, "e1", FAST), 170);
+    r.changeStatus(
+        new InstanceKey(ENV, APPID, "e1"),
+        Status.WAITING,
+        EurekaFields.withOverride(eurekaSpec(APPID, "e1", FAST).extensions(), "OUT_OF_SERVICE"),
+        175);
+    r.register(eurekaSpec("eureka.app", "e2", new Lease(30_000, 90_000)), 180);
+    r.cancel(new InstanceKey(ENV, "eureka.app", "e2"), 185);
+    r.renew(new InstanceKey(ENV, APPID, "e1"), 190);
+    return r;
+  }
+
+  private static List<String> keys(List<RecentChanges.Change> changes) {
+    return changes.stream()
+        .map(c -> c.instance().appid() + "/" + c.instance().hostname() + ":" + c.action())
+        .toList();
+  }
+
+  @Test
+  void eurekaInstancesAndRecentChangesRoundTripInFormatVersion3() throws IOException {
+    Registry original = busyRegistryWithEureka();
+    RegistrySnapshot captured = RegistrySnapshot.capture(original, LAST_APPLIED_TS);
+
+    Path file = write(captured);
+    RegistrySnapshot read = RegistrySnapshot.readFrom(file);
+    Registry restored = read.restore(POLICY);
+
+    assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4))
+        .as("format version")
+        .isEqualTo(3);
+    assertThat(read).isEqualTo(captured.inFileOrder());
+    assertThat(contents(restored)).isEqualTo(contents(original));
+    Instance e1 = contents(restored).instances().get(ENV + "/" + APPID + "/e1");
+    assertThat(e1.lease()).isEqualTo(FAST);
+    assertThat(e1.extensions()).containsEntry(EurekaFields.OVERRIDDEN_STATUS, "OUT_OF_SERVICE");
+    assertThat(e1.status()).isEqualTo(Status.WAITING);
+    assertThat(e1.renewTimestamp()).isEqualTo(190);
+    // the recent changes in the order they were recorded, which is not the file order of apps
+    assertThat(read.recent()).containsExactlyElementsOf(original.recentChanges().all());
+    assertThat(restored.recentChanges().all())
+        .containsExactlyElementsOf(original.recentChanges().all());
+    assertThat(keys(read.recent()))
+        .containsExactly(
+            "gone.app/h9:DELETED",
+            APPID + "/h1:ADDED",
+            "other.app/h1:ADDED",
+            APPID + "/h2:ADDED",
+            APPID + "/e1:ADDED",
+            "eureka.app/e2:DELETED");
+    assertThat(read.recent())
+        .as("not sorted by key")
+        .isNotEqualTo(
+            read.recent().stream()
+                .sorted(Comparator.comparing(c -> c.instance().key().toString()))
+                .toList())
+        .as("nor by time")
+        .isNotEqualTo(
+            read.recent().stream().sorted(Comparator.comparing(RecentChanges.Change::ts)).toList());
+  }
+
+  /**
+   * Golden bytes of format 3: {@code registry-format-3.snap} holds {@link
+   * #busyRegistryWithEureka()} as this version writes it. A change to the format must be
+   * deliberate: a new version, and this file kept and still read. The file was written once by
+   * {@link #writeTheFormatVersion3Fixture} (see there); never regenerate it to make this test pass.
+   */
+  @Test
+  void aRegistryWithEurekaInstancesIsWrittenAsTheCheckedInFormatVersion3File()
+      throws IOException, URISyntaxException {
+    Path file = write(RegistrySnapshot.capture(busyRegistryWithEureka(), LAST_APPLIED_TS));
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(fixture(3)));
+  }
+
+  @Test
+  void theCheckedInFormatVersion3FileLoads() throws IOException, URISyntaxException {
+    RegistrySnapshot read = RegistrySnapshot.readFrom(fixture(3));
+    Registry restored = read.restore(POLICY);
+    Registry expected = busyRegistryWithEureka();
+
+    assertThat(read).isEqualTo(RegistrySnapshot.capture(expected, LAST_APPLIED_TS).inFileOrder());
+    assertThat(contents(restored)).isEqualTo(contents(expected));
+    assertThat(restored.recentChanges().all())
+        .containsExactlyElementsOf(expected.recentChanges().all());
+  }
+
+  /**
+   * Writes {@code registry-format-3.snap} from {@link #busyRegistryWithEureka()}. Run only on
+   * purpose, when a new format's fixture is created (never to update an existing one):
+   *
+   * <pre>
+   * mvn -o -pl registry-node test -Dtest='RegistrySnapshotTest#writeTheFormatVersion3Fixture' \
+   *     -Droster.writeSnapshotFixture=3
+   * </pre>
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "roster.writeSnapshotFixture", matches = "3")
+  void writeTheFormatVersion3Fixture() throws IOException {
+    Path fixture = Path.of("src/test/resources/dev/roster/node/raft/registry-format-3.snap");
+    RegistrySnapshot.capture(busyRegistryWithEureka(), LAST_APPLIED_TS).writeTo(fixture);
+  }
+
+  @Test
+  void aRegistryWithoutEurekaInstancesIsStillWrittenInFormatVersion1Or2WithoutRecentChanges()
+      throws IOException {
+    for (Registry original : List.of(busyRegistry(), busyRegistryWithARegion())) {
+      assertThat(original.recentChanges().size()).isPositive();
+      RegistrySnapshot captured = RegistrySnapshot.capture(original, LAST_APPLIED_TS);
+
+      Path file = write(captured);
+      RegistrySnapshot read = RegistrySnapshot.readFrom(file);
+
+      assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4)).isIn(1, 2);
+      assertThat(read.recent()).isEmpty();
+      assertThat(captured.inFileOrder().recent()).isEmpty();
+      assertThat(read.restore(POLICY).recentChanges().size()).isZero();
+      assertThat(contents(read.restore(POLICY))).isEqualTo(contents(original));
+    }
+  }
+
+  @Test
+  void aEurekaInstanceLeftOnlyInTheRecentChangesStillNeedsFormatVersion3() throws IOException {
+    Registry original = busyRegistry();
+    original.register(eurekaSpec("eureka.app", "e2", FAST), 200);
+    original.cancel(new InstanceKey(ENV, "eureka.app", "e2"), 210);
+
+    Path file = write(RegistrySnapshot.capture(original, LAST_APPLIED_TS));
+    RegistrySnapshot read = RegistrySnapshot.readFrom(file);
+
+    assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4)).isEqualTo(3);
+    assertThat(keys(read.recent())).endsWith("eureka.app/e2:DELETED");
+    assertThat(read.recent().get(read.recent().size() - 1).instance().lease()).isEqualTo(FAST);
+    assertThat(read.recent()).containsExactlyElementsOf(original.recentChanges().all());
+  }
+
+  /**
+   * Self-protection by each instance's lease survives a snapshot: the restored registry expects the
+   * same renews, so it has the same threshold and protects alike.
+   */
+  @Test
+  void expectedRenewsThresholdAndProtectionSurviveASnapshotWithMixedLeases() throws IOException {
+    GuardPolicy windowed = GuardPolicy.DEFAULT; // a 60 s window: a 5 s renew owes 12
+    Registry original = new Registry(windowed);
+    original.register(spec("h1"), 100);
+    original.register(eurekaSpec(APPID, "e1", FAST), 100);
+    original.register(eurekaSpec(APPID, "e2", new Lease(10_000, 30_000)), 100);
+    original.register(eurekaSpec(APPID, "e2", new Lease(20_000, 60_000)), 101); // now owes 3
+    original.register(eurekaSpec("gone.app", "e3", FAST), 102);
+    original.cancel(new InstanceKey(ENV, "gone.app", "e3"), 103);
+    for (int k = 0; k < 14; k++) {
+      original.renew(new InstanceKey(ENV, APPID, "e1"), 110 + k);
+    }
+    original.rollGuardWindow();
+    assertThat(original.expectedRenews()).isEqualTo(2 + 12 + 3);
+    assertThat(original.renewThreshold()).isEqualTo(14); // 17 * 0.85 = 14.45
+    assertThat(original.protecting()).isFalse();
+
+    Registry restored =
+        RegistrySnapshot.readFrom(write(RegistrySnapshot.capture(original, LAST_APPLIED_TS)))
+            .restore(windowed);
+
+    assertThat(restored.expectedRenews()).isEqualTo(original.expectedRenews());
+    assertThat(restored.renewThreshold()).isEqualTo(original.renewThreshold());
+    assertThat(restored.protecting()).isEqualTo(original.protecting());
+    assertThat(restored.guardedInstanceCount()).isEqualTo(3);
+
+    // and both go on alike: 13 renews in the next window are below the threshold of 14
+    for (Registry r : List.of(original, restored)) {
+      for (int k = 0; k < 13; k++) {
+        r.renew(new InstanceKey(ENV, APPID, "e1"), 200 + k);
+      }
+      r.rollGuardWindow();
+      r.cancel(new InstanceKey(ENV, APPID, "e2"), 300);
+    }
+    assertThat(restored.protecting()).isEqualTo(original.protecting()).isFalse();
+    assertThat(restored.expectedRenews()).isEqualTo(original.expectedRenews()).isEqualTo(14);
+  }
+
+  @Test
+  void aRestoredFormatVersion3RegistryTakesLaterWritesExactlyLikeTheOriginal() throws IOException {
+    Registry original = busyRegistryWithEureka();
+    Registry restored =
+        RegistrySnapshot.readFrom(write(RegistrySnapshot.capture(original, LAST_APPLIED_TS)))
+            .restore(POLICY);
+
+    for (Registry r : List.of(original, restored)) {
+      r.register(eurekaSpec(APPID, "e1", FAST), 200); // a repeated register: MODIFIED -> ADDED
+      r.register(eurekaSpec("eureka.app", "e2", FAST), 210); // deleted, added again
+      r.cancel(new InstanceKey(ENV, APPID, "h2"), 220);
+      r.register(spec("h4"), 220 + RecentChanges.RETENTION_NANOS); // prunes what is older
+    }
+
+    assertThat(contents(restored)).isEqualTo(contents(original));
+    assertThat(restored.recentChanges().all())
+        .containsExactlyElementsOf(original.recentChanges().all());
+    assertThat(keys(List.copyOf(restored.recentChanges().all())))
+        .containsExactly(APPID + "/h2:DELETED", APPID + "/h4:ADDED");
+  }
+
+  @Test
+  void aVersion3FileLabelledVersion2IsRejected() throws IOException {
+    Path file = write(RegistrySnapshot.capture(busyRegistryWithEureka(), LAST_APPLIED_TS));
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer.wrap(bytes).putInt(4, 2);
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> RegistrySnapshot.readFrom(file)).isInstanceOf(CodecException.class);
+  }
+
+  /** A version 3 file with a valid checksum around {@code body}. */
+  private Path fileOfVersion3Body(byte[] body) throws IOException {
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    ByteBuffer file = ByteBuffer.allocate(8 + body.length + 8);
+    file.putInt(RegistrySnapshot.MAGIC).putInt(3).put(body).putLong(crc.getValue());
+    Path path = dir.resolve("handmade.snap");
+    Files.write(path, file.array());
+    return path;
+  }
+
+  private static BinaryWriter bodyWithoutApps() {
+    return new BinaryWriter().writeLong(1).writeLong(0).writeLong(0).writeInt(0);
+  }
+
+  @Test
+  void aHandMadeVersion3BodyWithOneRecentChangeReads() throws IOException {
+    Instance removed = busyRegistryWithEureka().recentChanges().all().iterator().next().instance();
+    BinaryWriter w = bodyWithoutApps().writeInt(1).writeLong(5).writeByte(2);
+    ModelCodec.writeInstance(w, removed, 3);
+
+    RegistrySnapshot read = RegistrySnapshot.readFrom(fileOfVersion3Body(w.toByteArray()));
+
+    assertThat(read.recent())
+        .containsExactly(new RecentChanges.Change(5, RecentChanges.Action.DELETED, removed));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {3, 127, 255})
+  void aRecentChangeWithAnUnknownActionIsRejectedDespiteAGoodChecksum(int action)
+      throws IOException {
+    Instance removed = busyRegistryWithEureka().recentChanges().all().iterator().next().instance();
+    BinaryWriter w = bodyWithoutApps().writeInt(1).writeLong(5).writeByte(action);
+    ModelCodec.writeInstance(w, removed, 3);
+    Path file = fileOfVersion3Body(w.toByteArray());
+
+    assertThatThrownBy(() -> RegistrySnapshot.readFrom(file))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("action");
+  }
+
+  @Test
+  void aNegativeRecentChangeCountIsRejectedDespiteAGoodChecksum() throws IOException {
+    Path file = fileOfVersion3Body(bodyWithoutApps().writeInt(-1).toByteArray());
+
+    assertThatThrownBy(() -> RegistrySnapshot.readFrom(file))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("recent change count");
+  }
+
   @Test
   void restoredRegistryTakesLaterWritesExactlyLikeTheOriginal() throws IOException {
     Registry original = busyRegistry();
@@ -251,10 +551,28 @@ class RegistrySnapshotTest {
         .hasMessageContaining("checksum");
   }
 
-  @Test
-  void anyFlippedByteAfterTheHeaderIsRejected() throws IOException {
-    byte[] good =
-        Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
+  /** A registry its snapshot is written in format {@code version} for. */
+  private static Registry registryOfFormatVersion(int version) {
+    return switch (version) {
+      case 1 -> busyRegistry();
+      case 2 -> busyRegistryWithARegion();
+      case 3 -> busyRegistryWithEureka();
+      default -> throw new IllegalArgumentException("no format version " + version);
+    };
+  }
+
+  private byte[] fileOfFormatVersion(int version) throws IOException {
+    byte[] bytes =
+        Files.readAllBytes(
+            write(RegistrySnapshot.capture(registryOfFormatVersion(version), LAST_APPLIED_TS)));
+    assertThat(ByteBuffer.wrap(bytes).getInt(4)).as("format version").isEqualTo(version);
+    return bytes;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void anyFlippedByteAfterTheHeaderIsRejected(int version) throws IOException {
+    byte[] good = fileOfFormatVersion(version);
     Path file = dir.resolve("corrupt.snap");
     for (int at = 8; at < good.length; at++) {
       byte[] bad = good.clone();
@@ -306,10 +624,10 @@ class RegistrySnapshotTest {
     assertThatThrownBy(() -> RegistrySnapshot.readFrom(file)).isInstanceOf(CodecException.class);
   }
 
-  @Test
-  void truncatedFileIsRejectedAtEveryLength() throws IOException {
-    byte[] good =
-        Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void truncatedFileIsRejectedAtEveryLength(int version) throws IOException {
+    byte[] good = fileOfFormatVersion(version);
     Path file = dir.resolve("short.snap");
     for (int length = 0; length < good.length; length++) {
       Files.write(file, Arrays.copyOf(good, length));
@@ -320,10 +638,10 @@ class RegistrySnapshotTest {
     }
   }
 
-  @Test
-  void trailingGarbageIsRejected() throws IOException {
-    byte[] good =
-        Files.readAllBytes(write(RegistrySnapshot.capture(busyRegistry(), LAST_APPLIED_TS)));
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void trailingGarbageIsRejected(int version) throws IOException {
+    byte[] good = fileOfFormatVersion(version);
     Path file = dir.resolve("long.snap");
     Files.write(file, Arrays.copyOf(good, good.length + 5));
 

@@ -8,17 +8,21 @@ import com.alipay.sofa.jraft.Status;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.CancelCommand;
 import dev.roster.node.command.CommandCodec;
+import dev.roster.node.command.EurekaRegisterCommand;
+import dev.roster.node.command.EurekaStatusCommand;
 import dev.roster.node.command.EvictCommand;
 import dev.roster.node.command.RegisterCommand;
 import dev.roster.node.command.RegistryCommand;
 import dev.roster.node.command.RenewBatchCommand;
 import dev.roster.node.command.RenewCommand;
 import dev.roster.node.model.AppKey;
+import dev.roster.node.model.EurekaFields;
 import dev.roster.node.model.EvictTarget;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.Lease;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,5 +234,44 @@ class RegistryStateMachineTest {
     // one per entry, one per renew of a batch, one per eviction target
     assertThat(fsm.opsSinceSnapshot()).isEqualTo(1 + 1 + 1 + 3 + (1 + 2));
     assertThat(fsm.evictedTotal()).isEqualTo(1);
+  }
+
+  @Test
+  void eurekaEntriesOfFormat3AreDecodedAndAppliedOnAFollowerAndTheirProposersAnswered() {
+    InstanceSpec eureka =
+        new InstanceSpec(
+            "",
+            "z",
+            "dev",
+            "app",
+            "h1",
+            List.of("http://10.0.0.1:80"),
+            "",
+            UP,
+            Map.of(),
+            new Lease(5_000, 15_000),
+            Map.of(EurekaFields.STATUS, "UP"));
+    InstanceKey h1 = new InstanceKey("dev", "app", "h1");
+    ProposalClosure<Instance> unknown =
+        new ProposalClosure<>(
+            new EurekaStatusCommand(84, new InstanceKey("dev", "app", "nope"), null));
+    List<Set<AppKey>> heard = new CopyOnWriteArrayList<>();
+    fsm.addApplyListener(heard::add);
+
+    fsm.onApply(
+        new Entries()
+            .add(new EurekaRegisterCommand(80, eureka))
+            .add(new EurekaStatusCommand(81, h1, "OUT_OF_SERVICE"))
+            .add(new EurekaRegisterCommand(82, eureka))
+            .add(new byte[] {99}, unknown));
+
+    Instance stored = fsm.read(r -> r.instance(h1).orElseThrow());
+    assertThat(stored.status()).isEqualTo(dev.roster.node.model.Status.WAITING);
+    assertThat(stored.extensions()).containsEntry(EurekaFields.OVERRIDDEN_STATUS, "OUT_OF_SERVICE");
+    assertThat(stored.lease()).isEqualTo(new Lease(5_000, 15_000));
+    assertThat(fsm.<Long>read(r -> r.expectedRenews())).isEqualTo(12L);
+    assertThat(fsm.appliedIndex()).isEqualTo(4);
+    assertThat(unknown.future.join().code()).isEqualTo(ApplyResult.Code.NOT_FOUND);
+    assertThat(heard).containsExactly(Set.of(new AppKey("dev", "app")));
   }
 }

@@ -91,16 +91,30 @@ final class EurekaReads {
       return z != null ? z : (deltaGzip = gzip(b));
     }
 
+    /**
+     * The changes by application, each application's additions and modifications first and its
+     * deletions after, each in the order they happened. The order matters to the Eureka client: it
+     * applies a delta instance by instance, and an ADDED for an application it does not hold makes
+     * it add the delta's whole application, deletions included, which only the DELETED entries that
+     * come after then take out again (else the client keeps deleted instances until its hashcode
+     * check forces a full fetch).
+     */
     private byte[] encodeDelta() {
-      Map<String, List<Instance>> changedByApp = new TreeMap<>();
+      Map<String, List<Instance>> kept = new TreeMap<>();
+      Map<String, List<Instance>> deleted = new TreeMap<>();
       Map<Instance, String> actions = new HashMap<>();
       for (RecentChanges.Change c : state.changes()) {
-        changedByApp
+        boolean deletion = c.action() == RecentChanges.Action.DELETED;
+        (deletion ? deleted : kept)
             .computeIfAbsent(c.instance().appid(), a -> new ArrayList<>())
             .add(c.instance());
         actions.put(c.instance(), c.action().name());
       }
-      changedByApp.values().forEach(list -> list.sort(BY_ID));
+      Map<String, List<Instance>> changedByApp = new TreeMap<>();
+      kept.forEach((appid, list) -> changedByApp.put(appid, new ArrayList<>(list)));
+      deleted.forEach(
+          (appid, list) ->
+              changedByApp.computeIfAbsent(appid, a -> new ArrayList<>()).addAll(list));
       return json.applications(changedByApp, actions, versionDelta, hash);
     }
   }

@@ -3,6 +3,7 @@ package dev.roster.node.http;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +17,9 @@ import java.util.TreeSet;
  * which routes speak discovery's wire, where the outcome travels in the body's code alone.
  *
  * <p>A path is either exact ({@code /discovery/fetch}) or a template whose {@code {name}} segments
- * match any one segment ({@code /eureka/{env}/apps/{app}}); exact paths win, then templates in the
- * order they were added; a trailing slash is ignored.
+ * match any one segment ({@code /eureka/{env}/apps/{app}}); exact paths win, then the most specific
+ * template (a literal segment beats a {@code {name}}), then the order they were added; a trailing
+ * slash is ignored.
  */
 public final class Router {
   private static final Set<Code> TRANSPORT_CODES =
@@ -101,13 +103,8 @@ public final class Router {
     if (routes.containsKey(path)) {
       return path;
     }
-    String[] segments = Template.segments(path);
-    for (Template x : templates) {
-      if (x.matches(segments)) {
-        return x.path;
-      }
-    }
-    return "other";
+    List<Template> matching = matching(Template.segments(path));
+    return matching.isEmpty() ? "other" : matching.get(0).path;
   }
 
   /**
@@ -147,19 +144,33 @@ public final class Router {
     }
     String[] segments = Template.segments(path);
     Set<String> allowed = new TreeSet<>();
-    for (Template x : templates) {
-      if (x.matches(segments)) {
-        Handler h = x.byMethod.get(method);
-        if (h != null) {
-          return new Routed(h, x.values(segments), isRaw(path));
-        }
-        allowed.addAll(x.byMethod.keySet());
+    for (Template x : matching(segments)) {
+      Handler h = x.byMethod.get(method);
+      if (h != null) {
+        return new Routed(h, x.values(segments), isRaw(path));
       }
+      allowed.addAll(x.byMethod.keySet());
     }
     if (!allowed.isEmpty()) {
       throw new MethodNotAllowed(method, path, String.join(", ", allowed));
     }
     throw new ApiException(Code.NOT_FOUND, "unknown path " + path);
+  }
+
+  /**
+   * The templates that match, the most specific first: a literal segment beats a {@code {name}} at
+   * the first position where they differ ({@code /eureka/{env}/apps/delta} before {@code
+   * /eureka/{env}/apps/{app}}), then the order they were added.
+   */
+  private List<Template> matching(String[] segments) {
+    List<Template> matching = new ArrayList<>();
+    for (Template x : templates) {
+      if (x.matches(segments)) {
+        matching.add(x);
+      }
+    }
+    matching.sort(Template.MOST_SPECIFIC_FIRST);
+    return matching;
   }
 
   private boolean isRaw(String path) {
@@ -176,6 +187,19 @@ public final class Router {
     final String path;
     final String[] parts;
     final Map<String, Handler> byMethod = new TreeMap<>();
+
+    /** Stable: equally specific templates keep the order they were added. */
+    static final Comparator<Template> MOST_SPECIFIC_FIRST =
+        (a, b) -> {
+          for (int i = 0; i < Math.min(a.parts.length, b.parts.length); i++) {
+            boolean la = !isParam(a.parts[i]);
+            boolean lb = !isParam(b.parts[i]);
+            if (la != lb) {
+              return la ? -1 : 1;
+            }
+          }
+          return 0;
+        };
 
     Template(String path) {
       this.path = path;

@@ -370,4 +370,31 @@ class EurekaApiIT {
     }
     assertThat(unzipped).isEqualTo(send("GET", base(leader) + "/apps/", null).body());
   }
+
+  @Test
+  void inADeltaAnApplicationsDeletionsComeAfterItsAdditions() {
+    register(leader, "ORDER-SVC", "o-first", "UP", 1);
+    assertThat(send("DELETE", base(leader) + "/apps/ORDER-SVC/o-first", null).status())
+        .isEqualTo(200);
+    register(leader, "ORDER-SVC", "o-second", "UP", 1);
+
+    // both forms of the serviceUrl serve the delta (the env form once reached the app route)
+    for (String root : List.of(base(leader), base(leader) + "/dev")) {
+      Answer delta = send("GET", root + "/apps/delta", null);
+      assertThat(delta.status()).as(root).isEqualTo(200);
+      List<String> order = new ArrayList<>();
+      for (JsonNode a : delta.json().at("/applications/application")) {
+        if (a.path("name").asText().equals("ORDER-SVC")) {
+          a.path("instance")
+              .forEach(
+                  i ->
+                      order.add(
+                          i.path("instanceId").asText() + " " + i.path("actionType").asText()));
+        }
+      }
+      // a client that no longer holds ORDER-SVC adds the delta's whole application on the ADDED;
+      // the DELETED after it takes o-first out again
+      assertThat(order).as(root).containsExactly("o-second ADDED", "o-first DELETED");
+    }
+  }
 }

@@ -35,8 +35,8 @@
 #      QUIET_WAIT (30) QUIET_IDLE (0.85): before each run, wait for an idle machine
 #      NOISY_FRAC (0.10) RERUNS (1): a run during which other processes took more than NOISY_FRAC of
 #        the machine is kept, marked discarded, and run again (at most RERUNS times)
-#      LOAD_BELOW (unset) LOAD_WAIT (1200): before the first run, wait until the 1-minute load
-#        average is below LOAD_BELOW (polled every 30 s, at most LOAD_WAIT s), then run anyway
+#      LOAD_BELOW (unset) LOAD_WAIT (1200): before starting anything, wait until the 1-minute load
+#        average is below LOAD_BELOW (polled every 30 s, at most LOAD_WAIT s; load-wait.json), then run anyway
 #      OUT (bench/results/<utc stamp>-eureka-vs-roster) KEEP_CLUSTER (0)
 #      ROSTER_JAR JAVA_OPTS (-Xmx512m, the Eureka peers get the same) EXTRA_ARGS (node flags) EUREKA_ENV (prod)
 #      ROSTER_HTTP_PORTS ("27171 27172 27173") ROSTER_RAFT_PORTS ("27271 27272 27273")
@@ -46,7 +46,7 @@
 # repl.jsonl, payloads.jsonl (size and instance count of each read answer before its runs).
 set -euo pipefail
 # the command as given (settings from the environment first), for meta.json
-CMDLINE="$(for v in SYSTEMS DURATION THREADS CONNS REPEAT WARMUP INSTANCES APPS REG_INSTANCES GZIPS DELTA_WAIT QUIET_WAIT RERUNS LOAD_BELOW LOAD_WAIT EXTRA_ARGS EUREKA_ARGS; do
+CMDLINE="$(for v in ROSTER_JAR SYSTEMS DURATION THREADS CONNS REPEAT WARMUP INSTANCES APPS REG_INSTANCES GZIPS DELTA_WAIT QUIET_WAIT RERUNS LOAD_BELOW LOAD_WAIT EXTRA_ARGS EUREKA_ARGS; do
   if [[ -n ${!v+x} ]]; then printf '%s=%q ' "$v" "${!v}"; fi; done)bench/eureka-vs-roster.sh $*"
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH")
@@ -478,11 +478,11 @@ RDIR=$OUT/roster
 export EUREKA_BENCH_DIR=$OUT/eureka
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+wait_load # before the clusters start: their start-up is load too
 if on eureka; then eureka_start; fi
 if on roster; then roster_start; fi
 meta
 echo "Roster: $(on roster && echo "leader $(roster_leader), follower $(roster_follower)" || echo off); Eureka: $(on eureka && echo "writes on $(eurl peer1), reads on $(eurl peer2)" || echo off); out $OUT"
-wait_load
 for what in "$@"; do
   case $what in
     all) do_renew; do_fetch; do_apps; do_delta; do_register; do_repl ;;

@@ -10,7 +10,10 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends a write to the leader and answers with what the leader answered, status and body as they
@@ -18,6 +21,13 @@ import java.util.concurrent.CompletionException;
  * forwarded request is marked, and a node that gets a marked request while it does not lead refuses
  * it (503) instead of forwarding it again, so two nodes with different ideas of the leader cannot
  * bounce a request between them.
+ *
+ * <p>Each forward is a blocking {@code send} on one of at most {@link #SENDERS} threads of its own,
+ * started on demand and stopped when idle. Not {@code HttpClient.sendAsync}: the future that
+ * returns completes through a step of the JDK's on the {@code CompletableFuture} default executor,
+ * which on 2 CPUs or fewer (a common pool of parallelism 1) starts a new thread for every response:
+ * one thread per forwarded write, which cost Eureka renews sent to a follower half their throughput
+ * or more on 2 CPUs (docs/benchmarks.md, Eureka API vs a stock Eureka server).
  */
 final class LeaderForwarder {
   static final String FORWARDED_HEADER = "x-roster-forwarded";
@@ -25,7 +35,16 @@ final class LeaderForwarder {
   /** Request headers that travel with the forwarded request (the rest are the connection's). */
   private static final Set<String> FORWARDED_REQUEST_HEADERS = Set.of("content-type", "accept");
 
+  /** Forwards in flight at most (and connections to the leader); more wait for a sender. */
+  static final int SENDERS = 64;
+
+  /** The prefix of the senders' thread names. */
+  static final String THREAD_PREFIX = "roster-forward-";
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
   private final HttpClient http;
+  private final ThreadPoolExecutor senders;
 
   LeaderForwarder(long connectTimeoutMs) {
     this.http =
@@ -34,6 +53,19 @@ final class LeaderForwarder {
             .connectTimeout(Duration.ofMillis(connectTimeoutMs))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    this.senders =
+        new ThreadPoolExecutor(
+            SENDERS,
+            SENDERS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, THREAD_PREFIX + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    senders.allowCoreThreadTimeOut(true);
   }
 
   /** True if {@code request} was forwarded to this node by another one. */
@@ -46,9 +78,9 @@ final class LeaderForwarder {
       return CompletableFuture.failedFuture(
           new UnavailableException("forwarded to a node that does not lead; retry"));
     }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     HttpRequest.Builder out =
         HttpRequest.newBuilder(URI.create(leaderUrl + request.uri()))
-            .timeout(Duration.ofMillis(Math.max(1, timeoutMs)))
             .header(FORWARDED_HEADER, "1")
             .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
     request
@@ -59,20 +91,34 @@ final class LeaderForwarder {
                 out.header(name, value);
               }
             });
-    return http.sendAsync(out.build(), HttpResponse.BodyHandlers.ofByteArray())
-        .handle(
-            (response, e) -> {
-              if (e != null) {
-                Throwable cause =
-                    e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                String why =
-                    cause instanceof HttpTimeoutException
-                        ? "no answer within " + timeoutMs + " ms"
-                        : cause instanceof IOException ? cause.toString() : String.valueOf(cause);
-                throw new UnavailableException("leader " + leaderUrl + " unreachable: " + why);
-              }
-              String type = response.headers().firstValue("content-type").orElse(null);
-              return Reply.ok(new RawBody(type, response.body(), response.statusCode()));
-            });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          // the time spent waiting for a sender counts against the caller's budget
+          long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+          if (left <= 0) {
+            throw unreachable(leaderUrl, "no answer within " + timeoutMs + " ms");
+          }
+          HttpResponse<byte[]> response;
+          try {
+            response =
+                http.send(
+                    out.timeout(Duration.ofMillis(left)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+          } catch (HttpTimeoutException e) {
+            throw unreachable(leaderUrl, "no answer within " + timeoutMs + " ms");
+          } catch (IOException e) {
+            throw unreachable(leaderUrl, e.toString());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(leaderUrl, "interrupted");
+          }
+          String type = response.headers().firstValue("content-type").orElse(null);
+          return Reply.ok(new RawBody(type, response.body(), response.statusCode()));
+        },
+        senders);
+  }
+
+  private static UnavailableException unreachable(String leaderUrl, String why) {
+    return new UnavailableException("leader " + leaderUrl + " unreachable: " + why);
   }
 }

@@ -18,8 +18,8 @@ import java.util.TreeSet;
  *
  * <p>A path is either exact ({@code /discovery/fetch}) or a template whose {@code {name}} segments
  * match any one segment ({@code /eureka/{env}/apps/{app}}); exact paths win, then the most specific
- * template (a literal segment beats a {@code {name}}), then the order they were added; a trailing
- * slash is ignored.
+ * template (a literal segment beats a {@code {name}}), then the order they were added; under the
+ * {@link #rawBodies} prefix a trailing slash is ignored.
  */
 public final class Router {
   private static final Set<Code> TRANSPORT_CODES =
@@ -99,7 +99,7 @@ public final class Router {
   /** The metrics label of a request: its route, or "other" (unknown paths must not add labels). */
   String endpointOf(String uri) {
     int q = uri.indexOf('?');
-    String path = withoutTrailingSlash(q < 0 ? uri : uri.substring(0, q));
+    String path = exact(q < 0 ? uri : uri.substring(0, q));
     if (routes.containsKey(path)) {
       return path;
     }
@@ -134,7 +134,7 @@ public final class Router {
 
   /** The handler for the request, or an {@link ApiException} saying why there is none. */
   Routed route(String method, String path) {
-    Map<String, Handler> byMethod = routes.get(withoutTrailingSlash(path));
+    Map<String, Handler> byMethod = routes.get(exact(path));
     if (byMethod != null) {
       Handler h = byMethod.get(method);
       if (h == null) {
@@ -177,9 +177,15 @@ public final class Router {
     return rawPrefix != null && (path + "/").startsWith(rawPrefix);
   }
 
-  /** {@code /eureka/apps/} is {@code /eureka/apps}: Eureka clients ask for the former. */
-  private static String withoutTrailingSlash(String path) {
-    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  /**
+   * The exact path a request names: under the raw prefix without a trailing slash ({@code
+   * /eureka/apps/} is {@code /eureka/apps}: Eureka clients ask for the former); elsewhere as is
+   * ({@code /discovery/fetch/} is no route, as in discovery).
+   */
+  private String exact(String path) {
+    return isRaw(path) && path.length() > 1 && path.endsWith("/")
+        ? path.substring(0, path.length() - 1)
+        : path;
   }
 
   /** A path with {@code {name}} segments. */

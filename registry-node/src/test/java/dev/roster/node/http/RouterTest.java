@@ -19,6 +19,8 @@ class RouterTest {
 
   private final Router router =
       new Router()
+          .rawBodies("/eureka/")
+          .get("/discovery/fetch", named("fetch"))
           // the writes' template first, as the Eureka routes are added: specificity, not order,
           // must send GET .../apps/delta to the delta
           .post("/eureka/{env}/apps/{app}", named("register"))
@@ -47,9 +49,13 @@ class RouterTest {
   }
 
   @Test
-  void aTrailingSlashIsIgnored() {
+  void aTrailingSlashIsIgnoredUnderTheRawPrefixOnly() {
     assertThat(handled(router, "GET", "/eureka/apps/")).isEqualTo("full");
     assertThat(handled(router, "GET", "/eureka/dev/apps/SVC/")).isEqualTo("application");
+    assertThat(handled(router, "GET", "/discovery/fetch")).isEqualTo("fetch");
+    assertThatThrownBy(() -> router.route("GET", "/discovery/fetch/"))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("unknown path");
   }
 
   @Test

@@ -5,6 +5,7 @@
 (() => {
   const REFRESH_MS = 1000;
   const TIMEOUT_MS = 2500;
+  const WRITE_TIMEOUT_MS = 6000; // a write is answered within election timeout + 1 s, plus a redirect
   const PAGE_SIZE = 50;
   const DEBOUNCE_MS = 200;
   const HOME = ''; // the node the page came from: same-origin, relative URLs
@@ -301,13 +302,13 @@
    * One HTTP request with a timeout. Resolves to
    * {ok, aborted, unreachable, status, code, message, data}; never rejects.
    */
-  async function request(base, path, init, signal) {
+  async function request(base, path, init, signal, timeoutMs = TIMEOUT_MS) {
     const ctrl = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       ctrl.abort();
-    }, TIMEOUT_MS);
+    }, timeoutMs);
     const onAbort = () => ctrl.abort();
     if (signal) signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -330,7 +331,7 @@
       const aborted = !timedOut && !!signal && signal.aborted;
       return {
         ok: false, aborted, unreachable: !aborted, status: 0, code: null,
-        message: timedOut ? `no answer within ${TIMEOUT_MS} ms` : `network error (${e.message || e})`,
+        message: timedOut ? `no answer within ${timeoutMs} ms` : `network error (${e.message || e})`,
         data: null,
       };
     } finally {
@@ -799,7 +800,7 @@
     setText(msg, `${verb === 'drain' ? 'Draining' : 'Undraining'} ${p.hostname}…`);
     const body = new URLSearchParams({ env: p.env, appid: p.appid, hostname: p.hostname, status: String(status) });
     // A follower answers 307 to the leader; fetch follows it with the same body.
-    const r = await request(conn.current, '/discovery/set', { method: 'POST', body });
+    const r = await request(conn.current, '/discovery/set', { method: 'POST', body }, null, WRITE_TIMEOUT_MS);
     if (r.ok) {
       setText(msg, `${p.hostname} ${verb === 'drain' ? 'drained (WAITING)' : 'undrained (UP)'}.`);
     } else {

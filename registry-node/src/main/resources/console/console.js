@@ -410,7 +410,7 @@
 
   function parseRoute() {
     const h = location.hash.replace(/^#\/?/, '');
-    const path = h.split('?')[0];
+    const path = h.split('?')[0].replace(/\/+$/, '');
     const parts = path.split('/');
     if (parts[0] === 'apps' && parts.length >= 3 && parts[1] !== '') {
       return { view: 'instances', env: safeDecode(parts[1]), appid: safeDecode(parts.slice(2).join('/')) };

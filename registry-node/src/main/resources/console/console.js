@@ -523,8 +523,9 @@
       const d = r.data;
       const members = Array.isArray(d.members) ? d.members : [];
       for (const m of members) {
-        if (m.id && m.http) conn.members.set(m.id, m.http);
-        if (base === HOME && m.self && m.http) conn.homeHttp = m.http;
+        const http = typeof m.http === 'string' ? m.http.replace(/\/+$/, '') : null;
+        if (m.id && http) conn.members.set(m.id, http);
+        if (base === HOME && m.self && http) conn.homeHttp = http;
       }
       renderConnection();
 

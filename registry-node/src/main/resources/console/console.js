@@ -221,12 +221,18 @@
 
   const label = (base) => (base === HOME ? location.host : hostOf(base));
 
+  /**
+   * The members to read from while home does not answer, in member order. Home's own advertised
+   * URL comes last: it is usually the same dead node, but it differs from the page's address when
+   * the page came through a proxy or load balancer, which may be what is down.
+   */
   function candidates() {
     const list = [];
     for (const http of conn.members.values()) {
       if (!http || http === conn.homeHttp || hostOf(http) === location.host) continue;
       if (!list.includes(http)) list.push(http);
     }
+    if (conn.homeHttp && hostOf(conn.homeHttp) !== location.host) list.push(conn.homeHttp);
     return list;
   }
 
@@ -565,7 +571,8 @@
       lastMembersSig = sig;
       const ready = members.filter((m) => m.ready).length;
       setText('cluster-summary',
-        `${members.length} members, ${ready} ready · leader ${d.leader || 'none'} · term ${d.term}`);
+        `${members.length} ${members.length === 1 ? 'member' : 'members'}, ${ready} ready · ` +
+        `leader ${d.leader || 'none'} · term ${d.term}`);
       const rows = members.map((m) => {
         const tr = el('tr', {
           'data-key': m.id,

@@ -74,6 +74,7 @@ public final class Api {
             eureka.zone())
         .routes(router);
     new EurekaReads(raft, reads, paths, eurekaJson).routes(router);
+    new ConsoleFiles().routes(router);
     return router;
   }
 

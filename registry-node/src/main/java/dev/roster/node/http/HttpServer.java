@@ -291,6 +291,15 @@ public final class HttpServer implements AutoCloseable {
   }
 
   private FullHttpResponse encode(ByteBufAllocator alloc, Reply reply, HttpResponseStatus status) {
+    FullHttpResponse response = encodeBody(alloc, reply, status);
+    // any page may read the API (it is open to anyone who can reach the port anyway): the web
+    // console reads from another member when the node it came from is down
+    response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    return response;
+  }
+
+  private FullHttpResponse encodeBody(
+      ByteBufAllocator alloc, Reply reply, HttpResponseStatus status) {
     if (reply.data() instanceof RawBody raw) {
       ByteBuf body = Unpooled.wrappedBuffer(raw.bytes());
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);

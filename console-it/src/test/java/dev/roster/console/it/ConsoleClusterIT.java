@@ -311,6 +311,14 @@ class ConsoleClusterIT {
 
   @Test
   @Order(6)
+  void protectionViewShowsTheNodesStateAndItsWindows() {
+    String node = cluster.url(0);
+    BROWSER.open(node + "/ui/#/protection");
+    ConsoleLargeRegistryIT.awaitProtectionAsTheNodeSays(node, false);
+  }
+
+  @Test
+  @Order(7)
   void aLeaderKillIsShownAndThePageOfTheKilledNodeKeepsShowingAnotherMember() {
     int leader = cluster.awaitLeader();
     int follower = (leader + 1) % 3;

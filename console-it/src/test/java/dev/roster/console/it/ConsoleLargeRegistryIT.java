@@ -34,9 +34,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
 /**
- * The console on a registry of 100 000 instances in 1 000 applications (one node, default timings:
- * nothing renews, and self-protection keeps every instance for the ceiling, 1 h): the pages hold
- * one page of rows, never the registry; paging and search work on the node's answers.
+ * The console on a registry of 100 000 instances in 1 000 applications (one node, default timings
+ * but an eviction check every 5 s: nothing renews, so self-protection is on and keeps every
+ * instance for the ceiling, 1 h): the pages hold one page of rows, never the registry; paging and
+ * search work on the node's answers.
  *
  * <p>999 applications have 90 instances each and {@code svc-big} has 10 090, so one instances view
  * has many pages. The browser's own clock (Navigation Timing, {@code performance.now()} when a
@@ -83,7 +84,9 @@ class ConsoleLargeRegistryIT {
 
   @BeforeAll
   static void registerAHundredThousandInstances() throws Exception {
-    cluster = TestCluster.start(1, Map.of());
+    // an eviction check every 5 s instead of 60 s, so the protection view has closed windows
+    // however fast the registrations went; nothing renews, so each is below the threshold
+    cluster = TestCluster.start(1, Map.of("evict-interval", "5s"));
     cluster.awaitReady();
     node = cluster.url(0);
     long start = System.nanoTime();
@@ -94,6 +97,9 @@ class ConsoleLargeRegistryIT {
         "registered %d instances in %d applications through POST /discovery/register: %.1f s"
             + " (%.0f/s, %d in flight, one node)",
         INSTANCES, APPS, seconds, INSTANCES / seconds, IN_FLIGHT);
+    assertThat(Api.get(node + "/discovery/status").path("guarded_instances").asInt())
+        .as("guarded (non-infra) instances in /discovery/status")
+        .isEqualTo(INSTANCES);
     JsonNode apps = Api.apps(node, "env=" + Api.ENV + "&limit=1");
     assertThat(apps.path("total").asInt()).isEqualTo(APPS);
     assertThat(apps.path("envs").toString()).contains("\"instances\":" + INSTANCES);
@@ -278,6 +284,38 @@ class ConsoleLargeRegistryIT {
     List<String> rows = BROWSER.attributes("tr[data-instance]", "data-instance");
     assertThat(rows).isNotEmpty().hasSizeLessThanOrEqualTo(PER_APP).isSorted();
     assertThat(rows).allMatch(h -> h.startsWith(app + "-h"));
+  }
+
+  @Test
+  @Order(4)
+  void protectionViewShowsTheRegistryProtectedWhileNothingRenews() {
+    BROWSER.open(node + "/ui/#/protection");
+    // 100 000 instances renewing never: every closed window is below the threshold
+    awaitProtectionAsTheNodeSays(node, true);
+  }
+
+  /**
+   * Waits until {@code #protection-state} shows what {@code /discovery/protection} says, which must
+   * be {@code protecting}, and the chart draws the node's windows.
+   */
+  static void awaitProtectionAsTheNodeSays(String node, boolean protecting) {
+    JsonNode p = Api.get(node + "/discovery/protection");
+    assertThat(p.path("protecting").asBoolean())
+        .as("the node's protecting, %s", p)
+        .isEqualTo(protecting);
+    BROWSER.until(
+        "#protection-state data-protecting=" + protecting,
+        d ->
+            String.valueOf(protecting)
+                .equals(BROWSER.attribute("#protection-state", "data-protecting")));
+    assertThat(p.path("windows").size()).as("closed windows").isPositive();
+    BROWSER.until(
+        "the chart's marks",
+        d ->
+            BROWSER.count(
+                    "svg#protection-chart rect, svg#protection-chart path,"
+                        + " svg#protection-chart polyline")
+                > 0);
   }
 
   /** Waits (up to HANG) until the page has a row of {@code kind}; ms from navigation start. */

@@ -15,8 +15,10 @@ import dev.roster.node.http.PollHub;
 import dev.roster.node.lease.EvictionPolicy;
 import dev.roster.node.lease.Evictor;
 import dev.roster.node.metrics.Metrics;
+import dev.roster.node.model.EvictionReason;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.InstanceSpec;
+import dev.roster.node.model.RegistryView;
 import dev.roster.node.model.Status;
 import dev.roster.node.raft.AdminOutcome;
 import dev.roster.node.raft.LeaderClock;
@@ -30,6 +32,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.security.Security;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,7 +130,8 @@ public final class RosterNode implements AutoCloseable {
                 config.expire(),
                 config.evictCeiling(),
                 EvictionPolicy.DEFAULT_CAP),
-            writeTimeoutMs);
+            writeTimeoutMs,
+            config.evictionLogSize());
     fsm.addLeadershipListener(evictor);
     this.polls = new PollHub();
     fsm.addApplyListener(polls);
@@ -148,9 +152,22 @@ public final class RosterNode implements AutoCloseable {
                     config.eurekaEnv(),
                     config.zone(),
                     config.renewInterval().toMillis(),
-                    config.expire().toMillis())),
+                    config.expire().toMillis()),
+                new Api.LeaseSettings(
+                    config.renewInterval().toMillis(),
+                    config.evictInterval().toMillis(),
+                    config.expire().toMillis(),
+                    config.evictCeiling().toMillis())),
             json,
             metrics);
+  }
+
+  private static Map<String, Long> evictionsByReason(RegistryView r) {
+    Map<String, Long> totals = new LinkedHashMap<>();
+    for (EvictionReason reason : EvictionReason.values()) {
+      totals.put(reason.wireName, r.evictionLog().total(reason));
+    }
+    return totals;
   }
 
   private static Metrics nodeMetrics(RegistryStateMachine fsm, RaftRegistry raft, PollHub polls) {
@@ -173,7 +190,11 @@ public final class RosterNode implements AutoCloseable {
             "roster_expected_renews",
             "Renews expected per check window.",
             () -> fsm.read(r -> r.expectedRenews()))
-        .counter("roster_evictions_total", "Instances removed by eviction.", fsm::evictedTotal)
+        .counter(
+            "roster_evictions_total",
+            "Instances removed by eviction, by reason (the replicated eviction log's totals).",
+            "reason",
+            () -> fsm.read(RosterNode::evictionsByReason))
         .gauge("roster_raft_term", "Current Raft term seen by this node.", fsm::term)
         .gauge(
             "roster_raft_is_leader",

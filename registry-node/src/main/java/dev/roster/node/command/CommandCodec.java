@@ -1,6 +1,8 @@
 package dev.roster.node.command;
 
 import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.EvictionLog;
+import dev.roster.node.model.EvictionReason;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.SetChange;
 import dev.roster.node.model.Status;
@@ -15,13 +17,17 @@ import java.util.Map;
  * a new format version and the old one stays readable.
  *
  * <p>Version 2 added the region to the REGISTER body; version 3 the lease and extensions (see
- * {@link ModelCodec}) and the two Eureka commands. Every other body is the same in all three. A log
+ * {@link ModelCodec}) and the two Eureka commands; version 4 the check's decision and each target's
+ * reason to the EVICT body (the eviction log). Every other body is the same in all three. A log
  * written before an upgrade holds entries of the older versions, and the snapshot that replaces
  * them may be taken long after, so every version is read for good.
  */
 public final class CommandCodec {
-  /** The newest version: the Eureka commands, and a REGISTER with a lease or extensions. */
-  public static final byte FORMAT_VERSION = ModelCodec.LAYOUT_WITH_LEASE;
+  /** The newest version: an EVICT with the check's decision and each target's reason. */
+  public static final byte FORMAT_VERSION = 4;
+
+  /** The Eureka commands, and a REGISTER with a lease or extensions. */
+  static final byte FORMAT_VERSION_WITH_LEASE = ModelCodec.LAYOUT_WITH_LEASE;
 
   /** The oldest version still read: REGISTER without a region. */
   static final byte FORMAT_VERSION_WITHOUT_REGION = ModelCodec.LAYOUT_WITHOUT_REGION;
@@ -38,8 +44,12 @@ public final class CommandCodec {
     int version =
         switch (command.type()) {
           case REGISTER -> ModelCodec.layoutFor(((RegisterCommand) command).spec());
-          case EUREKA_REGISTER, EUREKA_STATUS -> FORMAT_VERSION;
-          case RENEW, CANCEL, SET, EVICT, RENEW_BATCH -> FORMAT_VERSION_WITHOUT_REGION;
+          case EUREKA_REGISTER, EUREKA_STATUS -> FORMAT_VERSION_WITH_LEASE;
+          case EVICT ->
+              ((EvictCommand) command).check() != null
+                  ? FORMAT_VERSION
+                  : FORMAT_VERSION_WITHOUT_REGION;
+          case RENEW, CANCEL, SET, RENEW_BATCH -> FORMAT_VERSION_WITHOUT_REGION;
         };
     BinaryWriter w = new BinaryWriter();
     w.writeByte(version).writeByte(command.type().tag).writeLong(command.ts());
@@ -54,7 +64,7 @@ public final class CommandCodec {
           case RENEW -> writeKey(w, ((RenewCommand) command).key());
           case CANCEL -> writeKey(w, ((CancelCommand) command).key());
           case SET -> writeSet(w, (SetCommand) command);
-          case EVICT -> writeEvict(w, (EvictCommand) command);
+          case EVICT -> writeEvict(w, (EvictCommand) command, version);
           case RENEW_BATCH -> writeRenewBatch(w, (RenewBatchCommand) command);
         };
     return body.toByteArray();
@@ -89,15 +99,15 @@ public final class CommandCodec {
           case REGISTER -> new RegisterCommand(ts, ModelCodec.readSpec(r, version));
           case EUREKA_REGISTER ->
               new EurekaRegisterCommand(
-                  ts, ModelCodec.readSpec(r, atLeast(FORMAT_VERSION, version, type)));
+                  ts, ModelCodec.readSpec(r, atLeast(FORMAT_VERSION_WITH_LEASE, version, type)));
           case EUREKA_STATUS -> {
-            atLeast(FORMAT_VERSION, version, type);
+            atLeast(FORMAT_VERSION_WITH_LEASE, version, type);
             yield readEurekaStatus(r, ts);
           }
           case RENEW -> new RenewCommand(ts, readKey(r));
           case CANCEL -> new CancelCommand(ts, readKey(r));
           case SET -> readSet(r, ts);
-          case EVICT -> readEvict(r, ts);
+          case EVICT -> readEvict(r, ts, version);
           case RENEW_BATCH -> readRenewBatch(r, ts);
         };
     if (!r.atEnd()) {
@@ -176,24 +186,64 @@ public final class CommandCodec {
     return new RenewBatchCommand(ts, renews);
   }
 
-  private static BinaryWriter writeEvict(BinaryWriter w, EvictCommand c) {
-    w.writeBoolean(c.rollGuardWindow()).writeInt(c.targets().size());
+  /**
+   * Versions 1 to 3: roll flag, target count, per target key and renew timestamp. Version 4 adds
+   * the check (protecting, renews, threshold, log capacity) after the roll flag and a reason tag
+   * after each target.
+   */
+  private static BinaryWriter writeEvict(BinaryWriter w, EvictCommand c, int version) {
+    w.writeBoolean(c.rollGuardWindow());
+    boolean withCheck = version >= FORMAT_VERSION;
+    if (withCheck) {
+      EvictionLog.Check check = c.check();
+      w.writeBoolean(check.protecting())
+          .writeLong(check.renews())
+          .writeLong(check.threshold())
+          .writeInt(check.capacity());
+    }
+    w.writeInt(c.targets().size());
     for (EvictTarget t : c.targets()) {
       writeKey(w, t.key()).writeLong(t.renewTimestamp());
+      if (withCheck) {
+        w.writeByte(t.reason().tag);
+      }
     }
     return w;
   }
 
-  private static EvictCommand readEvict(BinaryReader r, long ts) {
+  private static EvictCommand readEvict(BinaryReader r, long ts, int version) {
     boolean roll = r.readBoolean();
+    boolean withCheck = version >= FORMAT_VERSION;
+    EvictionLog.Check check = null;
+    if (withCheck) {
+      boolean protecting = r.readBoolean();
+      long renews = r.readLong();
+      long threshold = r.readLong();
+      int capacity = r.readInt();
+      try {
+        check = new EvictionLog.Check(protecting, renews, threshold, capacity);
+      } catch (IllegalArgumentException e) {
+        throw new CodecException(e.getMessage());
+      }
+    }
     int n = r.readInt();
     if (n < 0) {
       throw new CodecException("bad evict target count " + n);
     }
     List<EvictTarget> targets = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
-      targets.add(new EvictTarget(readKey(r), r.readLong()));
+      InstanceKey key = readKey(r);
+      long renew = r.readLong();
+      EvictionReason reason = EvictionReason.UNRECORDED;
+      if (withCheck) {
+        int tag = r.readByte();
+        reason = EvictionReason.ofTag(tag);
+        if (reason == null || reason == EvictionReason.UNRECORDED) {
+          throw new CodecException("bad eviction reason " + tag);
+        }
+      }
+      targets.add(new EvictTarget(key, renew, reason));
     }
-    return new EvictCommand(ts, targets, roll);
+    return new EvictCommand(ts, targets, roll, check);
   }
 }

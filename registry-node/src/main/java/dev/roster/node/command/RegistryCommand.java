@@ -1,5 +1,6 @@
 package dev.roster.node.command;
 
+import dev.roster.node.model.LogPosition;
 import dev.roster.node.model.Registry;
 
 /**
@@ -30,6 +31,14 @@ public sealed interface RegistryCommand<R>
 
   /** Applies this command to the registry and says what happened; never throws for a rejection. */
   ApplyResult<R> applyTo(Registry registry);
+
+  /**
+   * Applies this command from the log entry at {@code at}; only commands that record where a change
+   * came from (the eviction log) need the position.
+   */
+  default ApplyResult<R> applyTo(Registry registry, LogPosition at) {
+    return applyTo(registry);
+  }
 
   /** The stable one-byte tag of each command type in the log. Never renumber. */
   enum Type {

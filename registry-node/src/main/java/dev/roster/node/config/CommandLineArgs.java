@@ -72,6 +72,12 @@ public final class CommandLineArgs {
   String eurekaEnv;
 
   @Option(
+      names = "--eviction-log-size",
+      paramLabel = "N",
+      description = "evictions and protection changes the eviction log keeps (default 1000)")
+  String evictionLogSize;
+
+  @Option(
       names = "--renew-interval",
       paramLabel = "D",
       description = "how often clients renew (default 30s)")
@@ -188,6 +194,7 @@ public final class CommandLineArgs {
     put(settings, "data", a.data);
     put(settings, "zone", a.zone);
     put(settings, "eureka-env", a.eurekaEnv);
+    put(settings, "eviction-log-size", a.evictionLogSize);
     put(settings, "renew-interval", a.renewInterval);
     put(settings, "evict-interval", a.evictInterval);
     put(settings, "expire", a.expire);

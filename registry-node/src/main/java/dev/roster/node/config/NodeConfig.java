@@ -1,5 +1,6 @@
 package dev.roster.node.config;
 
+import dev.roster.node.model.EvictionLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ public record NodeConfig(
     Duration shutdownGrace,
     boolean join,
     String clusterUrl,
-    String eurekaEnv) {
+    String eurekaEnv,
+    int evictionLogSize) {
 
   /** Every setting with its default; {@code peers} and {@code advertise} default from others. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -59,6 +61,7 @@ public record NodeConfig(
     d.put("shutdown-grace", "5s");
     d.put("join", "false");
     d.put("eureka-env", "prod");
+    d.put("eviction-log-size", "1000");
     return Collections.unmodifiableMap(d);
   }
 
@@ -167,6 +170,14 @@ public record NodeConfig(
     if (snapshotOps < 1000) {
       throw new ConfigException("snapshot-ops: must be at least 1000, got " + snapshotOps);
     }
+    int evictionLogSize = get(s, "eviction-log-size", Integer::parseInt);
+    if (evictionLogSize < 1 || evictionLogSize > EvictionLog.MAX_CAPACITY) {
+      throw new ConfigException(
+          "eviction-log-size: must be in 1.."
+              + EvictionLog.MAX_CAPACITY
+              + ", got "
+              + evictionLogSize);
+    }
     return new NodeConfig(
         http,
         advertise,
@@ -186,7 +197,8 @@ public record NodeConfig(
         positive(s, "shutdown-grace"),
         bool(s, "join"),
         clusterUrl,
-        eurekaEnv);
+        eurekaEnv,
+        evictionLogSize);
   }
 
   private static String trimSlash(String url) {

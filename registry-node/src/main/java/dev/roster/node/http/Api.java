@@ -50,7 +50,8 @@ public final class Api {
       long pollHoldMs,
       Metrics metrics,
       ObjectMapper json,
-      EurekaSettings eureka) {
+      EurekaSettings eureka,
+      LeaseSettings lease) {
     Router router = new Router().codeInBody("/discovery/").rawBodies("/eureka/");
     WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
     ReadGate reads = new ReadGate(raft, writes.budgetMs());
@@ -61,7 +62,7 @@ public final class Api {
     new RegistryWrites(writes, renews, json).routes(router);
     registryReads.routes(router);
     new RegistryPolls(raft, reads, registryReads, polls, pollHoldMs).routes(router);
-    new ClusterApi(raft, directory, writes, metrics, advertise).routes(router);
+    new ClusterApi(raft, directory, writes, metrics, advertise, json).routes(router);
     EurekaRoutes paths = new EurekaRoutes(eureka.env());
     EurekaJson eurekaJson = new EurekaJson(eureka.renewIntervalMs(), eureka.expireMs());
     new EurekaWrites(
@@ -74,6 +75,7 @@ public final class Api {
             eureka.zone())
         .routes(router);
     new EurekaReads(raft, reads, paths, eurekaJson).routes(router);
+    new ConsoleReads(raft, lease).routes(router);
     new ConsoleFiles().routes(router);
     return router;
   }
@@ -83,4 +85,11 @@ public final class Api {
    * names none, and the lease shown for instances registered without one (discovery's).
    */
   public record EurekaSettings(String env, String zone, long renewIntervalMs, long expireMs) {}
+
+  /**
+   * The lease timings of the node's settings, which the console's reads show: the default renew
+   * interval and expiry, the evict interval and the eviction ceiling.
+   */
+  public record LeaseSettings(
+      long renewIntervalMs, long evictIntervalMs, long expireMs, long ceilingMs) {}
 }

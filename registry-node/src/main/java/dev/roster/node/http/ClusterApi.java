@@ -1,5 +1,6 @@
 package dev.roster.node.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.cluster.PeerDirectory;
 import dev.roster.node.metrics.Metrics;
 import dev.roster.node.raft.AdminOutcome;
@@ -26,13 +27,15 @@ final class ClusterApi {
   private final String advertise;
   private final long listingGraceNanos;
   private volatile long caughtUpSeenNanos;
+  private final ClusterMembers members;
 
   ClusterApi(
       RaftRegistry raft,
       PeerDirectory directory,
       WriteGate writes,
       Metrics metrics,
-      String advertise) {
+      String advertise,
+      ObjectMapper json) {
     this.raft = raft;
     this.directory = directory;
     this.writes = writes;
@@ -40,6 +43,7 @@ final class ClusterApi {
     this.advertise = advertise;
     // twice a write's budget: an announcement is a write sent once the leader's address is known
     this.listingGraceNanos = TimeUnit.MILLISECONDS.toNanos(2 * writes.budgetMs());
+    this.members = new ClusterMembers(this::statusData, directory, json);
   }
 
   void routes(Router router) {
@@ -47,6 +51,7 @@ final class ClusterApi {
         .get("/health", req -> done(Reply.ok(Map.of("status", "up"))))
         .get("/ready", this::ready)
         .get("/cluster/status", this::status)
+        .get("/cluster/members", members::members)
         .get("/cluster/digest", this::digest)
         .get(
             "/discovery/nodes",
@@ -174,17 +179,21 @@ final class ClusterApi {
   }
 
   private CompletableFuture<Reply> ready(ApiRequest req) {
+    return done(readiness());
+  }
+
+  /** The answer of {@code /ready}: OK when this node serves, else 503 saying why not. */
+  private Reply readiness() {
     if (raft.isReady()) {
       List<String> unlisted = directory.unlistedMembers();
       if (unlisted.isEmpty() || listingGraceOver()) {
-        return done(Reply.ok(Map.of("ready", true)));
+        return Reply.ok(Map.of("ready", true));
       }
-      return done(
-          new Reply(
-              Code.UNAVAILABLE,
-              "not ready: members " + unlisted + " have not announced " + "their addresses yet",
-              Map.of("ready", false),
-              Map.of()));
+      return new Reply(
+          Code.UNAVAILABLE,
+          "not ready: members " + unlisted + " have not announced " + "their addresses yet",
+          Map.of("ready", false),
+          Map.of());
     }
     ClusterStatus s = raft.status();
     String why =
@@ -198,7 +207,7 @@ final class ClusterApi {
                         + s.appliedIndex()
                         + " behind committed "
                         + s.committedIndex();
-    return done(new Reply(Code.UNAVAILABLE, "not ready: " + why, Map.of("ready", false), Map.of()));
+    return new Reply(Code.UNAVAILABLE, "not ready: " + why, Map.of("ready", false), Map.of());
   }
 
   /**
@@ -225,6 +234,11 @@ final class ClusterApi {
   }
 
   private CompletableFuture<Reply> status(ApiRequest req) {
+    return done(Reply.ok(statusData()));
+  }
+
+  /** This node's {@code /cluster/status} data. */
+  private Map<String, Object> statusData() {
     ClusterStatus s = raft.status();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", s.id());
@@ -239,7 +253,9 @@ final class ClusterApi {
     data.put("peers", s.peers());
     data.put("learners", s.learners());
     data.put("error", s.error());
-    return done(Reply.ok(data));
+    data.put("ready", readiness().code() == Code.OK);
+    data.put("last_contact_ms", s.lastContactMs());
+    return data;
   }
 
   private static CompletableFuture<Reply> done(Reply reply) {

@@ -1,6 +1,7 @@
 package dev.roster.node.lease;
 
 import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.EvictionReason;
 import dev.roster.node.model.Guard;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.RegistryView;
@@ -52,8 +53,9 @@ public record EvictionDecision(
     int take = (int) Math.min(candidates.size(), policy.cap(instances));
     shuffle(candidates, random);
     List<EvictTarget> targets = new ArrayList<>(take);
+    EvictionReason reason = protecting ? EvictionReason.PAST_CEILING : EvictionReason.EXPIRED;
     for (int i = 0; i < take; i++) {
-      targets.add(EvictTarget.of(candidates.get(i)));
+      targets.add(EvictTarget.of(candidates.get(i), reason));
     }
     return new EvictionDecision(targets, protecting, expired.size(), renews, threshold);
   }

@@ -2,6 +2,7 @@ package dev.roster.node.lease;
 
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.EvictCommand;
+import dev.roster.node.model.EvictionLog;
 import dev.roster.node.model.Instance;
 import dev.roster.node.raft.LeaderTask;
 import dev.roster.node.raft.LeadershipListener;
@@ -26,16 +27,22 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
   private final RaftRegistry raft;
   private final EvictionPolicy policy;
   private final long writeTimeoutMs;
+  private final int logCapacity;
   private final LeaderTask task;
   private volatile long leaderSinceNanos;
   private volatile Boolean lastProtecting;
   private final List<BiConsumer<EvictionDecision, Integer>> checkListeners =
       new CopyOnWriteArrayList<>();
 
-  public Evictor(RaftRegistry raft, EvictionPolicy policy, long writeTimeoutMs) {
+  /**
+   * @param logCapacity how many evictions and protection changes the replicated eviction log keeps;
+   *     each check carries it, so every replica trims at the same entry
+   */
+  public Evictor(RaftRegistry raft, EvictionPolicy policy, long writeTimeoutMs, int logCapacity) {
     this.raft = raft;
     this.policy = policy;
     this.writeTimeoutMs = writeTimeoutMs;
+    this.logCapacity = logCapacity;
     this.task = new LeaderTask("roster-evictor", policy.evictInterval(), this::check);
   }
 
@@ -73,7 +80,15 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
       reportProtection(d);
       ApplyResult<List<Instance>> result =
           raft.writes()
-              .propose(ts -> new EvictCommand(ts, d.targets(), true), writeTimeoutMs)
+              .propose(
+                  ts ->
+                      new EvictCommand(
+                          ts,
+                          d.targets(),
+                          true,
+                          new EvictionLog.Check(
+                              d.protecting(), d.renews(), d.threshold(), logCapacity)),
+                  writeTimeoutMs)
               .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
       int evicted = result.value().size();
       checkListeners.forEach(l -> l.accept(d, evicted));

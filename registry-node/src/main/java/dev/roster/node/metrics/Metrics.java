@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * A small Prometheus text-format (0.0.4) registry: request counters and latency histograms by
@@ -25,6 +26,12 @@ public final class Metrics {
   private final List<Sampled> sampled = new ArrayList<>();
 
   private record Sampled(String name, String type, String help, DoubleSupplier value) {}
+
+  /** A counter with one label, all its values read at scrape time. */
+  private record Labelled(
+      String name, String help, String label, Supplier<Map<String, ? extends Number>> values) {}
+
+  private final List<Labelled> labelled = new ArrayList<>();
 
   private static final class Histogram {
     final LongAdder[] counts = new LongAdder[BUCKETS.length + 1];
@@ -67,6 +74,16 @@ public final class Metrics {
   /** A monotonic count kept elsewhere (e.g. in the state machine), read at scrape time. */
   public synchronized Metrics counter(String name, String help, DoubleSupplier value) {
     sampled.add(new Sampled(name, "counter", help, value));
+    return this;
+  }
+
+  /**
+   * A monotonic count by one label (e.g. evictions by reason), read at scrape time; every value of
+   * the label the supplier returns is one series.
+   */
+  public synchronized Metrics counter(
+      String name, String help, String label, Supplier<Map<String, ? extends Number>> values) {
+    labelled.add(new Labelled(name, help, label, values));
     return this;
   }
 
@@ -125,8 +142,25 @@ public final class Metrics {
                   .append('\n');
             });
     List<Sampled> snapshot;
+    List<Labelled> labelledSnapshot;
     synchronized (this) {
       snapshot = List.copyOf(sampled);
+      labelledSnapshot = List.copyOf(labelled);
+    }
+    for (Labelled l : labelledSnapshot) {
+      out.append("# HELP ").append(l.name()).append(' ').append(l.help()).append('\n');
+      out.append("# TYPE ").append(l.name()).append(" counter\n");
+      new TreeMap<String, Number>(l.values().get())
+          .forEach(
+              (value, n) ->
+                  out.append(l.name())
+                      .append('{')
+                      .append(l.label())
+                      .append("=\"")
+                      .append(escape(value))
+                      .append("\"} ")
+                      .append(format(n.doubleValue()))
+                      .append('\n'));
     }
     for (Sampled s : snapshot) {
       out.append("# HELP ").append(s.name()).append(' ').append(s.help()).append('\n');

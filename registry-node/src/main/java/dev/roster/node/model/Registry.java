@@ -23,6 +23,7 @@ public final class Registry implements RegistryView {
   private final Map<String, String> places = new HashMap<>();
 
   private final RecentChanges recent = new RecentChanges();
+  private final EvictionLog evictionLog = new EvictionLog();
   private final Guard guard;
   private final Predicate<AppKey> guarded;
   private long instanceCount;
@@ -145,18 +146,30 @@ public final class Registry implements RegistryView {
 
   /**
    * Removes each target whose renew timestamp is still the one the leader saw; an instance that
-   * renewed after the leader decided survives. Optionally closes the guard's window first.
+   * renewed after the leader decided survives.
    */
   public List<Instance> evict(List<EvictTarget> targets, long ts) {
+    return evict(targets, ts, LogPosition.NONE);
+  }
+
+  /** As {@link #evict(List, long)}, logging each eviction as done by the entry at {@code at}. */
+  public List<Instance> evict(List<EvictTarget> targets, long ts, LogPosition at) {
     List<Instance> evicted = new ArrayList<>();
     for (EvictTarget t : targets) {
       Application app = apps.get(t.key().appKey());
       Instance current = app == null ? null : app.instance(t.key().hostname());
       if (current != null && current.renewTimestamp() == t.renewTimestamp()) {
-        evicted.add(removeInstance(app, t.key().hostname(), ts));
+        Instance removed = removeInstance(app, t.key().hostname(), ts);
+        evicted.add(removed);
+        evictionLog.evicted(removed, t, ts, at);
       }
     }
     return evicted;
+  }
+
+  /** Logs what an eviction check decided (its window, a change of self-protection). */
+  public void recordCheck(EvictionLog.Check check, long ts, LogPosition at) {
+    evictionLog.checked(check, ts, at);
   }
 
   /** Closes the guard's check window (the leader's periodic check does this through the log). */
@@ -258,6 +271,11 @@ public final class Registry implements RegistryView {
   }
 
   @Override
+  public EvictionLog evictionLog() {
+    return evictionLog;
+  }
+
+  @Override
   public Guard guard() {
     return guard;
   }
@@ -305,6 +323,10 @@ public final class Registry implements RegistryView {
   /** Puts back a saved recent change; call in the saved order. */
   public void restoreChange(RecentChanges.Change change) {
     recent.restore(change);
+  }
+
+  public void restoreEvictionLog(EvictionLog.State state) {
+    evictionLog.restore(state);
   }
 
   public void restoreGuard(long renewsThisWindow, long renewsLastWindow) {

@@ -47,4 +47,7 @@ public interface RegistryView {
    * expireNanos} for the instances of the default lease.
    */
   List<Instance> expired(long now, long expireNanos);
+
+  /** The replicated log of evictions and self-protection changes. */
+  EvictionLog evictionLog();
 }

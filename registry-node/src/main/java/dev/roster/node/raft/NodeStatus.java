@@ -4,6 +4,7 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.core.State;
 import com.alipay.sofa.jraft.entity.PeerId;
 import java.util.List;
+import java.util.Map;
 
 /** This node's Raft status for {@code /cluster/status}, and whether it is ready to serve. */
 final class NodeStatus {
@@ -44,7 +45,17 @@ final class NodeStatus {
     String self = raft.self().toString();
     if (n == null) {
       return new ClusterStatus(
-          self, "stopped", fsm.term(), null, 0, 0, 0, settings.peers(), List.of(), fsm.error());
+          self,
+          "stopped",
+          fsm.term(),
+          null,
+          0,
+          0,
+          0,
+          settings.peers(),
+          List.of(),
+          fsm.error(),
+          Map.of());
     }
     State state = n.getNodeState();
     if (!state.isActive()) {
@@ -61,7 +72,8 @@ final class NodeStatus {
           applied,
           knownPeers(),
           fsm.learners(),
-          fsm.error());
+          fsm.error(),
+          Map.of());
     }
     return new ClusterStatus(
         self,
@@ -74,7 +86,8 @@ final class NodeStatus {
         // only a leader may list the members; others know the last committed configuration
         n.isLeader() ? n.listPeers().stream().map(PeerId::toString).toList() : knownPeers(),
         n.isLeader() ? n.listLearners().stream().map(PeerId::toString).toList() : fsm.learners(),
-        fsm.error());
+        fsm.error(),
+        ReplicationProgress.lastContactMs(n));
   }
 
   private List<String> knownPeers() {

@@ -5,6 +5,7 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.error.RaftError;
 import dev.roster.node.command.ApplyResult;
 import dev.roster.node.command.RegistryCommand;
+import dev.roster.node.model.LogPosition;
 import dev.roster.node.model.Registry;
 import java.util.concurrent.CompletableFuture;
 
@@ -29,8 +30,8 @@ final class ProposalClosure<R> implements Closure {
   }
 
   /** Applies the proposed command and keeps its result for {@link #run}. */
-  ApplyResult<R> applyTo(Registry registry) {
-    ApplyResult<R> applied = command.applyTo(registry);
+  ApplyResult<R> applyTo(Registry registry, LogPosition at) {
+    ApplyResult<R> applied = command.applyTo(registry, at);
     this.result = applied;
     return applied;
   }

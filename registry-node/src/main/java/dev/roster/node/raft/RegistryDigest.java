@@ -4,6 +4,7 @@ import dev.roster.node.command.BinaryWriter;
 import dev.roster.node.command.ModelCodec;
 import dev.roster.node.model.AppKey;
 import dev.roster.node.model.Application;
+import dev.roster.node.model.EvictionLog;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.RegistryView;
 import java.io.OutputStream;
@@ -19,7 +20,7 @@ import java.util.List;
  * A fingerprint of the whole replicated state at one applied index: SHA-256 over a canonical
  * encoding (applications sorted by env then appid, instances by hostname, metadata by key) of every
  * application, its latest_timestamp, every instance field including the five timestamps, the
- * guard's window counters and the largest applied command timestamp.
+ * guard's window counters, the largest applied command timestamp and the eviction log.
  *
  * <p>Two replicas that applied the same entries have the same digest at the same {@code
  * appliedIndex}; a different digest at the same index means they diverged. This is how the chaos
@@ -59,6 +60,11 @@ public record RegistryDigest(long appliedIndex, String sha256, int applications,
             w, i, Math.max(ModelCodec.LAYOUT_WITH_REGION, ModelCodec.layoutFor(i)));
       }
       instances += sorted.size();
+    }
+    // the eviction log once a check of a version that has it ran (before, digests are unchanged)
+    EvictionLog.State log = registry.evictionLog().state();
+    if (!log.isEmpty()) {
+      EvictionLogCodec.write(w, log);
     }
     w.flush();
     return new RegistryDigest(

@@ -6,6 +6,7 @@ import dev.roster.node.command.CodecException;
 import dev.roster.node.command.ModelCodec;
 import dev.roster.node.model.AppKey;
 import dev.roster.node.model.Application;
+import dev.roster.node.model.EvictionLog;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.RecentChanges;
@@ -34,7 +35,9 @@ import java.util.zip.CheckedOutputStream;
  * magic "RSTR" | format version (int) | body | CRC32C of the body (long)
  * body = last applied ts, guard renews this/last window, app count,
  *        per app: appid, env, latest_timestamp, instance count, instances;
- *        version 3: then the recent-changes count, per change: ts, action, instance
+ *        version 3: then the recent-changes count, per change: ts, action, instance;
+ *        version 4: then the eviction log: capacity, next seq, totals by reason,
+ *        protection (-1 unknown, 0 off, 1 on) and since, evictions, protection changes, windows
  * </pre>
  *
  * Applications are written by env then appid, instances by hostname, so every replica writes the
@@ -46,18 +49,24 @@ import java.util.zip.CheckedOutputStream;
  * A writer uses the oldest version that holds the instances, so until a client registers what only
  * version 3 holds (through the Eureka API), nodes not yet upgraded can install the snapshot; such a
  * snapshot leaves the recent changes out (a Eureka client that misses one then fetches in full).
+ * Version 4 adds the eviction log; it is written once an eviction check of a version that has the
+ * log ran (so after an upgrade's first leader change), with the instances in layout 3.
  */
 public record RegistrySnapshot(
     long lastAppliedTs,
     long renewsThisWindow,
     long renewsLastWindow,
     List<AppState> apps,
-    List<RecentChanges.Change> recent) {
+    List<RecentChanges.Change> recent,
+    EvictionLog.State evictionLog) {
 
   static final int MAGIC = 0x52535452; // "RSTR"
 
-  /** The newest version, written when an instance has a lease or extensions. */
-  static final int FORMAT_VERSION = ModelCodec.LAYOUT_WITH_LEASE;
+  /** The newest version, written when the eviction log holds anything. */
+  static final int FORMAT_VERSION = 4;
+
+  /** Written when an instance has a lease or extensions. */
+  static final int FORMAT_VERSION_WITH_LEASE = ModelCodec.LAYOUT_WITH_LEASE;
 
   /** Written when an instance has a region (see {@link #writeTo}). */
   static final int FORMAT_VERSION_WITH_REGION = ModelCodec.LAYOUT_WITH_REGION;
@@ -70,6 +79,16 @@ public record RegistrySnapshot(
   public RegistrySnapshot {
     apps = List.copyOf(apps);
     recent = List.copyOf(recent);
+    evictionLog = evictionLog == null ? EvictionLog.State.EMPTY : evictionLog;
+  }
+
+  public RegistrySnapshot(
+      long lastAppliedTs,
+      long renewsThisWindow,
+      long renewsLastWindow,
+      List<AppState> apps,
+      List<RecentChanges.Change> recent) {
+    this(lastAppliedTs, renewsThisWindow, renewsLastWindow, apps, recent, EvictionLog.State.EMPTY);
   }
 
   public record AppState(AppKey key, long latestTimestamp, List<Instance> instances) {}
@@ -85,7 +104,8 @@ public record RegistrySnapshot(
         registry.guard().renewsThisWindow(),
         registry.guard().renewsLastWindow(),
         apps,
-        List.copyOf(registry.recentChanges().all()));
+        List.copyOf(registry.recentChanges().all()),
+        registry.evictionLog().state());
   }
 
   private static final Comparator<AppState> FILE_ORDER =
@@ -100,7 +120,7 @@ public record RegistrySnapshot(
    * runs on the state-machine thread.
    */
   RegistrySnapshot inFileOrder() {
-    return sorted(formatVersion() >= FORMAT_VERSION ? recent : List.of());
+    return sorted(formatVersion() >= FORMAT_VERSION_WITH_LEASE ? recent : List.of());
   }
 
   private RegistrySnapshot sorted(List<RecentChanges.Change> keptChanges) {
@@ -112,7 +132,7 @@ public record RegistrySnapshot(
     }
     sorted.sort(FILE_ORDER);
     return new RegistrySnapshot(
-        lastAppliedTs, renewsThisWindow, renewsLastWindow, sorted, keptChanges);
+        lastAppliedTs, renewsThisWindow, renewsLastWindow, sorted, keptChanges, evictionLog);
   }
 
   /** Builds a fresh registry holding exactly this state. */
@@ -128,6 +148,7 @@ public record RegistrySnapshot(
       registry.restoreLatestTimestamp(app.key(), app.latestTimestamp());
     }
     recent.forEach(registry::restoreChange);
+    registry.restoreEvictionLog(evictionLog);
     registry.restoreGuard(renewsThisWindow, renewsLastWindow);
     return registry;
   }
@@ -136,8 +157,14 @@ public record RegistrySnapshot(
     return apps.stream().mapToLong(a -> a.instances().size()).sum();
   }
 
-  /** The oldest version that holds every instance (a removed one in the recent changes too). */
+  /**
+   * The oldest version that holds every instance (a removed one in the recent changes too) and the
+   * eviction log.
+   */
   int formatVersion() {
+    if (!evictionLog.isEmpty()) {
+      return FORMAT_VERSION;
+    }
     int version = FORMAT_VERSION_WITHOUT_REGION;
     for (AppState app : apps) {
       for (Instance i : app.instances()) {
@@ -145,8 +172,8 @@ public record RegistrySnapshot(
       }
     }
     for (RecentChanges.Change c : recent) {
-      if (ModelCodec.layoutFor(c.instance()) == FORMAT_VERSION) {
-        return FORMAT_VERSION;
+      if (ModelCodec.layoutFor(c.instance()) == FORMAT_VERSION_WITH_LEASE) {
+        return FORMAT_VERSION_WITH_LEASE;
       }
     }
     return version;
@@ -164,6 +191,7 @@ public record RegistrySnapshot(
       // the oldest version that holds the registry, as for log entries (CommandCodec#encode): a
       // snapshot a new leader sends to a follower not yet upgraded stays readable there
       int version = formatVersion();
+      int layout = Math.min(version, ModelCodec.LAYOUT_WITH_LEASE);
       DataOutputStream header = new DataOutputStream(raw);
       header.writeInt(MAGIC);
       header.writeInt(version);
@@ -178,15 +206,18 @@ public record RegistrySnapshot(
         w.writeString(app.key().appid()).writeString(app.key().env());
         w.writeLong(app.latestTimestamp()).writeInt(app.instances().size());
         for (Instance i : app.instances()) {
-          ModelCodec.writeInstance(w, i, version);
+          ModelCodec.writeInstance(w, i, layout);
         }
       }
-      if (version >= FORMAT_VERSION) {
+      if (version >= FORMAT_VERSION_WITH_LEASE) {
         w.writeInt(recent.size());
         for (RecentChanges.Change c : recent) {
           w.writeLong(c.ts()).writeByte(c.action().ordinal());
-          ModelCodec.writeInstance(w, c.instance(), version);
+          ModelCodec.writeInstance(w, c.instance(), layout);
         }
+      }
+      if (version >= FORMAT_VERSION) {
+        EvictionLogCodec.write(w, evictionLog);
       }
       w.flush();
       header.writeLong(checked.getChecksum().getValue());
@@ -226,6 +257,7 @@ public record RegistrySnapshot(
   }
 
   private static RegistrySnapshot decodeBody(BinaryReader r, int version) {
+    int layout = Math.min(version, ModelCodec.LAYOUT_WITH_LEASE);
     long lastTs = r.readLong();
     long thisWindow = r.readLong();
     long lastWindow = r.readLong();
@@ -244,12 +276,12 @@ public record RegistrySnapshot(
       }
       List<Instance> instances = new ArrayList<>(Math.min(n, 1 << 16));
       for (int i = 0; i < n; i++) {
-        instances.add(ModelCodec.readInstance(r, version));
+        instances.add(ModelCodec.readInstance(r, layout));
       }
       apps.add(new AppState(key, latest, instances));
     }
     List<RecentChanges.Change> recent = new ArrayList<>();
-    if (version >= FORMAT_VERSION) {
+    if (version >= FORMAT_VERSION_WITH_LEASE) {
       int n = r.readInt();
       if (n < 0) {
         throw new CodecException("bad recent change count " + n);
@@ -261,12 +293,14 @@ public record RegistrySnapshot(
           throw new CodecException("bad recent change action " + action);
         }
         recent.add(
-            new RecentChanges.Change(ts, ACTIONS[action], ModelCodec.readInstance(r, version)));
+            new RecentChanges.Change(ts, ACTIONS[action], ModelCodec.readInstance(r, layout)));
       }
     }
+    EvictionLog.State log =
+        version >= FORMAT_VERSION ? EvictionLogCodec.read(r) : EvictionLog.State.EMPTY;
     if (!r.atEnd()) {
       throw new CodecException("trailing bytes in snapshot body");
     }
-    return new RegistrySnapshot(lastTs, thisWindow, lastWindow, apps, recent);
+    return new RegistrySnapshot(lastTs, thisWindow, lastWindow, apps, recent, log);
   }
 }

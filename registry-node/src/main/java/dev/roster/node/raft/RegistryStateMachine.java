@@ -19,6 +19,7 @@ import dev.roster.node.command.CommandCodec;
 import dev.roster.node.command.RegistryCommand;
 import dev.roster.node.model.AppKey;
 import dev.roster.node.model.GuardPolicy;
+import dev.roster.node.model.LogPosition;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.RegistryView;
 import java.nio.file.Path;
@@ -198,7 +199,8 @@ public final class RegistryStateMachine extends StateMachineAdapter {
   private ApplyResult<?> apply(
       Iterator iter, RegistryCommand<?> command, ProposalClosure<?> proposal) {
     try {
-      return proposal != null ? proposal.applyTo(registry) : command.applyTo(registry);
+      LogPosition at = new LogPosition(iter.getIndex(), iter.getTerm());
+      return proposal != null ? proposal.applyTo(registry, at) : command.applyTo(registry, at);
     } catch (RuntimeException e) {
       // JRaft would only log an exception escaping onApply and go on with the next entry, on a
       // registry the failed command may have half changed: this replica would diverge

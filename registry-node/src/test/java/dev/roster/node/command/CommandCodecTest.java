@@ -545,7 +545,7 @@ class CommandCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(bytes = {0, 4, 99, -1})
+  @ValueSource(bytes = {0, 5, 99, -1})
   void wrongFormatVersionThrows(byte version) {
     byte[] bytes = CommandCodec.encode(new RenewCommand(TS, new InstanceKey("e", "a", "h")));
     bytes[0] = version;

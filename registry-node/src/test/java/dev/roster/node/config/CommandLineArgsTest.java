@@ -65,6 +65,8 @@ class CommandLineArgsTest {
             "3s",
             "--eureka-env",
             "dev",
+            "--eviction-log-size",
+            "50",
             "--join");
 
     assertThat(s).containsOnlyKeys(NodeConfig.DEFAULTS.keySet());
@@ -76,6 +78,7 @@ class CommandLineArgsTest {
     assertThat(c.join()).isTrue();
     assertThat(c.clusterUrl()).isEqualTo("http://node-a:8001");
     assertThat(c.eurekaEnv()).isEqualTo("dev");
+    assertThat(c.evictionLogSize()).isEqualTo(50);
   }
 
   @Test

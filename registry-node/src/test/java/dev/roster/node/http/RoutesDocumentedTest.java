@@ -28,7 +28,8 @@ class RoutesDocumentedTest {
             30_000,
             new Metrics(),
             Api.json(),
-            new Api.EurekaSettings("prod", "default", 30_000, 90_000))
+            new Api.EurekaSettings("prod", "default", 30_000, 90_000),
+            new Api.LeaseSettings(30_000, 60_000, 90_000, 3_600_000))
         .routes();
   }
 

@@ -3,6 +3,7 @@ package dev.roster.node.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.EvictionReason;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
@@ -56,7 +57,8 @@ class EvictionDecisionTest {
     assertThat(d.protecting()).isFalse();
     assertThat(d.expired()).isEqualTo(1);
     assertThat(d.targets())
-        .containsExactly(new EvictTarget(new InstanceKey("dev", "app", "h9"), 0));
+        .containsExactly(
+            new EvictTarget(new InstanceKey("dev", "app", "h9"), 0, EvictionReason.EXPIRED));
   }
 
   @Test

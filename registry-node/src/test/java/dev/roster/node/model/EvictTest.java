@@ -113,6 +113,8 @@ class EvictTest {
     EvictTarget t = EvictTarget.of(Specs.stored(registry, "h1"));
 
     assertThat(t)
-        .isEqualTo(new EvictTarget(new InstanceKey(h1.env(), h1.appid(), h1.hostname()), 300));
+        .isEqualTo(
+            new EvictTarget(
+                new InstanceKey(h1.env(), h1.appid(), h1.hostname()), 300, EvictionReason.EXPIRED));
   }
 }

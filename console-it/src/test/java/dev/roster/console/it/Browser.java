@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -145,6 +148,17 @@ final class Browser implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
     driver = new ChromeDriver(service, options);
+    // --window-size is the window's; make the page's viewport (and so the screenshots) WIDTHxHEIGHT
+    @SuppressWarnings("unchecked")
+    List<Number> frame =
+        (List<Number>)
+            driver.executeScript(
+                "return [window.outerWidth - window.innerWidth,"
+                    + " window.outerHeight - window.innerHeight];");
+    driver
+        .manage()
+        .window()
+        .setSize(new Dimension(WIDTH + frame.get(0).intValue(), HEIGHT + frame.get(1).intValue()));
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
   }
@@ -245,6 +259,16 @@ final class Browser implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     Object r =
         js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css);
     return r == null ? null : ((String) r).strip();
+  }
+
+  /** The number an element shows ("1,000" or "1 000" read as 1000), or -1. */
+  long number(String css) {
+    String t = text(css);
+    if (t == null) {
+      return -1;
+    }
+    Matcher m = Pattern.compile("\\d[\\d,\u00a0\u202f ]*").matcher(t);
+    return m.find() ? Long.parseLong(m.group().replaceAll("[^\\d]", "")) : -1;
   }
 
   long count(String css) {

@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +41,6 @@ import org.openqa.selenium.support.ui.Select;
 class ConsoleClusterIT {
   private static final String ALPHA = "console.alpha";
   private static final String BETA = "console.beta";
-  private static final Pattern NUMBER = Pattern.compile("\\d[\\d,  ]*");
 
   @RegisterExtension static final Browser BROWSER = new Browser();
 
@@ -150,7 +147,7 @@ class ConsoleClusterIT {
         d -> BROWSER.attributes("tr[data-app]", "data-app").containsAll(expected));
     int total = Api.apps(node, "").path("total").asInt();
     assertThat(total).isEqualTo(3);
-    BROWSER.until("#apps-total shows " + total, d -> number("#apps-total") == total);
+    BROWSER.until("#apps-total shows " + total, d -> BROWSER.number("#apps-total") == total);
 
     // one env: the infra application goes, the test ones stay
     new Select(BROWSER.driver().findElement(org.openqa.selenium.By.id("env-select")))
@@ -163,7 +160,8 @@ class ConsoleClusterIT {
                 .equals(List.of("test/" + ALPHA, "test/" + BETA)));
     int testTotal = Api.apps(node, "env=" + Api.ENV).path("total").asInt();
     assertThat(testTotal).isEqualTo(2);
-    BROWSER.until("#apps-total shows " + testTotal, d -> number("#apps-total") == testTotal);
+    BROWSER.until(
+        "#apps-total shows " + testTotal, d -> BROWSER.number("#apps-total") == testTotal);
 
     // a row leads to its instances
     clickRowLink("tr[data-app=\"test/" + ALPHA + "\"]");
@@ -178,7 +176,7 @@ class ConsoleClusterIT {
                 .equals(List.of("alpha-1", "alpha-2")));
     assertThat(BROWSER.text("#instances-title")).contains(ALPHA);
     assertThat(BROWSER.attributes("tr[data-instance]", "data-status")).containsOnly("up");
-    BROWSER.until("#instances-total shows 2", d -> number("#instances-total") == 2);
+    BROWSER.until("#instances-total shows 2", d -> BROWSER.number("#instances-total") == 2);
   }
 
   @Test
@@ -205,7 +203,7 @@ class ConsoleClusterIT {
     BROWSER.until(
         "a row for alpha-3",
         d -> "up".equals(BROWSER.attribute("tr[data-instance=\"alpha-3\"]", "data-status")));
-    BROWSER.until("#instances-total shows 3", d -> number("#instances-total") == 3);
+    BROWSER.until("#instances-total shows 3", d -> BROWSER.number("#instances-total") == 3);
     assertThat(BROWSER.js("return window.__consoleItDocument;"))
         .as("the page was not reloaded")
         .isEqualTo("the same");
@@ -314,7 +312,7 @@ class ConsoleClusterIT {
   void protectionViewShowsTheNodesStateAndItsWindows() {
     String node = cluster.url(0);
     BROWSER.open(node + "/ui/#/protection");
-    ConsoleLargeRegistryIT.awaitProtectionAsTheNodeSays(node, false);
+    awaitProtectionAsTheNodeSays(BROWSER, node, false);
   }
 
   @Test
@@ -371,6 +369,30 @@ class ConsoleClusterIT {
     BROWSER.driver().switchTo().window(onLeader);
   }
 
+  /**
+   * Waits until {@code #protection-state} shows what {@code /discovery/protection} says, which must
+   * be {@code protecting}, and the chart draws the node's windows.
+   */
+  static void awaitProtectionAsTheNodeSays(Browser browser, String node, boolean protecting) {
+    JsonNode p = Api.get(node + "/discovery/protection");
+    assertThat(p.path("protecting").asBoolean())
+        .as("the node's protecting, %s", p)
+        .isEqualTo(protecting);
+    browser.until(
+        "#protection-state data-protecting=" + protecting,
+        d ->
+            String.valueOf(protecting)
+                .equals(browser.attribute("#protection-state", "data-protecting")));
+    assertThat(p.path("windows").size()).as("closed windows").isPositive();
+    browser.until(
+        "the chart's marks",
+        d ->
+            browser.count(
+                    "svg#protection-chart rect, svg#protection-chart path,"
+                        + " svg#protection-chart polyline")
+                > 0);
+  }
+
   private void awaitLeaderRow(int leader) {
     BROWSER.until(
         "one leader row, " + cluster.raftAddress(leader),
@@ -419,15 +441,5 @@ class ConsoleClusterIT {
 
   private static String location(Http.Response r) {
     return r.headers().firstValue("Location").orElse("(no Location)");
-  }
-
-  /** The number an element shows ("1,000" or "1 000" read as 1000), or -1. */
-  static long number(String css) {
-    String text = BROWSER.text(css);
-    if (text == null) {
-      return -1;
-    }
-    Matcher m = NUMBER.matcher(text);
-    return m.find() ? Long.parseLong(m.group().replaceAll("[^\\d]", "")) : -1;
   }
 }

@@ -189,8 +189,7 @@ class ConsoleLargeRegistryIT {
     assertThat(firstRow).as("ms to the first application row").isLessThan(HANG.toMillis());
 
     int total = APPS + 1; // and infra.discovery
-    BROWSER.until(
-        "#apps-total shows " + total, d -> ConsoleClusterIT.number("#apps-total") == total);
+    BROWSER.until("#apps-total shows " + total, d -> BROWSER.number("#apps-total") == total);
     List<String> page1 = BROWSER.attributes("tr[data-app]", "data-app");
     assertThat(page1).as("rows of one page").isNotEmpty().hasSizeLessThanOrEqualTo(500);
     assertThat(page1.size()).isLessThan(total);
@@ -212,7 +211,7 @@ class ConsoleLargeRegistryIT {
         IntStream.range(40, 50).mapToObj(a -> "test/" + appid(a)).toList(); // svc-0040..svc-0049
     double search = timeUntilRows("#app-search", "svc-004", "tr[data-app]", "data-app", matching);
     record("apps view, search \"svc-004\" (10 of 1 001): %.0f ms from the first key", search);
-    BROWSER.until("#apps-total shows 10", d -> ConsoleClusterIT.number("#apps-total") == 10);
+    BROWSER.until("#apps-total shows 10", d -> BROWSER.number("#apps-total") == 10);
   }
 
   @Test
@@ -230,8 +229,7 @@ class ConsoleLargeRegistryIT {
         .as("ms to the first instance row")
         .isLessThan(HANG.toMillis());
     BROWSER.until(
-        "#instances-total shows " + BIG_SIZE,
-        d -> ConsoleClusterIT.number("#instances-total") == BIG_SIZE);
+        "#instances-total shows " + BIG_SIZE, d -> BROWSER.number("#instances-total") == BIG_SIZE);
     assertThat(BROWSER.text("#instances-title")).contains(BIG);
     List<String> page1 = BROWSER.attributes("tr[data-instance]", "data-instance");
     assertThat(page1).as("rows of one page").isNotEmpty().hasSizeLessThanOrEqualTo(500);
@@ -261,8 +259,7 @@ class ConsoleLargeRegistryIT {
     record(
         "instances view, search \"big-0123\" (10 of %d): %.0f ms from the first key",
         BIG_SIZE, search);
-    BROWSER.until(
-        "#instances-total shows 10", d -> ConsoleClusterIT.number("#instances-total") == 10);
+    BROWSER.until("#instances-total shows 10", d -> BROWSER.number("#instances-total") == 10);
     assertThat(Api.instances(node, BIG, "q=big-0123").path("total").asInt())
         .as("the node's answer to the same search")
         .isEqualTo(10);
@@ -279,8 +276,7 @@ class ConsoleLargeRegistryIT {
         "instances view (%s, %d instances), fresh load: %s", app, PER_APP, loadTimes("instance"));
     assertThat(first).isLessThan(HANG.toMillis());
     BROWSER.until(
-        "#instances-total shows " + PER_APP,
-        d -> ConsoleClusterIT.number("#instances-total") == PER_APP);
+        "#instances-total shows " + PER_APP, d -> BROWSER.number("#instances-total") == PER_APP);
     List<String> rows = BROWSER.attributes("tr[data-instance]", "data-instance");
     assertThat(rows).isNotEmpty().hasSizeLessThanOrEqualTo(PER_APP).isSorted();
     assertThat(rows).allMatch(h -> h.startsWith(app + "-h"));
@@ -291,42 +287,15 @@ class ConsoleLargeRegistryIT {
   void protectionViewShowsTheRegistryProtectedWhileNothingRenews() {
     BROWSER.open(node + "/ui/#/protection");
     // 100 000 instances renewing never: every closed window is below the threshold
-    awaitProtectionAsTheNodeSays(node, true);
-  }
-
-  /**
-   * Waits until {@code #protection-state} shows what {@code /discovery/protection} says, which must
-   * be {@code protecting}, and the chart draws the node's windows.
-   */
-  static void awaitProtectionAsTheNodeSays(String node, boolean protecting) {
-    JsonNode p = Api.get(node + "/discovery/protection");
-    assertThat(p.path("protecting").asBoolean())
-        .as("the node's protecting, %s", p)
-        .isEqualTo(protecting);
-    BROWSER.until(
-        "#protection-state data-protecting=" + protecting,
-        d ->
-            String.valueOf(protecting)
-                .equals(BROWSER.attribute("#protection-state", "data-protecting")));
-    assertThat(p.path("windows").size()).as("closed windows").isPositive();
-    BROWSER.until(
-        "the chart's marks",
-        d ->
-            BROWSER.count(
-                    "svg#protection-chart rect, svg#protection-chart path,"
-                        + " svg#protection-chart polyline")
-                > 0);
+    ConsoleClusterIT.awaitProtectionAsTheNodeSays(BROWSER, node, true);
   }
 
   /** Waits (up to HANG) until the page has a row of {@code kind}; ms from navigation start. */
   private static double awaitMark(String kind) {
-    Object ms =
-        BROWSER.until(
-            "a " + kind + " row",
-            HANG,
-            d ->
-                BROWSER.js(
-                    "return (window.__consoleItMarks || {})[arguments[0] + 'Painted'];", kind));
+    BROWSER.until(
+        "a " + kind + " row",
+        HANG,
+        d -> BROWSER.js("return (window.__consoleItMarks || {})[arguments[0] + 'Painted'];", kind));
     return ((Number) BROWSER.js("return window.__consoleItMarks[arguments[0]];", kind))
         .doubleValue();
   }

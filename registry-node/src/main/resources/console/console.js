@@ -5,6 +5,7 @@
 (() => {
   const REFRESH_MS = 1000;
   const TIMEOUT_MS = 2500;
+  const WRITE_TIMEOUT_MS = 6000; // a write is answered within election timeout + 1 s, plus a redirect
   const PAGE_SIZE = 50;
   const DEBOUNCE_MS = 200;
   const HOME = ''; // the node the page came from: same-origin, relative URLs
@@ -51,29 +52,65 @@
     if (e.textContent !== t) e.textContent = t;
   }
 
-  /** Replaces a table body's rows in one go, keeping the focus on the same control if it had it. */
-  function replaceRows(tbody, rows) {
-    let focusKey = null;
+  /**
+   * Brings a table body to the given freshly built rows (each with a unique data-key), touching
+   * only what changed: a row whose key is already there is kept, its attributes are updated and
+   * only its changed cells are replaced. So rows and buttons stay the same elements across
+   * refreshes (focus, text selection, hover and element handles survive), and an unchanged table
+   * costs no DOM write at all. Age texts are left to updateAges().
+   */
+  function patchRows(tbody, rows) {
     const active = document.activeElement;
-    if (active && tbody.contains(active)) {
-      const tr = active.closest('tr');
-      focusKey = tr && {
-        row: tr.getAttribute('data-key'),
-        action: active.getAttribute('data-action'),
-        tag: active.tagName,
-      };
+    const focus = active && tbody.contains(active) && active.closest('tr')
+      ? { key: active.closest('tr').getAttribute('data-key'), action: active.getAttribute('data-action') }
+      : null;
+    const old = new Map();
+    for (const tr of Array.from(tbody.rows)) old.set(tr.getAttribute('data-key'), tr);
+    let pos = tbody.firstElementChild;
+    const keep = new Set();
+    for (const fresh of rows) {
+      const key = fresh.getAttribute('data-key');
+      let tr = old.get(key);
+      if (tr && !keep.has(tr) && tr.cells.length === fresh.cells.length) {
+        syncAttributes(tr, fresh);
+        const cells = Array.from(fresh.cells);
+        cells.forEach((cell, i) => {
+          const cur = tr.cells[i];
+          const sig = cell.outerHTML; // age cells are built with empty age text: stable
+          if (cur._sig !== sig) {
+            cell._sig = sig;
+            tr.replaceChild(cell, cur);
+          }
+        });
+      } else {
+        for (const cell of fresh.cells) cell._sig = cell.outerHTML;
+        tr = fresh;
+      }
+      keep.add(tr);
+      if (tr === pos) pos = pos.nextElementSibling;
+      else tbody.insertBefore(tr, pos);
     }
-    const frag = document.createDocumentFragment();
-    for (const r of rows) frag.appendChild(r);
-    tbody.replaceChildren(frag);
-    if (focusKey && focusKey.row !== null) {
+    while (pos) {
+      const next = pos.nextElementSibling;
+      pos.remove();
+      pos = next;
+    }
+    if (focus && !tbody.contains(document.activeElement)) {
       for (const tr of tbody.rows) {
-        if (tr.getAttribute('data-key') !== focusKey.row) continue;
-        const sel = focusKey.action ? `[data-action="${focusKey.action}"]` : focusKey.tag.toLowerCase();
-        const target = tr.querySelector(sel);
+        if (tr.getAttribute('data-key') !== focus.key) continue;
+        const target = focus.action ? tr.querySelector(`[data-action="${CSS.escape(focus.action)}"]`) : tr.querySelector('a, button');
         if (target) target.focus();
         break;
       }
+    }
+  }
+
+  function syncAttributes(target, source) {
+    for (const a of Array.from(target.attributes)) {
+      if (!source.hasAttribute(a.name)) target.removeAttribute(a.name);
+    }
+    for (const a of Array.from(source.attributes)) {
+      if (target.getAttribute(a.name) !== a.value) target.setAttribute(a.name, a.value);
     }
   }
 
@@ -184,12 +221,18 @@
 
   const label = (base) => (base === HOME ? location.host : hostOf(base));
 
+  /**
+   * The members to read from while home does not answer, in member order. Home's own advertised
+   * URL comes last: it is usually the same dead node, but it differs from the page's address when
+   * the page came through a proxy or load balancer, which may be what is down.
+   */
   function candidates() {
     const list = [];
     for (const http of conn.members.values()) {
       if (!http || http === conn.homeHttp || hostOf(http) === location.host) continue;
       if (!list.includes(http)) list.push(http);
     }
+    if (conn.homeHttp && hostOf(conn.homeHttp) !== location.host) list.push(conn.homeHttp);
     return list;
   }
 
@@ -240,6 +283,12 @@
       text = `${label(HOME)} does not answer — retrying; no other member answers either`;
     }
     setText(c, text);
+    // the node the data comes from: its address at once, its Raft id once it has answered
+    const selfNode = $('self-node');
+    if (selfNode.dataset.base !== conn.current) {
+      selfNode.dataset.base = conn.current;
+      selfNode.replaceChildren(label(conn.current));
+    }
   }
 
   /** While reading from another member, ask home whether it is back (one probe at a time). */
@@ -259,13 +308,13 @@
    * One HTTP request with a timeout. Resolves to
    * {ok, aborted, unreachable, status, code, message, data}; never rejects.
    */
-  async function request(base, path, init, signal) {
+  async function request(base, path, init, signal, timeoutMs = TIMEOUT_MS) {
     const ctrl = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       ctrl.abort();
-    }, TIMEOUT_MS);
+    }, timeoutMs);
     const onAbort = () => ctrl.abort();
     if (signal) signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -288,7 +337,7 @@
       const aborted = !timedOut && !!signal && signal.aborted;
       return {
         ok: false, aborted, unreachable: !aborted, status: 0, code: null,
-        message: timedOut ? `no answer within ${TIMEOUT_MS} ms` : `network error (${e.message || e})`,
+        message: timedOut ? `no answer within ${timeoutMs} ms` : `network error (${e.message || e})`,
         data: null,
       };
     } finally {
@@ -367,7 +416,7 @@
 
   function parseRoute() {
     const h = location.hash.replace(/^#\/?/, '');
-    const path = h.split('?')[0];
+    const path = h.split('?')[0].replace(/\/+$/, '');
     const parts = path.split('/');
     if (parts[0] === 'apps' && parts.length >= 3 && parts[1] !== '') {
       return { view: 'instances', env: safeDecode(parts[1]), appid: safeDecode(parts.slice(2).join('/')) };
@@ -397,7 +446,7 @@
         s.total = 0;
         s.sig = null;
         $('instances-search').value = '';
-        replaceRows($('instances-body'), []);
+        patchRows($('instances-body'), []);
         setText('instances-message', '');
         setText('instances-error', '');
         $('instances-empty').hidden = true;
@@ -480,8 +529,9 @@
       const d = r.data;
       const members = Array.isArray(d.members) ? d.members : [];
       for (const m of members) {
-        if (m.id && m.http) conn.members.set(m.id, m.http);
-        if (base === HOME && m.self && m.http) conn.homeHttp = m.http;
+        const http = typeof m.http === 'string' ? m.http.replace(/\/+$/, '') : null;
+        if (m.id && http) conn.members.set(m.id, http);
+        if (base === HOME && m.self && http) conn.homeHttp = http;
       }
       renderConnection();
 
@@ -490,7 +540,8 @@
       const selfNode = $('self-node');
       const selfText = label(base);
       const raftText = d.self ? ` (raft ${d.self})` : '';
-      if (selfNode.textContent !== selfText + raftText) {
+      if (base === conn.current && selfNode.textContent !== selfText + raftText) {
+        selfNode.dataset.base = base;
         selfNode.replaceChildren(selfText, el('span', { class: 'muted' }, raftText));
       }
       selfNode.title = self && self.http ? `data from ${self.http}` : '';
@@ -520,7 +571,8 @@
       lastMembersSig = sig;
       const ready = members.filter((m) => m.ready).length;
       setText('cluster-summary',
-        `${members.length} members, ${ready} ready · leader ${d.leader || 'none'} · term ${d.term}`);
+        `${members.length} ${members.length === 1 ? 'member' : 'members'}, ${ready} ready · ` +
+        `leader ${d.leader || 'none'} · term ${d.term}`);
       const rows = members.map((m) => {
         const tr = el('tr', {
           'data-key': m.id,
@@ -556,7 +608,7 @@
         );
         return tr;
       });
-      replaceRows($('members-body'), rows);
+      patchRows($('members-body'), rows);
     },
   });
 
@@ -636,7 +688,7 @@
             ageCell(a.latest_timestamp, 'local'),
           );
         });
-        replaceRows($('apps-body'), rows);
+        patchRows($('apps-body'), rows);
         $('apps-empty').hidden = rows.length > 0;
       }
       updateAges($('apps-body'));
@@ -668,7 +720,7 @@
         setText('instances-error', `${s.appid} (env ${s.env}) is not registered (any more): ${r.message}`);
         s.sig = null;
         s.total = 0;
-        replaceRows($('instances-body'), []);
+        patchRows($('instances-body'), []);
         renderPager('instances', 0, 0);
         $('instances-empty').hidden = true;
         return;
@@ -692,7 +744,7 @@
       const sig = JSON.stringify(list);
       if (sig !== s.sig) {
         s.sig = sig;
-        replaceRows($('instances-body'), list.map(instanceRow));
+        patchRows($('instances-body'), list.map(instanceRow));
         $('instances-empty').hidden = list.length > 0;
       }
       updateAges($('instances-body'));
@@ -756,7 +808,7 @@
     setText(msg, `${verb === 'drain' ? 'Draining' : 'Undraining'} ${p.hostname}…`);
     const body = new URLSearchParams({ env: p.env, appid: p.appid, hostname: p.hostname, status: String(status) });
     // A follower answers 307 to the leader; fetch follows it with the same body.
-    const r = await request(conn.current, '/discovery/set', { method: 'POST', body });
+    const r = await request(conn.current, '/discovery/set', { method: 'POST', body }, null, WRITE_TIMEOUT_MS);
     if (r.ok) {
       setText(msg, `${p.hostname} ${verb === 'drain' ? 'drained (WAITING)' : 'undrained (UP)'}.`);
     } else {
@@ -833,7 +885,10 @@
 
   function drawChart(windows, intervalMs) {
     const chart = $('protection-chart');
-    const W = 800, H = 200, L = 44, R = 8, T = 10, B = 22;
+    // Drawn at the element's own size (no stretched text); redrawn when the window is resized.
+    const W = Math.max(300, Math.round(chart.getBoundingClientRect().width) || 800);
+    const H = 220, L = 48, R = 10, T = 10, B = 22;
+    chart.setAttribute('viewBox', `0 0 ${W} ${H}`);
     const title = $('protection-chart-title');
     const parts = [title];
     const endMs = windows.length ? nsToMs(windows[windows.length - 1].ts) : Date.now();
@@ -848,7 +903,7 @@
     // grid and y labels
     for (const v of [0, max / 2, max]) {
       parts.push(svg('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'grid-line' }));
-      parts.push(svg('text', { x: L - 4, y: y(v) + 4, class: 'axis', 'text-anchor': 'end' }, fmtInt(Math.round(v))));
+      parts.push(svg('text', { x: L - 6, y: y(v) + 4, class: 'axis', 'text-anchor': 'end' }, compact(v)));
     }
     // x labels: -60 min … now
     for (const m of [60, 45, 30, 15, 0]) {
@@ -883,6 +938,12 @@
       ? `· ${windows.length} windows of ${duration(intervalMs)}, ${localTime(startMs)}–${localTime(endMs)}` : '');
   }
 
+  function compact(v) {
+    if (v >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
+    if (v >= 1e4) return `${+(v / 1e3).toFixed(1)}k`;
+    return fmtInt(Math.round(v));
+  }
+
   function niceCeil(v) {
     if (v <= 10) return Math.max(1, Math.ceil(v));
     const p = Math.pow(10, Math.floor(Math.log10(v)));
@@ -912,7 +973,7 @@
       const body = $('evictions-body');
       if (body.dataset.sig !== sig) {
         body.dataset.sig = sig;
-        replaceRows(body, ev.map((e) => el('tr', {
+        patchRows(body, ev.map((e) => el('tr', {
           'data-key': String(e.seq), 'data-eviction': String(e.seq), 'data-reason': e.reason, 'data-hostname': e.hostname,
         },
         el('td', { class: 'num' }, fmtNum(e.seq)),
@@ -934,7 +995,7 @@
       const psig = JSON.stringify(pc);
       if (pbody.dataset.sig !== psig) {
         pbody.dataset.sig = psig;
-        replaceRows(pbody, pc.map((p) => el('tr', { 'data-key': String(p.seq), 'data-protection-change': String(p.seq), 'data-on': p.on ? 'true' : 'false' },
+        patchRows(pbody, pc.map((p) => el('tr', { 'data-key': String(p.seq), 'data-protection-change': String(p.seq), 'data-on': p.on ? 'true' : 'false' },
           el('td', { class: 'num' }, fmtNum(p.seq)),
           ageCell(p.ts, 'local'),
           el('td', {}, el('span', { class: p.on ? 'tag tag-bad' : 'tag tag-ok' }, p.on ? 'ON' : 'off')),
@@ -966,7 +1027,7 @@
       const sig = JSON.stringify(ch);
       if (body.dataset.sig !== sig) {
         body.dataset.sig = sig;
-        replaceRows(body, ch.map((c) => {
+        patchRows(body, ch.map((c) => {
           const key = `${c.env}/${c.appid}/${c.hostname}`;
           const status = c.status === 1 ? 'UP' : c.status === 2 ? 'WAITING' : c.status === undefined || c.status === null ? '—' : String(c.status);
           return el('tr', { 'data-key': key, 'data-change': key, 'data-action': c.action },
@@ -1089,6 +1150,10 @@
     });
 
     window.addEventListener('hashchange', onRoute);
+    window.addEventListener('resize', debounce(() => {
+      lastChartSig = null; // redraw the chart at the new width on the next answer
+      if (state.view === 'protection') load('protection', true);
+    }, DEBOUNCE_MS));
     document.addEventListener('visibilitychange', () => {
       if (!document.hidden) refreshNow();
     });

@@ -32,7 +32,7 @@ final class ConsoleFiles {
         .get("/", req -> done(redirectHome()))
         .get("/ui", req -> done(redirectHome()))
         .get(HOME, req -> done(file("index.html")))
-        .get("/ui/{file}", req -> done(file(req.pathParams().get("file"))));
+        .get("/ui/{file}", req -> done(file(req.pathParam("file"))));
   }
 
   private static Reply redirectHome() {

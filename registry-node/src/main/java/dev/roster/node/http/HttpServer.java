@@ -243,7 +243,16 @@ public final class HttpServer implements AutoCloseable {
         Params params = Params.parse(request, json);
         return routed
             .handler()
-            .handle(new ApiRequest(request.method().name(), path, request.uri(), params, host));
+            .handle(
+                new ApiRequest(
+                    request.method().name(),
+                    path,
+                    request.uri(),
+                    params,
+                    host,
+                    routed.pathParams(),
+                    null,
+                    Map.of()));
       }
       byte[] body = new byte[request.content().readableBytes()];
       request.content().getBytes(request.content().readerIndex(), body);

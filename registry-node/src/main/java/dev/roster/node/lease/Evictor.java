@@ -8,10 +8,8 @@ import dev.roster.node.raft.LeaderTask;
 import dev.roster.node.raft.LeadershipListener;
 import dev.roster.node.raft.RaftRegistry;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +29,6 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
   private final LeaderTask task;
   private volatile long leaderSinceNanos;
   private volatile Boolean lastProtecting;
-  private final List<BiConsumer<EvictionDecision, Integer>> checkListeners =
-      new CopyOnWriteArrayList<>();
 
   /**
    * @param logCapacity how many evictions and protection changes the replicated eviction log keeps;
@@ -44,11 +40,6 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
     this.writeTimeoutMs = writeTimeoutMs;
     this.logCapacity = logCapacity;
     this.task = new LeaderTask("roster-evictor", policy.evictInterval(), this::check);
-  }
-
-  /** Told after every check this node made as leader: the decision and how many were evicted. */
-  public void addCheckListener(BiConsumer<EvictionDecision, Integer> listener) {
-    checkListeners.add(listener);
   }
 
   @Override
@@ -91,7 +82,6 @@ public final class Evictor implements LeadershipListener, AutoCloseable {
                   writeTimeoutMs)
               .get(writeTimeoutMs + 1000, TimeUnit.MILLISECONDS);
       int evicted = result.value().size();
-      checkListeners.forEach(l -> l.accept(d, evicted));
       if (evicted > 0 || d.expired() > 0) {
         log.info(
             "evicted {} of {} expired instances{}",

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.roster.node.model.EurekaFields;
 import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.EvictionLog;
+import dev.roster.node.model.EvictionReason;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Lease;
@@ -76,6 +78,8 @@ class CommandCodecTest {
             true),
         new EvictCommand(TS, List.of(new EvictTarget(new InstanceKey("prod", "a", "h"), 7)), false),
         new EvictCommand(Long.MAX_VALUE, List.of(), true),
+        evictWithACheck(),
+        new EvictCommand(TS, List.of(), true, new EvictionLog.Check(false, 0, 0, 1)),
         new RenewBatchCommand(
             TS,
             List.of(
@@ -483,12 +487,14 @@ class CommandCodecTest {
 
   @Test
   void everyOtherCommandTypeIsStillWrittenInFormatVersion1() {
+    // (an EVICT without a check included: that is what older versions wrote)
     everyCommandType()
         .filter(
             c ->
                 c.type() != RegistryCommand.Type.REGISTER
                     && c.type() != RegistryCommand.Type.EUREKA_REGISTER
-                    && c.type() != RegistryCommand.Type.EUREKA_STATUS)
+                    && c.type() != RegistryCommand.Type.EUREKA_STATUS
+                    && !(c instanceof EvictCommand e && e.check() != null))
         .forEach(
             c -> assertThat(CommandCodec.encode(c)[0]).as(c.type().name()).isEqualTo((byte) 1));
   }
@@ -627,6 +633,138 @@ class CommandCodecTest {
     assertThat(CommandCodec.encode(new RegisterCommand(TS, s1)))
         .isEqualTo(CommandCodec.encode(new RegisterCommand(TS, s2)));
     assertThat(CommandCodec.encode(set1)).isEqualTo(CommandCodec.encode(set2));
+  }
+
+  private static EvictCommand evictWithACheck() {
+    return new EvictCommand(
+        TS,
+        List.of(
+            new EvictTarget(
+                new InstanceKey("prod", "main.web.svc", "host-1"), 42, EvictionReason.EXPIRED),
+            new EvictTarget(
+                new InstanceKey("uat", "other", "host-2"), 7, EvictionReason.PAST_CEILING)),
+        true,
+        new EvictionLog.Check(true, 12, 17, 1000));
+  }
+
+  @Test
+  void anEvictWithACheckIsFormatVersion4WithTheDecisionAndEachTargetsReason() {
+    EvictCommand c =
+        new EvictCommand(
+            0x0102030405060708L,
+            List.of(
+                new EvictTarget(new InstanceKey("e", "a", "h"), 9, EvictionReason.PAST_CEILING)),
+            true,
+            new EvictionLog.Check(true, 5, 7, 1000));
+
+    assertThat(CommandCodec.encode(c))
+        .containsExactly(
+            4, // format version
+            5, // EVICT
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            8, // ts
+            1, // roll the guard's window
+            1, // protecting
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            5, // renews
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            7, // threshold
+            0,
+            0,
+            3,
+            (byte) 0xe8, // log capacity 1000
+            0,
+            0,
+            0,
+            1, // one target
+            0,
+            0,
+            0,
+            1,
+            'e',
+            0,
+            0,
+            0,
+            1,
+            'a',
+            0,
+            0,
+            0,
+            1,
+            'h', // key
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            9, // renew timestamp seen
+            2); // reason PAST_CEILING
+  }
+
+  @Test
+  void anEvictWithoutACheckIsStillWrittenAsVersion1AndDecodesWithoutReasons() {
+    EvictCommand old =
+        new EvictCommand(TS, List.of(new EvictTarget(new InstanceKey("e", "a", "h"), 9)), true);
+
+    byte[] bytes = CommandCodec.encode(old);
+
+    assertThat(bytes[0]).isEqualTo((byte) 1);
+    EvictCommand decoded = (EvictCommand) CommandCodec.decode(bytes);
+    assertThat(decoded.check()).isNull();
+    assertThat(decoded.targets().get(0).reason()).isEqualTo(EvictionReason.UNRECORDED);
+  }
+
+  @Test
+  void everyTruncationOfAVersion4EvictThrows() {
+    assertEveryPrefixThrows(CommandCodec.encode(evictWithACheck()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 3, 99, -1})
+  void aVersion4EvictWithABadReasonThrows(int tag) {
+    byte[] bytes = CommandCodec.encode(evictWithACheck());
+    bytes[bytes.length - 1] = (byte) tag; // the last target's reason
+
+    assertThatThrownBy(() -> CommandCodec.decode(bytes))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("reason");
+  }
+
+  @Test
+  void aVersion4EvictWithABadLogCapacityThrows() {
+    byte[] bytes =
+        header(RegistryCommand.Type.EVICT)
+            .writeBoolean(true)
+            .writeBoolean(false)
+            .writeLong(0)
+            .writeLong(0)
+            .writeInt(0)
+            .writeInt(0)
+            .toByteArray();
+
+    assertThatThrownBy(() -> CommandCodec.decode(bytes))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("capacity");
   }
 
   // ---- hand-made bodies that no encoder would write ----

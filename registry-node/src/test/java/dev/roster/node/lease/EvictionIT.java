@@ -13,10 +13,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -136,28 +136,23 @@ class EvictionIT {
     assertThat(evictedAfterMs).as("not evicted before its expiry").isGreaterThanOrEqualTo(1000);
     assertThat(hostsOn(leader, "app")).containsExactlyInAnyOrderElementsOf(kept);
     assertThat(cluster.node(leader).raft().stateMachine().evictedTotal()).isEqualTo(1);
+    // the eviction log says which, why, and from which entry
+    JsonNode e = evictions(leader, "app").get(0);
+    assertThat(e.path("hostname").asText()).isEqualTo("silent");
+    assertThat(e.path("reason").asText()).isEqualTo("expired");
+    assertThat(e.path("addrs").get(0).asText()).isEqualTo("http://10.2.0.1:80");
+    assertThat(e.path("evicted_ts").asLong() - e.path("last_renew_ts").asLong())
+        .as("evicted after its expiry")
+        .isGreaterThan(TimeUnit.SECONDS.toNanos(1));
+    assertThat(e.path("index").asLong()).isPositive();
+    assertThat(e.path("term").asLong()).isPositive();
+    assertThat(metric(leader, "roster_evictions_total{reason=\"expired\"}")).isEqualTo(1);
   }
 
   @Test
   void oneCheckNeverEvictsMoreThanFifteenPercentOfTheInstances() {
     cluster = TestCluster.start(1, FAST);
     int leader = cluster.awaitReady();
-    List<Integer> perCheck = new CopyOnWriteArrayList<>();
-    AtomicInteger instancesAtCheck = new AtomicInteger();
-    cluster
-        .node(leader)
-        .evictor()
-        .addCheckListener(
-            (d, evicted) -> {
-              perCheck.add(evicted);
-              instancesAtCheck.set(
-                  cluster
-                      .node(leader)
-                      .raft()
-                      .stateMachine()
-                      .read(r -> r.instanceCount())
-                      .intValue());
-            });
     List<String> kept = names("kept", 40);
     List<String> silent = names("silent", 20);
     register(leader, "cap", kept);
@@ -168,11 +163,14 @@ class EvictionIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> hostsOn(leader, "cap").size() == kept.size());
 
-    // 61 instances (with the node's own entry): cap = 61 - floor(61 x 0.85) = 10 per check
-    assertThat(perCheck).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(10));
-    assertThat(perCheck.stream().filter(n -> n > 0).count())
-        .as("checks that evicted")
-        .isGreaterThanOrEqualTo(2);
+    // 61 instances (with the node's own entry): cap = 61 - floor(61 x 0.85) = 10 per check; the
+    // eviction log names the entry (the check) each eviction came from
+    Map<Long, Integer> perCheck = new TreeMap<>();
+    evictions(leader, "cap")
+        .forEach(e -> perCheck.merge(e.path("index").asLong(), 1, Integer::sum));
+    assertThat(perCheck.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(20);
+    assertThat(perCheck.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(10));
+    assertThat(perCheck).as("checks that evicted").hasSizeGreaterThanOrEqualTo(2);
     assertThat(hostsOn(leader, "cap")).containsExactlyInAnyOrderElementsOf(kept);
   }
 
@@ -211,6 +209,18 @@ class EvictionIT {
         .until(() -> hostsOn(leader, "guard").size() == kept.size());
     assertThat(hostsOn(leader, "guard")).containsExactlyInAnyOrderElementsOf(kept);
     assertThat(System.nanoTime() - silenceStart).isGreaterThan(TimeUnit.SECONDS.toNanos(4));
+    // logged as evicted past the ceiling, after the protection change that explains the wait
+    List<JsonNode> evicted = evictions(leader, "guard");
+    assertThat(evicted).hasSize(silent.size());
+    assertThat(evicted)
+        .allSatisfy(e -> assertThat(e.path("reason").asText()).isEqualTo("past_ceiling"));
+    JsonNode on = protectionChanges(leader).get(protectionChanges(leader).size() - 1);
+    assertThat(on.path("on").asBoolean()).isTrue();
+    assertThat(on.path("renews").asLong()).isLessThan(on.path("threshold").asLong());
+    assertThat(on.path("seq").asLong())
+        .isLessThan(evicted.get(evicted.size() - 1).path("seq").asLong());
+    assertThat(metric(leader, "roster_evictions_total{reason=\"past_ceiling\"}"))
+        .isEqualTo(silent.size());
   }
 
   @Test
@@ -227,6 +237,25 @@ class EvictionIT {
     await("protection off")
         .atMost(Duration.ofSeconds(20))
         .until(() -> !status(leader).path("protected").asBoolean());
+    // both changes are logged, newest first, each with the renews and threshold that decided it
+    await("the check that turned it off is logged")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                !protectionChanges(leader).isEmpty()
+                    && !protectionChanges(leader).get(0).path("on").asBoolean());
+    List<JsonNode> changes = protectionChanges(leader);
+    assertThat(changes).hasSizeGreaterThanOrEqualTo(2);
+    JsonNode off = changes.get(0);
+    JsonNode on = changes.get(1);
+    assertThat(on.path("on").asBoolean()).isTrue();
+    assertThat(on.path("renews").asLong()).isLessThan(on.path("threshold").asLong());
+    assertThat(off.path("renews").asLong()).isGreaterThanOrEqualTo(off.path("threshold").asLong());
+    assertThat(off.path("ts").asLong()).isGreaterThan(on.path("ts").asLong());
+    JsonNode protection = Http.get(cluster.url(leader) + "/discovery/protection").data();
+    assertThat(protection.path("protecting").asBoolean()).isFalse();
+    assertThat(protection.path("since").asLong()).isEqualTo(off.path("ts").asLong());
+    assertThat(protection.path("windows").size()).isGreaterThan(2);
   }
 
   @Test
@@ -266,6 +295,35 @@ class EvictionIT {
                   && a.path("expected_renews").equals(b.path("expected_renews"))
                   && a.path("instances").equals(b.path("instances"));
             });
+  }
+
+  /** The eviction log's entries for {@code appid} in env ev, newest first. */
+  private List<JsonNode> evictions(int node, String appid) {
+    List<JsonNode> out = new ArrayList<>();
+    Http.get(cluster.url(node) + "/discovery/evictions?env=ev&limit=1000&appid=" + appid)
+        .data()
+        .path("evictions")
+        .forEach(out::add);
+    return out;
+  }
+
+  private List<JsonNode> protectionChanges(int node) {
+    List<JsonNode> out = new ArrayList<>();
+    Http.get(cluster.url(node) + "/discovery/evictions")
+        .data()
+        .path("protection")
+        .forEach(out::add);
+    return out;
+  }
+
+  private long metric(int node, String series) {
+    String text = Http.getText(cluster.url(node) + "/metrics");
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Long.parseLong(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no series " + series + " in /metrics");
   }
 
   private JsonNode status(int node) {

@@ -11,11 +11,15 @@ import dev.roster.node.command.CodecException;
 import dev.roster.node.command.ModelCodec;
 import dev.roster.node.model.Application;
 import dev.roster.node.model.EurekaFields;
+import dev.roster.node.model.EvictTarget;
+import dev.roster.node.model.EvictionLog;
+import dev.roster.node.model.EvictionReason;
 import dev.roster.node.model.GuardPolicy;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.InstanceKey;
 import dev.roster.node.model.InstanceSpec;
 import dev.roster.node.model.Lease;
+import dev.roster.node.model.LogPosition;
 import dev.roster.node.model.RecentChanges;
 import dev.roster.node.model.Registry;
 import dev.roster.node.model.SetChange;
@@ -350,6 +354,91 @@ class RegistrySnapshotTest {
     RegistrySnapshot.capture(busyRegistryWithEureka(), LAST_APPLIED_TS).writeTo(fixture);
   }
 
+  /**
+   * {@link #busyRegistryWithEureka()} after eviction checks: self-protection went on, then off, and
+   * two instances were evicted, one for each reason.
+   */
+  static Registry busyRegistryWithEvictions() {
+    Registry r = busyRegistryWithEureka();
+    r.recordCheck(new EvictionLog.Check(false, 9, 8, 500), 200, new LogPosition(20, 1));
+    r.recordCheck(new EvictionLog.Check(true, 2, 8, 500), 210, new LogPosition(21, 1));
+    Instance h2 = r.instance(new InstanceKey(ENV, APPID, "h2")).orElseThrow();
+    r.evict(List.of(EvictTarget.of(h2, EvictionReason.PAST_CEILING)), 210, new LogPosition(21, 1));
+    r.recordCheck(new EvictionLog.Check(false, 8, 7, 500), 220, new LogPosition(25, 2));
+    Instance other = r.instance(new InstanceKey(ENV, "other.app", "h1")).orElseThrow();
+    r.evict(List.of(EvictTarget.of(other, EvictionReason.EXPIRED)), 220, new LogPosition(25, 2));
+    return r;
+  }
+
+  @Test
+  void theEvictionLogRoundTripsInFormatVersion4() throws IOException {
+    Registry original = busyRegistryWithEvictions();
+    RegistrySnapshot captured = RegistrySnapshot.capture(original, LAST_APPLIED_TS);
+
+    Path file = write(captured);
+    RegistrySnapshot read = RegistrySnapshot.readFrom(file);
+    Registry restored = read.restore(POLICY);
+
+    assertThat(ByteBuffer.wrap(Files.readAllBytes(file)).getInt(4))
+        .as("format version")
+        .isEqualTo(4);
+    assertThat(read).isEqualTo(captured.inFileOrder());
+    assertThat(contents(restored)).isEqualTo(contents(original));
+    assertThat(restored.recentChanges().all())
+        .containsExactlyElementsOf(original.recentChanges().all());
+    EvictionLog log = restored.evictionLog();
+    assertThat(log.state()).isEqualTo(original.evictionLog().state());
+    assertThat(log.capacity()).isEqualTo(500);
+    assertThat(log.evictions())
+        .extracting(e -> e.key().appid() + "/" + e.key().hostname() + ":" + e.reason())
+        .containsExactly(APPID + "/h2:PAST_CEILING", "other.app/h1:EXPIRED");
+    assertThat(log.changes())
+        .extracting(EvictionLog.ProtectionChange::on)
+        .containsExactly(true, false);
+    assertThat(log.protecting()).isFalse();
+    assertThat(log.protectingSince()).isEqualTo(220);
+    assertThat(log.windows()).hasSize(3);
+    assertThat(log.total(EvictionReason.EXPIRED)).isEqualTo(1);
+  }
+
+  /**
+   * Golden bytes of format 4 ({@code registry-format-4.snap}: {@link
+   * #busyRegistryWithEvictions()}), written once by {@link #writeTheFormatVersion4Fixture}; never
+   * regenerate it to make this pass.
+   */
+  @Test
+  void aRegistryWithAnEvictionLogIsWrittenAsTheCheckedInFormatVersion4File()
+      throws IOException, URISyntaxException {
+    Path file = write(RegistrySnapshot.capture(busyRegistryWithEvictions(), LAST_APPLIED_TS));
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(fixture(4)));
+  }
+
+  @Test
+  void theCheckedInFormatVersion4FileLoads() throws IOException, URISyntaxException {
+    Registry restored = RegistrySnapshot.readFrom(fixture(4)).restore(POLICY);
+    Registry expected = busyRegistryWithEvictions();
+
+    assertThat(contents(restored)).isEqualTo(contents(expected));
+    assertThat(restored.evictionLog().state()).isEqualTo(expected.evictionLog().state());
+  }
+
+  /** Writes {@code registry-format-4.snap}; see {@link #writeTheFormatVersion3Fixture}. */
+  @Test
+  @EnabledIfSystemProperty(named = "roster.writeSnapshotFixture", matches = "4")
+  void writeTheFormatVersion4Fixture() throws IOException {
+    Path fixture = Path.of("src/test/resources/dev/roster/node/raft/registry-format-4.snap");
+    RegistrySnapshot.capture(busyRegistryWithEvictions(), LAST_APPLIED_TS).writeTo(fixture);
+  }
+
+  @Test
+  void olderFormatsRestoreAnEmptyEvictionLog() throws IOException, URISyntaxException {
+    for (int version = 1; version <= 3; version++) {
+      Registry restored = RegistrySnapshot.readFrom(fixture(version)).restore(POLICY);
+      assertThat(restored.evictionLog().state().isEmpty()).as("format %d", version).isTrue();
+    }
+  }
+
   @Test
   void aRegistryWithoutEurekaInstancesIsStillWrittenInFormatVersion1Or2WithoutRecentChanges()
       throws IOException {
@@ -557,6 +646,7 @@ class RegistrySnapshotTest {
       case 1 -> busyRegistry();
       case 2 -> busyRegistryWithARegion();
       case 3 -> busyRegistryWithEureka();
+      case 4 -> busyRegistryWithEvictions();
       default -> throw new IllegalArgumentException("no format version " + version);
     };
   }
@@ -570,7 +660,7 @@ class RegistrySnapshotTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3})
+  @ValueSource(ints = {1, 2, 3, 4})
   void anyFlippedByteAfterTheHeaderIsRejected(int version) throws IOException {
     byte[] good = fileOfFormatVersion(version);
     Path file = dir.resolve("corrupt.snap");
@@ -625,7 +715,7 @@ class RegistrySnapshotTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3})
+  @ValueSource(ints = {1, 2, 3, 4})
   void truncatedFileIsRejectedAtEveryLength(int version) throws IOException {
     byte[] good = fileOfFormatVersion(version);
     Path file = dir.resolve("short.snap");
@@ -639,7 +729,7 @@ class RegistrySnapshotTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3})
+  @ValueSource(ints = {1, 2, 3, 4})
   void trailingGarbageIsRejected(int version) throws IOException {
     byte[] good = fileOfFormatVersion(version);
     Path file = dir.resolve("long.snap");

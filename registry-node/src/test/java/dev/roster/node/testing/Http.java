@@ -40,6 +40,22 @@ public final class Http {
     return send(HttpRequest.newBuilder(URI.create(url)).GET());
   }
 
+  /** A GET's body as text (for answers that are not the JSON envelope: /metrics, the console). */
+  public static String getText(String url) {
+    try {
+      return CLIENT
+          .send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** POSTs a form-encoded body (already encoded: {@code a=1&b=2}). */
   public static Response postForm(String url, String form) {
     return send(

@@ -102,7 +102,7 @@ def get_json(url):
 
 def time_reads(args):
     paths = {
-        "apps (page 1 of 50)": "/discovery/apps?env=bench&limit=50",
+        "apps (page 1, 50 a page)": "/discovery/apps?env=bench&limit=50",
         "apps, search": "/discovery/apps?env=bench&q=console.00&limit=50",
         "instances (1 app, page 1)": "/discovery/instances?env=bench&appid=%s&limit=50" % middle_app(args),
         "protection": "/discovery/protection",

@@ -45,7 +45,8 @@ class ProtocolIT extends SingleNodeHarness {
   @Test
   void unknownPathIsNotFound() {
     for (String path :
-        List.of("/nope", "/discovery/fetch/", "/discovery", "/", "/DISCOVERY/FETCH")) {
+        // ("/" is the web console's redirect, ConsoleReadsIT)
+        List.of("/nope", "/discovery/fetch/", "/discovery", "/ui/nope.js", "/DISCOVERY/FETCH")) {
       Http.Response r = Http.get(url(path));
       assertUnknownPath(r);
       assertThat(r.message()).contains(path);

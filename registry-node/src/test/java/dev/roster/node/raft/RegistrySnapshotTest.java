@@ -37,14 +37,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RegistrySnapshotTest {
   private static final GuardPolicy POLICY = new GuardPolicy(2, 0.85);
-  private static final long LAST_APPLIED_TS = 1_700_000_000_123_456_789L;
+  static final long LAST_APPLIED_TS = 1_700_000_000_123_456_789L;
 
   @TempDir Path dir;
 
@@ -316,7 +315,7 @@ class RegistrySnapshotTest {
    * Golden bytes of format 3: {@code registry-format-3.snap} holds {@link
    * #busyRegistryWithEureka()} as this version writes it. A change to the format must be
    * deliberate: a new version, and this file kept and still read. The file was written once by
-   * {@link #writeTheFormatVersion3Fixture} (see there); never regenerate it to make this test pass.
+   * {@link SnapshotFixtures} (see there); never regenerate it to make this test pass.
    */
   @Test
   void aRegistryWithEurekaInstancesIsWrittenAsTheCheckedInFormatVersion3File()
@@ -336,22 +335,6 @@ class RegistrySnapshotTest {
     assertThat(contents(restored)).isEqualTo(contents(expected));
     assertThat(restored.recentChanges().all())
         .containsExactlyElementsOf(expected.recentChanges().all());
-  }
-
-  /**
-   * Writes {@code registry-format-3.snap} from {@link #busyRegistryWithEureka()}. Run only on
-   * purpose, when a new format's fixture is created (never to update an existing one):
-   *
-   * <pre>
-   * mvn -o -pl registry-node test -Dtest='RegistrySnapshotTest#writeTheFormatVersion3Fixture' \
-   *     -Droster.writeSnapshotFixture=3
-   * </pre>
-   */
-  @Test
-  @EnabledIfSystemProperty(named = "roster.writeSnapshotFixture", matches = "3")
-  void writeTheFormatVersion3Fixture() throws IOException {
-    Path fixture = Path.of("src/test/resources/dev/roster/node/raft/registry-format-3.snap");
-    RegistrySnapshot.capture(busyRegistryWithEureka(), LAST_APPLIED_TS).writeTo(fixture);
   }
 
   /**
@@ -403,8 +386,8 @@ class RegistrySnapshotTest {
 
   /**
    * Golden bytes of format 4 ({@code registry-format-4.snap}: {@link
-   * #busyRegistryWithEvictions()}), written once by {@link #writeTheFormatVersion4Fixture}; never
-   * regenerate it to make this pass.
+   * #busyRegistryWithEvictions()}), written once by {@link SnapshotFixtures}; never regenerate it
+   * to make this pass.
    */
   @Test
   void aRegistryWithAnEvictionLogIsWrittenAsTheCheckedInFormatVersion4File()
@@ -421,14 +404,6 @@ class RegistrySnapshotTest {
 
     assertThat(contents(restored)).isEqualTo(contents(expected));
     assertThat(restored.evictionLog().state()).isEqualTo(expected.evictionLog().state());
-  }
-
-  /** Writes {@code registry-format-4.snap}; see {@link #writeTheFormatVersion3Fixture}. */
-  @Test
-  @EnabledIfSystemProperty(named = "roster.writeSnapshotFixture", matches = "4")
-  void writeTheFormatVersion4Fixture() throws IOException {
-    Path fixture = Path.of("src/test/resources/dev/roster/node/raft/registry-format-4.snap");
-    RegistrySnapshot.capture(busyRegistryWithEvictions(), LAST_APPLIED_TS).writeTo(fixture);
   }
 
   @Test
@@ -641,7 +616,7 @@ class RegistrySnapshotTest {
   }
 
   /** A registry its snapshot is written in format {@code version} for. */
-  private static Registry registryOfFormatVersion(int version) {
+  static Registry registryOfFormatVersion(int version) {
     return switch (version) {
       case 1 -> busyRegistry();
       case 2 -> busyRegistryWithARegion();

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +42,16 @@ final class HttpExchange implements Exchange {
    * @param guards runs the timers that cut an exchange whose answer stalls past its timeout
    * @param httpExecutor the HttpClient's own executor; must not run any caller of {@link #send}
    */
+  /** Asked for every request, so a rotated token is used from the next request on. */
+  private final Supplier<String> token;
+
   HttpExchange(
       Duration connectTimeout,
       ScheduledExecutorService guards,
       Executor httpExecutor,
-      ObjectMapper json) {
+      ObjectMapper json,
+      Supplier<String> token) {
+    this.token = token;
     this.guards = guards;
     this.json = json;
     this.http =
@@ -76,7 +82,9 @@ final class HttpExchange implements Exchange {
     }
     HttpResponse<String> response;
     try {
-      response = client.send(request(call, node, timeout), HttpResponse.BodyHandlers.ofString());
+      response =
+          client.send(
+              request(call, node, timeout, token.get()), HttpResponse.BodyHandlers.ofString());
     } catch (IOException | RuntimeException e) {
       return Outcome.unavailable(describe(e), e);
     } catch (InterruptedException e) {
@@ -114,7 +122,7 @@ final class HttpExchange implements Exchange {
     }
   }
 
-  private static HttpRequest request(Call call, URI node, Duration timeout) {
+  private static HttpRequest request(Call call, URI node, Duration timeout, String token) {
     String form = call.params().encode();
     HttpRequest.Builder b;
     if (call.write()) {
@@ -125,6 +133,9 @@ final class HttpExchange implements Exchange {
     } else {
       String query = form.isEmpty() ? "" : "?" + form;
       b = HttpRequest.newBuilder(URI.create(node + call.path() + query)).GET();
+    }
+    if (token != null && !token.isBlank()) {
+      b.header("Authorization", "Bearer " + token.strip());
     }
     return b.timeout(timeout).header("Accept", "application/json").build();
   }

@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,8 @@ public final class RosterClient implements AutoCloseable {
             1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), thread(name + "-events"));
     ObjectMapper json = new ObjectMapper();
     Nodes nodes = new Nodes(settings.nodes(), settings.backoffMax().toNanos());
-    Exchange exchange = new HttpExchange(settings.connectTimeout(), scheduler, http, json);
+    Exchange exchange =
+        new HttpExchange(settings.connectTimeout(), scheduler, http, json, settings.token());
     RetryingCall.Timer timer =
         (task, delayMillis) -> scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     RetryingCall.Context retries =
@@ -414,8 +416,24 @@ public final class RosterClient implements AutoCloseable {
     private Duration pollHold = Duration.ofSeconds(30);
     private Duration nodeRefreshInterval = Duration.ofSeconds(60);
     private int ioThreads = 4;
+    private Supplier<String> token = () -> null;
 
     private Builder() {}
+
+    /**
+     * The token sent with every request ({@code Authorization: Bearer}), for a registry that needs
+     * one (docs/security.md). Asked again for every request, so it can rotate: return the current
+     * token from a file, a vault, an environment variable. Default: none.
+     */
+    public Builder token(Supplier<String> token) {
+      this.token = token;
+      return this;
+    }
+
+    /** A fixed token; see {@link #token(Supplier)}. */
+    public Builder token(String token) {
+      return token(() -> token);
+    }
 
     /** Base URLs of some or all nodes, e.g. {@code http://10.0.0.1:7171}. Required. */
     public Builder nodes(String... urls) {
@@ -577,6 +595,9 @@ public final class RosterClient implements AutoCloseable {
                 + " ms");
       }
       positive("nodeRefreshInterval", nodeRefreshInterval);
+      if (token == null) {
+        throw new IllegalArgumentException("token: the supplier must not be null (use () -> null)");
+      }
       if (ioThreads < 1 || ioThreads > 64) {
         throw new IllegalArgumentException("ioThreads: must be between 1 and 64, got " + ioThreads);
       }
@@ -593,7 +614,8 @@ public final class RosterClient implements AutoCloseable {
           renewInterval,
           pollHold,
           nodeRefreshInterval,
-          ioThreads);
+          ioThreads,
+          token);
     }
 
     private static void identifier(String name, String value) {

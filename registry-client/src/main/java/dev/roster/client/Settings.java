@@ -3,6 +3,7 @@ package dev.roster.client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The validated settings of one client (see {@link RosterClient.Builder} for meanings and
@@ -21,4 +22,5 @@ record Settings(
     Duration renewInterval,
     Duration pollHold,
     Duration nodeRefreshInterval,
-    int ioThreads) {}
+    int ioThreads,
+    Supplier<String> token) {}

@@ -9,6 +9,7 @@ import dev.roster.node.config.ConfigException;
 import dev.roster.node.config.HostPort;
 import dev.roster.node.config.NodeConfig;
 import dev.roster.node.config.RosterVersion;
+import dev.roster.node.http.AccessControl;
 import dev.roster.node.http.Api;
 import dev.roster.node.http.HttpServer;
 import dev.roster.node.http.PollHub;
@@ -27,6 +28,7 @@ import dev.roster.node.raft.RaftRegistry;
 import dev.roster.node.raft.RaftSettings;
 import dev.roster.node.raft.RaftStorage;
 import dev.roster.node.raft.RegistryStateMachine;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -53,6 +55,7 @@ public final class RosterNode implements AutoCloseable {
   private final NodeAnnouncer announcer;
   private final NodeLiveness liveness;
   private final HttpServer http;
+  private final AccessControl access;
   private final PollHub polls;
   private final Evictor evictor;
   private final Metrics metrics;
@@ -67,6 +70,7 @@ public final class RosterNode implements AutoCloseable {
   public RosterNode(NodeConfig config, RaftStorage raftStorage) {
     this.config = config;
     // the nodes' own entries renew every few seconds: self-protection must not count them
+    this.access = access(config);
     this.fsm =
         new RegistryStateMachine(
             GuardPolicy.of(
@@ -118,7 +122,8 @@ public final class RosterNode implements AutoCloseable {
                     ? Map.of()
                     : Map.of(PeerDirectory.CLUSTER_URL, config.clusterUrl())),
             announceInterval,
-            writeTimeoutMs);
+            writeTimeoutMs,
+            access::nodeToken);
     fsm.addLeadershipListener(announcer);
     this.liveness = new NodeLiveness(raft, config.electionTimeout(), writeTimeoutMs);
     fsm.addLeadershipListener(liveness);
@@ -157,9 +162,11 @@ public final class RosterNode implements AutoCloseable {
                     config.renewInterval().toMillis(),
                     config.evictInterval().toMillis(),
                     config.expire().toMillis(),
-                    config.evictCeiling().toMillis())),
+                    config.evictCeiling().toMillis()),
+                access::nodeToken),
             json,
-            metrics);
+            metrics,
+            access);
   }
 
   private static Map<String, Long> evictionsByReason(RegistryView r) {
@@ -353,6 +360,18 @@ public final class RosterNode implements AutoCloseable {
     return v == null ? jdkDefault : v.trim();
   }
 
+  private static AccessControl access(NodeConfig config) {
+    try {
+      return AccessControl.fromFiles(
+          config.adminTokenFile(),
+          config.writeTokenFile(),
+          config.readTokenFile(),
+          config.eurekaEnv());
+    } catch (IOException e) {
+      throw new ConfigException("cannot read a token file: " + e);
+    }
+  }
+
   public static void main(String[] args) {
     // sofa-common-tools' Logback integration breaks on Logback 1.5; Roster configures Logback
     // itself.
@@ -371,7 +390,14 @@ public final class RosterNode implements AutoCloseable {
       System.exit(2);
       return;
     }
-    RosterNode node = new RosterNode(config);
+    RosterNode node;
+    try {
+      node = new RosterNode(config);
+    } catch (ConfigException e) {
+      System.err.println("roster-node: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     // sofa-common-tools (under JRaft's RPC layer) prints banner lines straight to System.out while
     // it initialises; Roster logs to stderr, so stdout is muted for the start only.
     PrintStream stdout = System.out;

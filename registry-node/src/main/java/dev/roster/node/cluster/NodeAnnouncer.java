@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,10 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean inFlight = new AtomicBoolean();
+
+  /** The token this node sends with its announcements (docs/security.md), if any. */
+  private final Supplier<Optional<String>> token;
+
   private final long tickMs;
   private volatile long lastAnnouncedNanos;
   private volatile boolean announced;
@@ -52,7 +57,9 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
       PeerDirectory directory,
       InstanceSpec self,
       Duration renewInterval,
-      long writeTimeoutMs) {
+      long writeTimeoutMs,
+      Supplier<Optional<String>> token) {
+    this.token = token;
     this.raft = raft;
     this.directory = directory;
     this.self = self;
@@ -151,13 +158,14 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
         form.append("&metadata=").append(enc(toJson(self.metadata())));
       }
     }
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(
                 URI.create(leader.get() + (register ? "/discovery/register" : "/discovery/renew")))
             .timeout(Duration.ofMillis(writeTimeoutMs))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-            .build();
+            .header("Content-Type", "application/x-www-form-urlencoded");
+    token.get().ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+    HttpRequest request =
+        builder.POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .thenApply(response -> response.statusCode() == 200 && codeOf(response.body()) == 0);
   }

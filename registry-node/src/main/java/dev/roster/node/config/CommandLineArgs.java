@@ -78,6 +78,24 @@ public final class CommandLineArgs {
   String evictionLogSize;
 
   @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description = "tokens for the /cluster/* writes, one per line (default: loopback only)")
+  String adminTokenFile;
+
+  @Option(
+      names = "--write-token-file",
+      paramLabel = "FILE",
+      description = "tokens for registry writes, one per line, optionally 'token env1,env2'")
+  String writeTokenFile;
+
+  @Option(
+      names = "--read-token-file",
+      paramLabel = "FILE",
+      description = "tokens for reads, one per line (default: reads are open)")
+  String readTokenFile;
+
+  @Option(
       names = "--renew-interval",
       paramLabel = "D",
       description = "how often clients renew (default 30s)")
@@ -195,6 +213,9 @@ public final class CommandLineArgs {
     put(settings, "zone", a.zone);
     put(settings, "eureka-env", a.eurekaEnv);
     put(settings, "eviction-log-size", a.evictionLogSize);
+    put(settings, "admin-token-file", a.adminTokenFile);
+    put(settings, "write-token-file", a.writeTokenFile);
+    put(settings, "read-token-file", a.readTokenFile);
     put(settings, "renew-interval", a.renewInterval);
     put(settings, "evict-interval", a.evictInterval);
     put(settings, "expire", a.expire);

@@ -35,7 +35,10 @@ public record NodeConfig(
     boolean join,
     String clusterUrl,
     String eurekaEnv,
-    int evictionLogSize) {
+    int evictionLogSize,
+    Path adminTokenFile,
+    Path writeTokenFile,
+    Path readTokenFile) {
 
   /** Every setting with its default; {@code peers} and {@code advertise} default from others. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -62,6 +65,9 @@ public record NodeConfig(
     d.put("join", "false");
     d.put("eureka-env", "prod");
     d.put("eviction-log-size", "1000");
+    d.put("admin-token-file", "");
+    d.put("write-token-file", "");
+    d.put("read-token-file", "");
     return Collections.unmodifiableMap(d);
   }
 
@@ -178,6 +184,14 @@ public record NodeConfig(
               + ", got "
               + evictionLogSize);
     }
+    Path adminTokens = optionalPath(s, "admin-token-file");
+    Path writeTokens = optionalPath(s, "write-token-file");
+    Path readTokens = optionalPath(s, "read-token-file");
+    if (adminTokens == null && (writeTokens != null || readTokens != null)) {
+      throw new ConfigException(
+          (writeTokens != null ? "write-token-file" : "read-token-file")
+              + " needs admin-token-file too: the nodes send an admin token to each other");
+    }
     return new NodeConfig(
         http,
         advertise,
@@ -198,7 +212,15 @@ public record NodeConfig(
         bool(s, "join"),
         clusterUrl,
         eurekaEnv,
-        evictionLogSize);
+        evictionLogSize,
+        adminTokens,
+        writeTokens,
+        readTokens);
+  }
+
+  private static Path optionalPath(Map<String, String> s, String key) {
+    String v = s.get(key);
+    return v.isEmpty() ? null : Path.of(v);
   }
 
   private static String trimSlash(String url) {

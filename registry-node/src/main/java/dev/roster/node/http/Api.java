@@ -14,6 +14,8 @@ import dev.roster.node.model.Status;
 import dev.roster.node.raft.RaftRegistry;
 import dev.roster.node.raft.RenewCoalescer;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Assembles the routes of the HTTP contract. */
 public final class Api {
@@ -51,7 +53,8 @@ public final class Api {
       Metrics metrics,
       ObjectMapper json,
       EurekaSettings eureka,
-      LeaseSettings lease) {
+      LeaseSettings lease,
+      Supplier<Optional<String>> nodeToken) {
     Router router = new Router().codeInBody("/discovery/").rawBodies("/eureka/");
     WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
     ReadGate reads = new ReadGate(raft, writes.budgetMs());
@@ -62,7 +65,7 @@ public final class Api {
     new RegistryWrites(writes, renews, json).routes(router);
     registryReads.routes(router);
     new RegistryPolls(raft, reads, registryReads, polls, pollHoldMs).routes(router);
-    new ClusterApi(raft, directory, writes, metrics, advertise, json).routes(router);
+    new ClusterApi(raft, directory, writes, metrics, advertise, json, nodeToken).routes(router);
     EurekaRoutes paths = new EurekaRoutes(eureka.env());
     EurekaJson eurekaJson = new EurekaJson(eureka.renewIntervalMs(), eureka.expireMs());
     new EurekaWrites(

@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Liveness, readiness, Raft status and the node list. */
 final class ClusterApi {
@@ -35,7 +37,8 @@ final class ClusterApi {
       WriteGate writes,
       Metrics metrics,
       String advertise,
-      ObjectMapper json) {
+      ObjectMapper json,
+      Supplier<Optional<String>> nodeToken) {
     this.raft = raft;
     this.directory = directory;
     this.writes = writes;
@@ -43,7 +46,7 @@ final class ClusterApi {
     this.advertise = advertise;
     // twice a write's budget: an announcement is a write sent once the leader's address is known
     this.listingGraceNanos = TimeUnit.MILLISECONDS.toNanos(2 * writes.budgetMs());
-    this.members = new ClusterMembers(this::statusData, directory, json);
+    this.members = new ClusterMembers(this::statusData, directory, json, nodeToken);
   }
 
   void routes(Router router) {

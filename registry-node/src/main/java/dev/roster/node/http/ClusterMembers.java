@@ -28,6 +28,7 @@ final class ClusterMembers {
   static final Duration TIMEOUT = Duration.ofMillis(500);
 
   private final Supplier<Map<String, Object>> localStatus;
+  private final Supplier<Optional<String>> token;
   private final PeerDirectory directory;
   private final ObjectMapper json;
   private final HttpClient http =
@@ -37,7 +38,11 @@ final class ClusterMembers {
    * @param localStatus this node's {@code /cluster/status} data
    */
   ClusterMembers(
-      Supplier<Map<String, Object>> localStatus, PeerDirectory directory, ObjectMapper json) {
+      Supplier<Map<String, Object>> localStatus,
+      PeerDirectory directory,
+      ObjectMapper json,
+      Supplier<Optional<String>> token) {
+    this.token = token;
     this.localStatus = localStatus;
     this.directory = directory;
     this.json = json;
@@ -73,12 +78,12 @@ final class ClusterMembers {
     if (url.isEmpty()) {
       return CompletableFuture.completedFuture(unreachable("has not announced its HTTP address"));
     }
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(url.get() + "/cluster/status"))
             .timeout(TIMEOUT)
-            .header("Accept", "application/json")
-            .GET()
-            .build();
+            .header("Accept", "application/json");
+    token.get().ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+    HttpRequest request = builder.GET().build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(
             response -> {

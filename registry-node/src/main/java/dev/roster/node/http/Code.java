@@ -12,6 +12,8 @@ public enum Code {
   NOT_MODIFIED(-304, HttpResponseStatus.OK),
   NOT_LEADER(-307, HttpResponseStatus.TEMPORARY_REDIRECT),
   BAD_REQUEST(-400, HttpResponseStatus.BAD_REQUEST),
+  UNAUTHORIZED(-401, HttpResponseStatus.UNAUTHORIZED),
+  FORBIDDEN(-403, HttpResponseStatus.FORBIDDEN),
   NOT_FOUND(-404, HttpResponseStatus.NOT_FOUND),
   METHOD_NOT_ALLOWED(-405, HttpResponseStatus.METHOD_NOT_ALLOWED),
   TOO_LARGE(-413, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE),

@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -36,6 +37,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -64,11 +66,31 @@ public final class HttpServer implements AutoCloseable {
   private Channel channel;
 
   private final Metrics metrics;
+  private final AccessControl access;
+
+  /**
+   * The answer to a browser's CORS preflight: the console may send its token (Authorization) and
+   * form or JSON bodies to another member.
+   */
+  private static final Reply PREFLIGHT =
+      new Reply(
+          Code.OK,
+          "",
+          new RawBody(null, new byte[0], 204),
+          Map.of(
+              "Access-Control-Allow-Methods", "GET, POST, PUT, DELETE",
+              "Access-Control-Allow-Headers", "Authorization, Content-Type",
+              "Access-Control-Max-Age", "600"));
 
   public HttpServer(Router router, ObjectMapper json, Metrics metrics) {
+    this(router, json, metrics, AccessControl.open());
+  }
+
+  public HttpServer(Router router, ObjectMapper json, Metrics metrics, AccessControl access) {
     this.router = router;
     this.json = json;
     this.metrics = metrics;
+    this.access = access;
   }
 
   public InetSocketAddress start(String host, int port) {
@@ -184,7 +206,7 @@ public final class HttpServer implements AutoCloseable {
       String endpoint = router.endpointOf(request.uri());
       CompletableFuture<Reply> reply;
       try {
-        reply = dispatch(request);
+        reply = dispatch(request, ctx.channel().remoteAddress());
       } catch (RuntimeException e) {
         reply = CompletableFuture.failedFuture(e);
       }
@@ -222,7 +244,7 @@ public final class HttpServer implements AutoCloseable {
       }
     }
 
-    private CompletableFuture<Reply> dispatch(FullHttpRequest request) {
+    private CompletableFuture<Reply> dispatch(FullHttpRequest request, SocketAddress remote) {
       DecoderResult decoded = request.decoderResult();
       if (decoded.isFailure()) {
         throw new ApiException(
@@ -237,10 +259,31 @@ public final class HttpServer implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new ApiException(Code.BAD_REQUEST, "malformed URI: " + e.getMessage());
       }
+      if (request.method().equals(HttpMethod.OPTIONS)) {
+        return CompletableFuture.completedFuture(PREFLIGHT);
+      }
       Router.Routed routed = router.route(request.method().name(), path);
+      AccessControl.Kind kind = AccessControl.kindOf(request.method().name(), path);
+      AccessControl.Granted[] granted = new AccessControl.Granted[1];
+      Reply refused =
+          access.refusal(
+              kind,
+              request.headers().get(HttpHeaderNames.AUTHORIZATION),
+              remote,
+              routed.raw(),
+              granted);
+      if (refused != null) {
+        return CompletableFuture.completedFuture(refused);
+      }
       String host = request.headers().get(HttpHeaderNames.HOST);
       if (!routed.raw()) {
         Params params = Params.parse(request, json);
+        Reply outOfScope =
+            access.scopeRefusal(
+                granted[0], () -> access.envOf(false, routed.pathParams(), params), remote, false);
+        if (outOfScope != null) {
+          return CompletableFuture.completedFuture(outOfScope);
+        }
         return routed
             .handler()
             .handle(
@@ -253,6 +296,12 @@ public final class HttpServer implements AutoCloseable {
                     routed.pathParams(),
                     null,
                     Map.of()));
+      }
+      Reply outOfScope =
+          access.scopeRefusal(
+              granted[0], () -> access.envOf(true, routed.pathParams(), null), remote, true);
+      if (outOfScope != null) {
+        return CompletableFuture.completedFuture(outOfScope);
       }
       byte[] body = new byte[request.content().readableBytes()];
       request.content().getBytes(request.content().readerIndex(), body);

@@ -33,7 +33,8 @@ final class LeaderForwarder {
   static final String FORWARDED_HEADER = "x-roster-forwarded";
 
   /** Request headers that travel with the forwarded request (the rest are the connection's). */
-  private static final Set<String> FORWARDED_REQUEST_HEADERS = Set.of("content-type", "accept");
+  private static final Set<String> FORWARDED_REQUEST_HEADERS =
+      Set.of("content-type", "accept", "authorization");
 
   /** Forwards in flight at most (and connections to the leader); more wait for a sender. */
   static final int SENDERS = 64;

@@ -15,6 +15,11 @@ public record RawBody(String contentType, byte[] bytes, int status) {
     this(contentType, bytes, 0);
   }
 
+  /** The same body sent with HTTP status {@code status}. */
+  public RawBody withStatus(int status) {
+    return new RawBody(contentType, bytes, status);
+  }
+
   public static RawBody text(String contentType, String text) {
     return new RawBody(contentType, text.getBytes(StandardCharsets.UTF_8));
   }

@@ -23,7 +23,12 @@ import java.util.TreeSet;
  */
 public final class Router {
   private static final Set<Code> TRANSPORT_CODES =
-      EnumSet.of(Code.NOT_LEADER, Code.METHOD_NOT_ALLOWED, Code.TOO_LARGE);
+      EnumSet.of(
+          Code.NOT_LEADER,
+          Code.METHOD_NOT_ALLOWED,
+          Code.TOO_LARGE,
+          Code.UNAUTHORIZED,
+          Code.FORBIDDEN);
 
   private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
   private final List<Template> templates = new ArrayList<>();

@@ -67,6 +67,12 @@ class CommandLineArgsTest {
             "dev",
             "--eviction-log-size",
             "50",
+            "--admin-token-file",
+            "/etc/roster/admin.tokens",
+            "--write-token-file",
+            "/etc/roster/write.tokens",
+            "--read-token-file",
+            "/etc/roster/read.tokens",
             "--join");
 
     assertThat(s).containsOnlyKeys(NodeConfig.DEFAULTS.keySet());
@@ -79,6 +85,9 @@ class CommandLineArgsTest {
     assertThat(c.clusterUrl()).isEqualTo("http://node-a:8001");
     assertThat(c.eurekaEnv()).isEqualTo("dev");
     assertThat(c.evictionLogSize()).isEqualTo(50);
+    assertThat(c.adminTokenFile()).hasToString("/etc/roster/admin.tokens");
+    assertThat(c.writeTokenFile()).hasToString("/etc/roster/write.tokens");
+    assertThat(c.readTokenFile()).hasToString("/etc/roster/read.tokens");
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,8 @@ class RoutesDocumentedTest {
             new Metrics(),
             Api.json(),
             new Api.EurekaSettings("prod", "default", 30_000, 90_000),
-            new Api.LeaseSettings(30_000, 60_000, 90_000, 3_600_000))
+            new Api.LeaseSettings(30_000, 60_000, 90_000, 3_600_000),
+            Optional::empty)
         .routes();
   }
 

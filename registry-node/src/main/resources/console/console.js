@@ -308,6 +308,43 @@
    * One HTTP request with a timeout. Resolves to
    * {ok, aborted, unreachable, status, code, message, data}; never rejects.
    */
+  // ---------------------------------------------------------------- token
+
+  // A registry with token files (docs/security.md) answers 401 without one: the page then shows
+  // the token field. The token is kept for this tab only (sessionStorage) and sent as a bearer
+  // token to whichever member the page reads from or writes to.
+  const TOKEN_KEY = 'roster.token';
+  function token() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY) || '';
+    } catch (e) {
+      return '';
+    }
+  }
+  function showTokenForm(why) {
+    const form = $('token-form');
+    if (form.hidden) form.hidden = false;
+    const input = $('token');
+    if (why && input.placeholder !== why) input.placeholder = why;
+  }
+  document.addEventListener('DOMContentLoaded', () => {
+    const form = $('token-form');
+    if (token()) form.hidden = false;
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const value = $('token').value.trim();
+      try {
+        if (value) sessionStorage.setItem(TOKEN_KEY, value);
+        else sessionStorage.removeItem(TOKEN_KEY);
+      } catch (e) {
+        /* storage disabled: the token lasts until the next reload */
+      }
+      $('token').value = '';
+      $('token').placeholder = value ? 'token set (enter another to replace)' : 'no token';
+      Object.keys(loaders).forEach((k) => load(k, true));
+    });
+  });
+
   async function request(base, path, init, signal, timeoutMs = TIMEOUT_MS) {
     const ctrl = new AbortController();
     let timedOut = false;
@@ -318,7 +355,12 @@
     const onAbort = () => ctrl.abort();
     if (signal) signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const res = await fetch(base + path, { cache: 'no-store', ...init, signal: ctrl.signal });
+      const headers = new Headers((init && init.headers) || {});
+      const t = token();
+      if (t) headers.set('Authorization', 'Bearer ' + t);
+      const res = await fetch(base + path, { cache: 'no-store', ...init, headers, signal: ctrl.signal });
+      if (res.status === 401) showTokenForm(t ? 'wrong token: enter another' : 'this registry needs a token');
+      if (res.status === 403) showTokenForm('this token may not do that');
       let body = null;
       try {
         body = await res.json();
@@ -807,8 +849,12 @@
     msg.className = 'notice';
     setText(msg, `${verb === 'drain' ? 'Draining' : 'Undraining'} ${p.hostname}…`);
     const body = new URLSearchParams({ env: p.env, appid: p.appid, hostname: p.hostname, status: String(status) });
-    // A follower answers 307 to the leader; fetch follows it with the same body.
-    const r = await request(conn.current, '/discovery/set', { method: 'POST', body }, null, WRITE_TIMEOUT_MS);
+    // Straight to the leader when it is known: a browser drops the Authorization header when it
+    // follows a redirect to another origin. Otherwise a follower answers 307 to the leader and
+    // fetch follows it with the same body.
+    const leaderBase = lastLeader ? conn.members.get(lastLeader) : null;
+    const target = leaderBase || conn.current;
+    const r = await request(target, '/discovery/set', { method: 'POST', body }, null, WRITE_TIMEOUT_MS);
     if (r.ok) {
       setText(msg, `${p.hostname} ${verb === 'drain' ? 'drained (WAITING)' : 'undrained (UP)'}.`);
     } else {

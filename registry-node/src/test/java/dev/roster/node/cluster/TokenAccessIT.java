@@ -107,6 +107,24 @@ class TokenAccessIT {
     }
   }
 
+  private String text(int node, String path, String authorization) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create(cluster.url(node) + path))
+                  .header("Authorization", authorization)
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String bearer(String token) {
     return "Bearer " + token;
   }
@@ -259,6 +277,59 @@ class TokenAccessIT {
     assertThat(
             post(n, "/discovery/renew", "env=shared&appid=rot&hostname=h1", bearer(fresh)).code())
         .isZero();
+  }
+
+  @Test
+  void noTokenReachesTheLogsTheMetricsOrTheStatus() throws IOException {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.roster");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    ch.qos.logback.classic.Level level = root.getLevel();
+    root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    try {
+      start(3, true);
+      int n = leader();
+      String wrong = "leaky-wrong-token-999";
+      post(n, "/discovery/register", "env=team-a&appid=x&hostname=h", bearer(wrong));
+      post(n, "/cluster/snapshot", "", bearer(wrong));
+      post(
+          n,
+          "/discovery/register",
+          "env=team-b&appid=x&hostname=h&addrs=http://a:1",
+          bearer(TEAM_A));
+      post(
+          n,
+          "/discovery/register",
+          "env=team-a&appid=x&hostname=h&addrs=http://a:1",
+          bearer(TEAM_A));
+      Files.writeString(writeFile, TEAM_A + " team-a\n");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  post(n, "/discovery/renew", "env=e&appid=x&hostname=h", bearer(ANY_ENV)).status()
+                      == 401);
+      String metrics = text(n, "/metrics", bearer(READER));
+      assertThat(metrics).contains("roster_instances");
+      String status =
+          get(n, "/cluster/status", bearer(READER)).body().toString()
+              + get(n, "/cluster/members", bearer(READER)).body().toString();
+      List<String> secrets = List.of(ADMIN, TEAM_A, ANY_ENV, READER, wrong);
+      for (String secret : secrets) {
+        assertThat(metrics).doesNotContain(secret);
+        assertThat(status).doesNotContain(secret);
+        for (ch.qos.logback.classic.spi.ILoggingEvent e : List.copyOf(logs.list)) {
+          assertThat(e.getFormattedMessage()).doesNotContain(secret);
+        }
+      }
+      assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("refused a request"));
+    } finally {
+      root.detachAppender(logs);
+      root.setLevel(level);
+    }
   }
 
   @Test

@@ -54,6 +54,9 @@ QUIET_IDLE=${QUIET_IDLE:-0.85}
 NOISY_FRAC=${NOISY_FRAC:-0.10}
 RERUNS=${RERUNS:-2}
 export EXTRA_ARGS=${EXTRA_ARGS---expire 1h}
+# ROSTER_TOKEN: a token every request sends (Authorization: Bearer), for a cluster started with
+# token files in EXTRA_ARGS (bench/tokens.sh); the wrk scripts read it too
+AUTH=(); [[ -n ${ROSTER_TOKEN:-} ]] && AUTH=(-H "Authorization: Bearer $ROSTER_TOKEN")
 export BENCH_ENV=${BENCH_ENV:-bench}
 CLK_TCK=$(getconf CLK_TCK)
 NPROC=$(nproc)
@@ -195,7 +198,7 @@ roster_populate() {
   want=$INSTANCES
   for i in $(seq 0 $(( (APPS < INSTANCES ? APPS : INSTANCES) - 1 ))); do args+=(--data-urlencode "appid=bench.app.$i"); done
   for i in 1 2 3 4 5; do
-    have=$(curl -fsS -G "$f/discovery/fetchs" --data-urlencode "env=$BENCH_ENV" --data-urlencode status=3 "${args[@]}" \
+    have=$(curl -fsS ${AUTH[@]+"${AUTH[@]}"} -G "$f/discovery/fetchs" --data-urlencode "env=$BENCH_ENV" --data-urlencode status=3 "${args[@]}" \
       | jq '[.data[].instances[] | length] | add // 0')
     [[ $have == "$want" ]] && { echo "Roster: $have instances over $APPS applications registered"; return; }
     echo "Roster: registering $INSTANCES instances over $APPS applications ($have so far)"

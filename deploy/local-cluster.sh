@@ -19,7 +19,8 @@
 # (relative to the repository root). PIDs are kept in roster-data/nodeN.pid; only those PIDs are
 # ever signalled, and only after /proc/PID/cmdline confirms the process is that node.
 # Environment: ROSTER_JAR (default registry-node/target/roster-node.jar), JAVA (default java),
-# JAVA_OPTS (default -Xmx512m), EXTRA_ARGS (extra flags for every node, e.g. "--expire 5s").
+# JAVA_OPTS (default -Xmx512m), EXTRA_ARGS (extra flags for every node, e.g. "--expire 5s"),
+# ROSTER_TOKEN (a token sent with this script's status requests, for nodes with token files).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,6 +55,7 @@ pid_of() {
   echo "$pid"
 }
 
+AUTH=(); [[ -n ${ROSTER_TOKEN:-} ]] && AUTH=(-H "Authorization: Bearer $ROSTER_TOKEN")
 ready() { curl -fsS -m 1 "$(url "$1")/ready" > /dev/null 2>&1; }
 
 start_node() {
@@ -119,7 +121,7 @@ status() {
   local n pid s
   for n in "${NODES[@]}"; do
     if pid=$(pid_of "$n"); then
-      s=$(curl -fsS -m 1 "$(url "$n")/cluster/status" 2> /dev/null \
+      s=$(curl -fsS -m 1 ${AUTH[@]+"${AUTH[@]}"} "$(url "$n")/cluster/status" 2> /dev/null \
         | sed -E 's/.*"role":"([^"]*)".*"leader":("?[^",]*"?).*/role=\1 leader=\2/' || echo "not answering")
       echo "node$n pid=$pid $(url "$n") $s"
     else
@@ -131,7 +133,7 @@ status() {
 leader() {
   local n
   for n in "${NODES[@]}"; do
-    if curl -fsS -m 1 "$(url "$n")/cluster/status" 2> /dev/null | grep -q '"role":"leader"'; then
+    if curl -fsS -m 1 ${AUTH[@]+"${AUTH[@]}"} "$(url "$n")/cluster/status" 2> /dev/null | grep -q '"role":"leader"'; then
       url "$n"
       return 0
     fi

@@ -27,9 +27,16 @@ function R.appids()
   return t
 end
 
+-- ROSTER_TOKEN: sent as a bearer token with every request (a cluster with token files)
+local token = os.getenv("ROSTER_TOKEN")
 local FORM = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+local GET = nil
+if token and token ~= "" then
+  FORM["Authorization"] = "Bearer " .. token
+  GET = { ["Authorization"] = "Bearer " .. token }
+end
 function R.post_form(path, body) return lib.format("POST", path, FORM, body) end
-function R.get(path, query) return lib.format("GET", path .. "?" .. query, nil, nil) end
+function R.get(path, query) return lib.format("GET", path .. "?" .. query, GET, nil) end
 
 -- a good answer is HTTP 2xx (wrk counts the others) with envelope code EXPECT_CODE (0)
 local want = '"code":' .. lib.env("EXPECT_CODE", "0") .. ","

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.cluster.NodeAnnouncer;
 import dev.roster.node.cluster.NodeLiveness;
 import dev.roster.node.cluster.PeerDirectory;
+import dev.roster.node.cluster.PeerLink;
 import dev.roster.node.config.CommandLineArgs;
 import dev.roster.node.config.ConfigException;
 import dev.roster.node.config.HostPort;
@@ -27,7 +28,11 @@ import dev.roster.node.raft.NodeId;
 import dev.roster.node.raft.RaftRegistry;
 import dev.roster.node.raft.RaftSettings;
 import dev.roster.node.raft.RaftStorage;
+import dev.roster.node.raft.RaftTls;
 import dev.roster.node.raft.RegistryStateMachine;
+import dev.roster.node.tls.NodeTls;
+import dev.roster.node.tls.TlsException;
+import dev.roster.node.tls.TlsFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -56,6 +61,7 @@ public final class RosterNode implements AutoCloseable {
   private final NodeLiveness liveness;
   private final HttpServer http;
   private final AccessControl access;
+  private final NodeTls tls;
   private final PollHub polls;
   private final Evictor evictor;
   private final Metrics metrics;
@@ -71,6 +77,8 @@ public final class RosterNode implements AutoCloseable {
     this.config = config;
     // the nodes' own entries renew every few seconds: self-protection must not count them
     this.access = access(config);
+    this.tls = tls(config);
+    PeerLink peers = new PeerLink(tls, access::nodeToken);
     this.fsm =
         new RegistryStateMachine(
             GuardPolicy.of(
@@ -89,7 +97,8 @@ public final class RosterNode implements AutoCloseable {
                 (int) config.electionTimeout().toMillis(),
                 (int) Math.max(1, config.snapshotInterval().toSeconds()),
                 config.snapshotOps(),
-                config.join()),
+                config.join(),
+                tls == null ? null : new RaftTls(tls.raftKeyStore(), tls.raftKeyStorePassword())),
             fsm,
             raftStorage,
             LeaderClock.system());
@@ -123,7 +132,7 @@ public final class RosterNode implements AutoCloseable {
                     : Map.of(PeerDirectory.CLUSTER_URL, config.clusterUrl())),
             announceInterval,
             writeTimeoutMs,
-            access::nodeToken);
+            peers);
     fsm.addLeadershipListener(announcer);
     this.liveness = new NodeLiveness(raft, config.electionTimeout(), writeTimeoutMs);
     fsm.addLeadershipListener(liveness);
@@ -163,10 +172,11 @@ public final class RosterNode implements AutoCloseable {
                     config.evictInterval().toMillis(),
                     config.expire().toMillis(),
                     config.evictCeiling().toMillis()),
-                access::nodeToken),
+                peers),
             json,
             metrics,
-            access);
+            access,
+            tls);
   }
 
   private static Map<String, Long> evictionsByReason(RegistryView r) {
@@ -245,11 +255,13 @@ public final class RosterNode implements AutoCloseable {
           config.advertise());
     }
     log.info(
-        "roster-node {} listening on http://{}:{} (raft {}, {}, data {})",
+        "roster-node {} listening on {}://{}:{} (raft {}{}, {}, data {})",
         RosterVersion.get(),
+        tls == null ? "http" : "https",
         httpAddress.getHostString(),
         httpAddress.getPort(),
         config.raft(),
+        tls == null ? "" : " over mutual TLS",
         config.join() ? "joining: waiting to be added by the leader" : "peers " + config.peers(),
         config.dataDir());
     return this;
@@ -269,7 +281,10 @@ public final class RosterNode implements AutoCloseable {
 
   /** The base URL of this node's HTTP API, as bound (e.g. {@code http://127.0.0.1:7171}). */
   public String url() {
-    return "http://" + httpAddress.getHostString() + ":" + httpAddress.getPort();
+    return (tls == null ? "http://" : "https://")
+        + httpAddress.getHostString()
+        + ":"
+        + httpAddress.getPort();
   }
 
   public Evictor evictor() {
@@ -319,6 +334,9 @@ public final class RosterNode implements AutoCloseable {
     }
     http.close();
     raft.close();
+    if (tls != null) {
+      tls.close();
+    }
     log.info("stopped");
   }
 
@@ -369,6 +387,26 @@ public final class RosterNode implements AutoCloseable {
           config.eurekaEnv());
     } catch (IOException e) {
       throw new ConfigException("cannot read a token file: " + e);
+    }
+  }
+
+  /** The node's TLS, or null; the Raft key store is kept in the data directory. */
+  private static NodeTls tls(NodeConfig config) {
+    if (!config.tls()) {
+      return null;
+    }
+    try {
+      NodeTls tls =
+          NodeTls.start(
+              new TlsFiles(config.tlsCert(), config.tlsKey(), config.tlsCa(), config.tlsClientCa()),
+              config.dataDir().resolve("tls").resolve("raft-keystore.p12"));
+      log.info(
+          "TLS on: HTTPS{} and mutual TLS between the nodes, presenting {}",
+          tls.clientCertificatesRequired() ? " with client certificates required" : "",
+          tls.describe());
+      return tls;
+    } catch (TlsException e) {
+      throw new ConfigException(e.getMessage());
     }
   }
 

@@ -22,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +44,8 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
   private final ScheduledExecutorService timer;
   private final AtomicBoolean inFlight = new AtomicBoolean();
 
-  /** The token this node sends with its announcements (docs/security.md), if any. */
-  private final Supplier<Optional<String>> token;
+  /** TLS and the token this node sends with its announcements (docs/security.md). */
+  private final PeerLink link;
 
   private final long tickMs;
   private volatile long lastAnnouncedNanos;
@@ -58,8 +57,8 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
       InstanceSpec self,
       Duration renewInterval,
       long writeTimeoutMs,
-      Supplier<Optional<String>> token) {
-    this.token = token;
+      PeerLink link) {
+    this.link = link;
     this.raft = raft;
     this.directory = directory;
     this.self = self;
@@ -67,7 +66,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
     // look twice per interval (at most every 500 ms) so a missing entry is noticed quickly
     this.tickMs = Math.max(20, Math.min(500, renewInterval.toMillis() / 2));
     this.writeTimeoutMs = writeTimeoutMs;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(writeTimeoutMs)).build();
+    this.http = link.client(Duration.ofMillis(writeTimeoutMs));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("roster-node-announcer"));
   }
 
@@ -163,7 +162,7 @@ public final class NodeAnnouncer implements LeadershipListener, AutoCloseable {
                 URI.create(leader.get() + (register ? "/discovery/register" : "/discovery/renew")))
             .timeout(Duration.ofMillis(writeTimeoutMs))
             .header("Content-Type", "application/x-www-form-urlencoded");
-    token.get().ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+    link.authorized(builder);
     HttpRequest request =
         builder.POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())

@@ -96,6 +96,30 @@ public final class CommandLineArgs {
   String readTokenFile;
 
   @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "PEM certificate (chain) of this node: HTTPS, and TLS between the nodes")
+  String tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "PEM (PKCS#8) private key of --tls-cert")
+  String tlsKey;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description = "PEM CA of the cluster: the only signer of node certificates a node accepts")
+  String tlsCa;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "FILE",
+      description = "PEM CA of HTTP clients: clients must present a certificate it signed")
+  String tlsClientCa;
+
+  @Option(
       names = "--renew-interval",
       paramLabel = "D",
       description = "how often clients renew (default 30s)")
@@ -216,6 +240,10 @@ public final class CommandLineArgs {
     put(settings, "admin-token-file", a.adminTokenFile);
     put(settings, "write-token-file", a.writeTokenFile);
     put(settings, "read-token-file", a.readTokenFile);
+    put(settings, "tls-cert", a.tlsCert);
+    put(settings, "tls-key", a.tlsKey);
+    put(settings, "tls-ca", a.tlsCa);
+    put(settings, "tls-client-ca", a.tlsClientCa);
     put(settings, "renew-interval", a.renewInterval);
     put(settings, "evict-interval", a.evictInterval);
     put(settings, "expire", a.expire);

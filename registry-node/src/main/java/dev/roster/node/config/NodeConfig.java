@@ -38,7 +38,11 @@ public record NodeConfig(
     int evictionLogSize,
     Path adminTokenFile,
     Path writeTokenFile,
-    Path readTokenFile) {
+    Path readTokenFile,
+    Path tlsCert,
+    Path tlsKey,
+    Path tlsCa,
+    Path tlsClientCa) {
 
   /** Every setting with its default; {@code peers} and {@code advertise} default from others. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -68,6 +72,10 @@ public record NodeConfig(
     d.put("admin-token-file", "");
     d.put("write-token-file", "");
     d.put("read-token-file", "");
+    d.put("tls-cert", "");
+    d.put("tls-key", "");
+    d.put("tls-ca", "");
+    d.put("tls-client-ca", "");
     return Collections.unmodifiableMap(d);
   }
 
@@ -101,10 +109,29 @@ public record NodeConfig(
       throw new ConfigException(
           "peers: " + s.get("peers") + " does not include this node's raft address " + raft);
     }
+    Path tlsCert = optionalPath(s, "tls-cert");
+    Path tlsKey = optionalPath(s, "tls-key");
+    Path tlsCa = optionalPath(s, "tls-ca");
+    Path tlsClientCa = optionalPath(s, "tls-client-ca");
+    boolean tls = tlsCert != null;
+    if (tls != (tlsKey != null)) {
+      throw new ConfigException(
+          tls ? "tls-key: needed with tls-cert" : "tls-cert: needed with tls-key");
+    }
+    if (tls && tlsCa == null) {
+      throw new ConfigException(
+          "tls-ca: needed with tls-cert: the nodes accept each other's certificates only if this"
+              + " CA signed them");
+    }
+    if (!tls && (tlsCa != null || tlsClientCa != null)) {
+      throw new ConfigException(
+          (tlsCa != null ? "tls-ca" : "tls-client-ca") + ": needs tls-cert and tls-key too");
+    }
+    String scheme = tls ? "https://" : "http://";
     String advertise = s.get("advertise");
     if (advertise.isEmpty()) {
       advertise =
-          "http://" + (isWildcard(http.host()) ? "127.0.0.1" : http.host()) + ":" + http.port();
+          scheme + (isWildcard(http.host()) ? "127.0.0.1" : http.host()) + ":" + http.port();
     } else if (!advertise.startsWith("http://") && !advertise.startsWith("https://")) {
       throw new ConfigException(
           "advertise: '" + advertise + "' must be an http:// or https:// URL");
@@ -118,6 +145,18 @@ public record NodeConfig(
           "cluster-url: '" + clusterUrl + "' must be an http:// or https:// URL");
     }
     clusterUrl = trimSlash(clusterUrl);
+    if (tls && !advertise.startsWith("https://")) {
+      throw new ConfigException(
+          "advertise: '"
+              + advertise
+              + "' must be an https:// URL: this node serves HTTPS (tls-cert)");
+    }
+    if (tls && !clusterUrl.startsWith("https://")) {
+      throw new ConfigException(
+          "cluster-url: '"
+              + clusterUrl
+              + "' must be an https:// URL: this node serves HTTPS (tls-cert)");
+    }
     String data = s.get("data");
     if (data.isEmpty()) {
       throw new ConfigException("data: must not be empty");
@@ -215,7 +254,16 @@ public record NodeConfig(
         evictionLogSize,
         adminTokens,
         writeTokens,
-        readTokens);
+        readTokens,
+        tlsCert,
+        tlsKey,
+        tlsCa,
+        tlsClientCa);
+  }
+
+  /** Whether this node serves HTTPS and speaks TLS to the other nodes. */
+  public boolean tls() {
+    return tlsCert != null;
   }
 
   private static Path optionalPath(Map<String, String> s, String key) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.roster.node.cluster.PeerDirectory;
+import dev.roster.node.cluster.PeerLink;
 import dev.roster.node.metrics.Metrics;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.Lease;
@@ -14,8 +15,6 @@ import dev.roster.node.model.Status;
 import dev.roster.node.raft.RaftRegistry;
 import dev.roster.node.raft.RenewCoalescer;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 /** Assembles the routes of the HTTP contract. */
 public final class Api {
@@ -54,7 +53,7 @@ public final class Api {
       ObjectMapper json,
       EurekaSettings eureka,
       LeaseSettings lease,
-      Supplier<Optional<String>> nodeToken) {
+      PeerLink peers) {
     Router router = new Router().codeInBody("/discovery/").rawBodies("/eureka/");
     WriteGate writes = new WriteGate(raft, directory, electionTimeoutMs);
     ReadGate reads = new ReadGate(raft, writes.budgetMs());
@@ -65,14 +64,14 @@ public final class Api {
     new RegistryWrites(writes, renews, json).routes(router);
     registryReads.routes(router);
     new RegistryPolls(raft, reads, registryReads, polls, pollHoldMs).routes(router);
-    new ClusterApi(raft, directory, writes, metrics, advertise, json, nodeToken).routes(router);
+    new ClusterApi(raft, directory, writes, metrics, advertise, json, peers).routes(router);
     EurekaRoutes paths = new EurekaRoutes(eureka.env());
     EurekaJson eurekaJson = new EurekaJson(eureka.renewIntervalMs(), eureka.expireMs());
     new EurekaWrites(
             raft,
             writes,
             renews,
-            new LeaderForwarder(electionTimeoutMs),
+            new LeaderForwarder(electionTimeoutMs, peers),
             paths,
             eurekaJson,
             eureka.zone())

@@ -2,6 +2,7 @@ package dev.roster.node.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.cluster.PeerDirectory;
+import dev.roster.node.cluster.PeerLink;
 import dev.roster.node.metrics.Metrics;
 import dev.roster.node.raft.AdminOutcome;
 import dev.roster.node.raft.ClusterStatus;
@@ -12,10 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /** Liveness, readiness, Raft status and the node list. */
 final class ClusterApi {
@@ -38,7 +37,7 @@ final class ClusterApi {
       Metrics metrics,
       String advertise,
       ObjectMapper json,
-      Supplier<Optional<String>> nodeToken) {
+      PeerLink peers) {
     this.raft = raft;
     this.directory = directory;
     this.writes = writes;
@@ -46,7 +45,7 @@ final class ClusterApi {
     this.advertise = advertise;
     // twice a write's budget: an announcement is a write sent once the leader's address is known
     this.listingGraceNanos = TimeUnit.MILLISECONDS.toNanos(2 * writes.budgetMs());
-    this.members = new ClusterMembers(this::statusData, directory, json, nodeToken);
+    this.members = new ClusterMembers(this::statusData, directory, json, peers);
   }
 
   void routes(Router router) {

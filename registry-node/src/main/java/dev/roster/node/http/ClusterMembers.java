@@ -3,6 +3,7 @@ package dev.roster.node.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.cluster.PeerDirectory;
+import dev.roster.node.cluster.PeerLink;
 import dev.roster.node.raft.NodeId;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,11 +29,10 @@ final class ClusterMembers {
   static final Duration TIMEOUT = Duration.ofMillis(500);
 
   private final Supplier<Map<String, Object>> localStatus;
-  private final Supplier<Optional<String>> token;
+  private final PeerLink link;
   private final PeerDirectory directory;
   private final ObjectMapper json;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http;
 
   /**
    * @param localStatus this node's {@code /cluster/status} data
@@ -41,8 +41,9 @@ final class ClusterMembers {
       Supplier<Map<String, Object>> localStatus,
       PeerDirectory directory,
       ObjectMapper json,
-      Supplier<Optional<String>> token) {
-    this.token = token;
+      PeerLink link) {
+    this.link = link;
+    this.http = link.client(TIMEOUT);
     this.localStatus = localStatus;
     this.directory = directory;
     this.json = json;
@@ -82,8 +83,7 @@ final class ClusterMembers {
         HttpRequest.newBuilder(URI.create(url.get() + "/cluster/status"))
             .timeout(TIMEOUT)
             .header("Accept", "application/json");
-    token.get().ifPresent(t -> builder.header("Authorization", "Bearer " + t));
-    HttpRequest request = builder.GET().build();
+    HttpRequest request = link.authorized(builder).GET().build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(
             response -> {

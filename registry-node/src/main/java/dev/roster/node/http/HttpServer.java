@@ -3,6 +3,7 @@ package dev.roster.node.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.node.metrics.Metrics;
 import dev.roster.node.raft.UnavailableException;
+import dev.roster.node.tls.NodeTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -19,6 +20,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpMessage;
@@ -46,6 +48,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +64,14 @@ public final class HttpServer implements AutoCloseable {
   private final ObjectMapper json;
   private final AtomicBoolean accepting = new AtomicBoolean(true);
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final HandshakeFailures handshakeFailures = new HandshakeFailures();
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Channel channel;
 
   private final Metrics metrics;
   private final AccessControl access;
+  private final NodeTls tls;
 
   /**
    * The answer to a browser's CORS preflight: the console may send its token (Authorization) and
@@ -87,10 +92,17 @@ public final class HttpServer implements AutoCloseable {
   }
 
   public HttpServer(Router router, ObjectMapper json, Metrics metrics, AccessControl access) {
+    this(router, json, metrics, access, null);
+  }
+
+  /** A server speaking HTTPS only with {@code tls}, or plain HTTP if it is null. */
+  public HttpServer(
+      Router router, ObjectMapper json, Metrics metrics, AccessControl access, NodeTls tls) {
     this.router = router;
     this.json = json;
     this.metrics = metrics;
     this.access = access;
+    this.tls = tls;
   }
 
   public InetSocketAddress start(String host, int port) {
@@ -107,6 +119,9 @@ public final class HttpServer implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      if (tls != null) {
+                        ch.pipeline().addLast(new TlsSniffer(tls));
+                      }
                       ch.pipeline()
                           .addLast(new HttpServerCodec())
                           .addLast(new JsonAggregator())
@@ -337,7 +352,10 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (!(cause instanceof IOException)) {
+      if (cause instanceof DecoderException
+          && cause.getCause() instanceof SSLException tlsFailure) {
+        handshakeFailures.report(ctx.channel().remoteAddress(), tlsFailure);
+      } else if (!(cause instanceof IOException)) {
         log.warn("HTTP connection failed: {}", cause.toString());
       }
       ctx.close();

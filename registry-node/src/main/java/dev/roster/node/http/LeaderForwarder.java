@@ -1,5 +1,6 @@
 package dev.roster.node.http;
 
+import dev.roster.node.cluster.PeerLink;
 import dev.roster.node.raft.UnavailableException;
 import java.io.IOException;
 import java.net.URI;
@@ -47,13 +48,9 @@ final class LeaderForwarder {
   private final HttpClient http;
   private final ThreadPoolExecutor senders;
 
-  LeaderForwarder(long connectTimeoutMs) {
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofMillis(connectTimeoutMs))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+  /** Forwards with {@code peers}' TLS; the request's own token goes along, not the node's. */
+  LeaderForwarder(long connectTimeoutMs, PeerLink peers) {
+    this.http = peers.client(Duration.ofMillis(connectTimeoutMs));
     this.senders =
         new ThreadPoolExecutor(
             SENDERS,

@@ -1,15 +1,14 @@
 package dev.roster.node.http;
 
+import dev.roster.node.util.SecretFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,14 +30,6 @@ import org.slf4j.LoggerFactory;
 final class TokenFile {
   private static final Logger log = LoggerFactory.getLogger(TokenFile.class);
   private static final long RECHECK_NANOS = 1_000_000_000L;
-  private static final Set<PosixFilePermission> WIDER_THAN_OWNER =
-      EnumSet.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE,
-          PosixFilePermission.OTHERS_EXECUTE);
 
   /** One token: its digest and the envs it may write (empty: every env). */
   record Entry(byte[] digest, Set<String> envs) {
@@ -163,17 +154,11 @@ final class TokenFile {
   }
 
   private void warnIfReadableByOthers() {
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      perms.retainAll(WIDER_THAN_OWNER);
-      if (!perms.isEmpty()) {
-        log.warn(
-            "{} token file {} can be read or written by others than its owner: chmod 600 it",
-            what,
-            file);
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // not a POSIX file system: nothing to check
+    if (SecretFiles.openToOthers(file)) {
+      log.warn(
+          "{} token file {} can be read or written by others than its owner: chmod 600 it",
+          what,
+          file);
     }
   }
 

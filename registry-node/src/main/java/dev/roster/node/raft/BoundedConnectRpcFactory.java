@@ -46,6 +46,10 @@ public final class BoundedConnectRpcFactory extends BoltRaftRpcFactory {
             // before startup, which otherwise installs bolt's own parser
             bolt.setAddressParser(
                 new BoundedConnectParser(connectTimeoutMs(opts.getRpcConnectTimeoutMs())));
+            RaftTls tls = BoltTls.of(opts);
+            if (tls != null) {
+              BoltTls.configure(bolt, tls);
+            }
             return super.init(opts);
           }
         };

@@ -44,7 +44,16 @@ final class RaftNode {
     if (!settings.join()) {
       settings.peers().forEach(p -> conf.addPeer(NodeId.parse(p).toPeer()));
     }
-    group = new RaftGroupService(settings.groupId(), self, options(conf, dir));
+    NodeOptions options = options(conf, dir);
+    RaftTls tls = settings.tls();
+    group =
+        tls == null
+            ? new RaftGroupService(settings.groupId(), self, options)
+            : new RaftGroupService(
+                settings.groupId(),
+                self,
+                options,
+                BoltTls.server(self.getEndpoint(), tls, options));
     try {
       node = group.start();
     } catch (RuntimeException e) {
@@ -63,7 +72,9 @@ final class RaftNode {
   }
 
   private NodeOptions options(Configuration conf, File dir) {
-    NodeOptions options = new NodeOptions();
+    // with TLS, the options carry it to the RPC client JRaft builds from them (see BoltTls)
+    NodeOptions options =
+        settings.tls() == null ? new NodeOptions() : new BoltTls.TlsNodeOptions(settings.tls());
     options.setFsm(fsm);
     options.setServiceFactory(storage.services());
     options.setInitialConf(conf);

@@ -12,9 +12,32 @@ public record RaftSettings(
     int electionTimeoutMs,
     int snapshotIntervalSecs,
     long snapshotOps,
-    boolean join) {
+    boolean join,
+    RaftTls tls) {
 
   public RaftSettings {
     peers = List.copyOf(peers);
+  }
+
+  /** Settings of a node that speaks plain TCP to the others. */
+  public RaftSettings(
+      String groupId,
+      String self,
+      List<String> peers,
+      Path dataDir,
+      int electionTimeoutMs,
+      int snapshotIntervalSecs,
+      long snapshotOps,
+      boolean join) {
+    this(
+        groupId,
+        self,
+        peers,
+        dataDir,
+        electionTimeoutMs,
+        snapshotIntervalSecs,
+        snapshotOps,
+        join,
+        null);
   }
 }

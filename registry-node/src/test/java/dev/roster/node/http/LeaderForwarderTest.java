@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.roster.node.cluster.PeerLink;
 import dev.roster.node.raft.UnavailableException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ class LeaderForwarderTest {
 
   @Test
   void answersWhatTheLeaderAnswered() throws Exception {
-    LeaderForwarder f = new LeaderForwarder(1000);
+    LeaderForwarder f = new LeaderForwarder(1000, PeerLink.plain());
     Reply r =
         f.forward(
                 request(
@@ -118,7 +119,7 @@ class LeaderForwarderTest {
    */
   @Test
   void completesOnItsOwnThreadsAndStartsNoThreadPerForward() throws Exception {
-    LeaderForwarder f = new LeaderForwarder(1000);
+    LeaderForwarder f = new LeaderForwarder(1000, PeerLink.plain());
     answerAfterMs = 20; // the futures are not complete yet when the stage below is attached
     List<CompletableFuture<String>> threads = new ArrayList<>();
     for (int i = 0; i < 3 * LeaderForwarder.SENDERS; i++) {
@@ -138,7 +139,7 @@ class LeaderForwarderTest {
   @Test
   void aLeaderThatDoesNotAnswerInTimeIsUnavailable() {
     answerAfterMs = 2000;
-    LeaderForwarder f = new LeaderForwarder(1000);
+    LeaderForwarder f = new LeaderForwarder(1000, PeerLink.plain());
     assertThatThrownBy(
             () ->
                 f.forward(request("PUT", "/eureka/apps/A/i", "", Map.of()), leaderUrl, 200).join())
@@ -148,7 +149,7 @@ class LeaderForwarderTest {
 
   @Test
   void aForwardedRequestIsNotForwardedAgain() {
-    LeaderForwarder f = new LeaderForwarder(1000);
+    LeaderForwarder f = new LeaderForwarder(1000, PeerLink.plain());
     assertThatThrownBy(
             () ->
                 f.forward(

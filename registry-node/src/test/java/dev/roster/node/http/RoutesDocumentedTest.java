@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ class RoutesDocumentedTest {
             Api.json(),
             new Api.EurekaSettings("prod", "default", 30_000, 90_000),
             new Api.LeaseSettings(30_000, 60_000, 90_000, 3_600_000),
-            Optional::empty)
+            dev.roster.node.cluster.PeerLink.plain())
         .routes();
   }
 

@@ -70,8 +70,15 @@ public final class TestCluster implements AutoCloseable {
       s.put("data", root.resolve("node" + i).toString());
       s.put("election-timeout", "1000ms");
       int port = httpPorts[i];
-      // "{http-port}" in a value is the node's own HTTP port (per-node URLs such as cluster-url)
-      extra.forEach((k, v) -> s.put(k, v.replace("{http-port}", String.valueOf(port))));
+      int index = i;
+      // "{http-port}" in a value is the node's own HTTP port (per-node URLs such as cluster-url),
+      // "{node}" its index (per-node files such as tls-cert)
+      extra.forEach(
+          (k, v) ->
+              s.put(
+                  k,
+                  v.replace("{http-port}", String.valueOf(port))
+                      .replace("{node}", String.valueOf(index))));
       settings.add(s);
     }
     nodes = new RosterNode[n];
@@ -115,7 +122,8 @@ public final class TestCluster implements AutoCloseable {
 
   /** Base URL of node {@code i}, also while it is stopped (same port on restart). */
   public String url(int i) {
-    return "http://" + settings.get(i).get("http");
+    String scheme = settings.get(i).containsKey("tls-cert") ? "https://" : "http://";
+    return scheme + settings.get(i).get("http");
   }
 
   /** Base URLs of every node, running or not, in index order. */

@@ -32,9 +32,9 @@ class CommandLineArgsTest {
             "--http",
             "127.0.0.1:8001",
             "--advertise",
-            "http://a:8001",
+            "https://a:8001",
             "--cluster-url",
-            "http://node-a:8001",
+            "https://node-a:8001",
             "--raft",
             "127.0.0.1:9001",
             "--peers",
@@ -73,6 +73,14 @@ class CommandLineArgsTest {
             "/etc/roster/write.tokens",
             "--read-token-file",
             "/etc/roster/read.tokens",
+            "--tls-cert",
+            "/etc/roster/node.pem",
+            "--tls-key",
+            "/etc/roster/node.key",
+            "--tls-ca",
+            "/etc/roster/ca.pem",
+            "--tls-client-ca",
+            "/etc/roster/clients.pem",
             "--join");
 
     assertThat(s).containsOnlyKeys(NodeConfig.DEFAULTS.keySet());
@@ -82,12 +90,17 @@ class CommandLineArgsTest {
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.snapshotOps()).isEqualTo(5000);
     assertThat(c.join()).isTrue();
-    assertThat(c.clusterUrl()).isEqualTo("http://node-a:8001");
+    assertThat(c.clusterUrl()).isEqualTo("https://node-a:8001");
     assertThat(c.eurekaEnv()).isEqualTo("dev");
     assertThat(c.evictionLogSize()).isEqualTo(50);
     assertThat(c.adminTokenFile()).hasToString("/etc/roster/admin.tokens");
     assertThat(c.writeTokenFile()).hasToString("/etc/roster/write.tokens");
     assertThat(c.readTokenFile()).hasToString("/etc/roster/read.tokens");
+    assertThat(c.tls()).isTrue();
+    assertThat(c.tlsCert()).hasToString("/etc/roster/node.pem");
+    assertThat(c.tlsKey()).hasToString("/etc/roster/node.key");
+    assertThat(c.tlsCa()).hasToString("/etc/roster/ca.pem");
+    assertThat(c.tlsClientCa()).hasToString("/etc/roster/clients.pem");
   }
 
   @Test

@@ -79,6 +79,36 @@ class NodeConfigTest {
   }
 
   @Test
+  void tlsNeedsItsKeyAndTheClusterCaAndHttpsUrls() {
+    Map<String, String> tls =
+        Map.of(
+            "tls-cert", "n.pem", "tls-key", "n.key", "tls-ca", "ca.pem", "http", "127.0.0.1:7443");
+    NodeConfig c = NodeConfig.fromSettings(tls);
+    assertThat(c.tls()).isTrue();
+    assertThat(c.advertise()).isEqualTo("https://127.0.0.1:7443");
+    assertThat(c.clusterUrl()).isEqualTo("https://127.0.0.1:7443");
+    assertThatThrownBy(
+            () -> NodeConfig.fromSettings(Map.of("tls-cert", "n.pem", "tls-ca", "ca.pem")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("tls-key: needed with tls-cert");
+    assertThatThrownBy(() -> NodeConfig.fromSettings(Map.of("tls-key", "n.key")))
+        .hasMessageStartingWith("tls-cert: needed with tls-key");
+    assertThatThrownBy(
+            () -> NodeConfig.fromSettings(Map.of("tls-cert", "n.pem", "tls-key", "n.key")))
+        .hasMessageStartingWith("tls-ca: needed with tls-cert");
+    assertThatThrownBy(() -> NodeConfig.fromSettings(Map.of("tls-client-ca", "c.pem")))
+        .hasMessageStartingWith("tls-client-ca: needs tls-cert and tls-key too");
+    Map<String, String> plainAdvertise = new HashMap<>(tls);
+    plainAdvertise.put("advertise", "http://a:7443");
+    assertThatThrownBy(() -> NodeConfig.fromSettings(plainAdvertise))
+        .hasMessageStartingWith("advertise: 'http://a:7443' must be an https:// URL");
+    Map<String, String> plainCluster = new HashMap<>(tls);
+    plainCluster.put("cluster-url", "http://node-a:7443");
+    assertThatThrownBy(() -> NodeConfig.fromSettings(plainCluster))
+        .hasMessageStartingWith("cluster-url: 'http://node-a:7443' must be an https:// URL");
+  }
+
+  @Test
   void advertiseOfAWildcardListenAddressUsesLoopback() {
     NodeConfig c = NodeConfig.fromSettings(Map.of("http", "0.0.0.0:7000"));
 

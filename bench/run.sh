@@ -55,8 +55,15 @@ NOISY_FRAC=${NOISY_FRAC:-0.10}
 RERUNS=${RERUNS:-2}
 export EXTRA_ARGS=${EXTRA_ARGS---expire 1h}
 # ROSTER_TOKEN: a token every request sends (Authorization: Bearer), for a cluster started with
-# token files in EXTRA_ARGS (bench/tokens.sh); the wrk scripts read it too
+# token files in EXTRA_ARGS (bench/security.sh); the wrk scripts read it too
 AUTH=(); [[ -n ${ROSTER_TOKEN:-} ]] && AUTH=(-H "Authorization: Bearer $ROSTER_TOKEN")
+# ROSTER_TLS: a directory of deploy/tls/make-certs.sh; the cluster serves HTTPS and speaks mutual
+# TLS between the nodes (deploy/local-cluster.sh), curl trusts its CA, wrk speaks https
+ROSTER_SCHEME=http
+if [[ -n ${ROSTER_TLS:-} ]]; then
+  ROSTER_SCHEME=https
+  curl() { command curl --cacert "$ROSTER_TLS/ca.pem" "$@"; }
+fi
 export BENCH_ENV=${BENCH_ENV:-bench}
 CLK_TCK=$(getconf CLK_TCK)
 NPROC=$(nproc)
@@ -88,7 +95,7 @@ seconds() { # 15s, 2m, 500ms -> seconds (for the noise threshold)
 
 # ---- Roster cluster (deploy/local-cluster.sh: HTTP 7171-7173, PIDs in roster-data/nodeN.pid) ----
 roster_started=0
-roster_url() { echo "http://127.0.0.1:$((7170 + $1))"; }
+roster_url() { echo "$ROSTER_SCHEME://127.0.0.1:$((7170 + $1))"; }
 roster_pids() { local n; for n in 1 2 3; do [[ -f roster-data/node$n.pid ]] && cat "roster-data/node$n.pid"; done; return 0; }
 roster_ours() { # every node answering on 7171-7173 must be one of our PIDs
   local n pid

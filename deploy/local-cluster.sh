@@ -20,7 +20,11 @@
 # ever signalled, and only after /proc/PID/cmdline confirms the process is that node.
 # Environment: ROSTER_JAR (default registry-node/target/roster-node.jar), JAVA (default java),
 # JAVA_OPTS (default -Xmx512m), EXTRA_ARGS (extra flags for every node, e.g. "--expire 5s"),
-# ROSTER_TOKEN (a token sent with this script's status requests, for nodes with token files).
+# ROSTER_TOKEN (a token sent with this script's status requests, for nodes with token files),
+# ROSTER_TLS (a directory made by deploy/tls/make-certs.sh: every node serves HTTPS and speaks
+# mutual TLS to the others with DIR/nodeN.pem, DIR/nodeN.key and DIR/ca.pem; this script's own
+# requests trust DIR/ca.pem and present DIR/client.pem; ROSTER_TLS_CLIENT_CA=1 also requires
+# client certificates, --tls-client-ca DIR/ca.pem).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,7 +37,21 @@ DATA=roster-data
 NODES=(1 2 3)
 
 http_port() { echo $((7170 + $1)); }
-url() { echo "http://127.0.0.1:$(http_port "$1")"; }
+TLS=${ROSTER_TLS:-}
+if [[ -n $TLS ]]; then
+  for f in ca.pem node1.pem node1.key node2.pem node2.key node3.pem node3.key client.pem client.key; do
+    [[ -f $TLS/$f ]] || { echo "ROSTER_TLS: $TLS/$f missing: run deploy/tls/make-certs.sh $TLS" >&2; exit 2; }
+  done
+fi
+scheme() { if [[ -n $TLS ]]; then echo https; else echo http; fi; }
+url() { echo "$(scheme)://127.0.0.1:$(http_port "$1")"; }
+# the flags a node gets for TLS (its yml advertises http://, so --advertise is given too)
+tls_args() {
+  [[ -n $TLS ]] || return 0
+  echo "--tls-cert $TLS/node$1.pem --tls-key $TLS/node$1.key --tls-ca $TLS/ca.pem --advertise $(url "$1")"
+  [[ -z ${ROSTER_TLS_CLIENT_CA:-} ]] || echo "--tls-client-ca $TLS/ca.pem"
+}
+CURL_TLS=(); [[ -n $TLS ]] && CURL_TLS=(--cacert "$TLS/ca.pem" --cert "$TLS/client.pem" --key "$TLS/client.key")
 pidfile() { echo "$DATA/node$1.pid"; }
 logfile() { echo "$DATA/node$1.log"; }
 
@@ -56,6 +74,7 @@ pid_of() {
 }
 
 AUTH=(); [[ -n ${ROSTER_TOKEN:-} ]] && AUTH=(-H "Authorization: Bearer $ROSTER_TOKEN")
+curl() { command curl ${CURL_TLS[@]+"${CURL_TLS[@]}"} "$@"; }
 ready() { curl -fsS -m 1 "$(url "$1")/ready" > /dev/null 2>&1; }
 
 start_node() {
@@ -70,7 +89,7 @@ start_node() {
   fi
   mkdir -p "$DATA"
   # shellcheck disable=SC2086
-  nohup "$JAVA" $JAVA_OPTS -jar "$JAR" -c "deploy/node$n.yml" $EXTRA_ARGS >> "$(logfile "$n")" 2>&1 &
+  nohup "$JAVA" $JAVA_OPTS -jar "$JAR" -c "deploy/node$n.yml" $(tls_args "$n") $EXTRA_ARGS >> "$(logfile "$n")" 2>&1 &
   echo $! > "$(pidfile "$n")"
   echo "node$n started (pid $!, $(url "$n"), log $(logfile "$n"))"
 }

@@ -13,7 +13,7 @@
 #   deploy/local-cluster.sh logs N           the node's log (follow with: tail -f "$(... logpath N)")
 #   deploy/local-cluster.sh logpath N        the path of the node's log
 #   deploy/local-cluster.sh leader           the leader's HTTP URL
-#   deploy/local-cluster.sh clean            stop, then delete the data directories
+#   deploy/local-cluster.sh clean            stop, then delete the data directories (not $DATA/tls)
 #
 # Each node runs `java -jar $ROSTER_JAR -c deploy/nodeN.yml` with its data in roster-data/nodeN
 # (relative to the repository root). PIDs are kept in roster-data/nodeN.pid; only those PIDs are
@@ -189,8 +189,9 @@ case "$cmd" in
   clean)
     for n in "${NODES[@]}"; do signal_node "$n" TERM; done
     for n in "${NODES[@]}"; do wait_exit "$n"; done
-    rm -rf "$DATA"
-    echo "removed $DATA"
+    # certificates made into $DATA/tls (deploy/tls/make-certs.sh) are kept
+    if [[ -d $DATA ]]; then find "$DATA" -mindepth 1 -maxdepth 1 ! -name tls -exec rm -rf {} +; fi
+    echo "removed the nodes' data, logs and PIDs in $DATA"
     ;;
   *)
     sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'

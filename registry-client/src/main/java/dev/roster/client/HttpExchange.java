@@ -50,17 +50,21 @@ final class HttpExchange implements Exchange {
       ScheduledExecutorService guards,
       Executor httpExecutor,
       ObjectMapper json,
-      Supplier<String> token) {
+      Supplier<String> token,
+      ClientTls tls) {
     this.token = token;
     this.guards = guards;
     this.json = json;
-    this.http =
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .connectTimeout(connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)
-            .executor(httpExecutor)
-            .build();
+            .executor(httpExecutor);
+    if (tls != null) {
+      b.sslContext(tls.context()).sslParameters(tls.parameters());
+    }
+    this.http = b.build();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.roster.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +89,8 @@ public final class RosterClient implements AutoCloseable {
     ObjectMapper json = new ObjectMapper();
     Nodes nodes = new Nodes(settings.nodes(), settings.backoffMax().toNanos());
     Exchange exchange =
-        new HttpExchange(settings.connectTimeout(), scheduler, http, json, settings.token());
+        new HttpExchange(
+            settings.connectTimeout(), scheduler, http, json, settings.token(), settings.tls());
     RetryingCall.Timer timer =
         (task, delayMillis) -> scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     RetryingCall.Context retries =
@@ -417,8 +420,52 @@ public final class RosterClient implements AutoCloseable {
     private Duration nodeRefreshInterval = Duration.ofSeconds(60);
     private int ioThreads = 4;
     private Supplier<String> token = () -> null;
+    private Path trustCertificates;
+    private Path trustStore;
+    private char[] trustStorePassword;
+    private Path clientCertificate;
+    private Path clientKey;
+    private SSLContext sslContext;
 
     private Builder() {}
+
+    /**
+     * Trust only the CA certificates in this PEM file (one or more {@code BEGIN CERTIFICATE}
+     * blocks) for {@code https://} nodes, instead of the JDK's default trust store: for a registry
+     * started with {@code --tls-ca} (docs/security.md), pass that CA. Read by {@link #build()}.
+     * Server certificates are checked for the host or IP the client connects to (subjectAltName).
+     */
+    public Builder trustCertificates(Path caPem) {
+      this.trustCertificates = Args.notNull(caPem, "trustCertificates");
+      return this;
+    }
+
+    /** Trust the certificates of a PKCS#12 or JKS key store instead (see trustCertificates). */
+    public Builder trustStore(Path file, char[] password) {
+      this.trustStore = Args.notNull(file, "trustStore");
+      this.trustStorePassword = password == null ? null : password.clone();
+      return this;
+    }
+
+    /**
+     * Present this certificate (PEM chain, leaf first) and its key (unencrypted PKCS#8 PEM, {@code
+     * BEGIN PRIVATE KEY}) to nodes that require client certificates ({@code --tls-client-ca}).
+     * Checked by {@link #build()}: the key must belong to the certificate.
+     */
+    public Builder clientCertificate(Path certificatePem, Path keyPem) {
+      this.clientCertificate = Args.notNull(certificatePem, "clientCertificate");
+      this.clientKey = Args.notNull(keyPem, "clientCertificate");
+      return this;
+    }
+
+    /**
+     * Use a context built by the caller (its key and trust managers) for {@code https://} nodes;
+     * not together with trustCertificates, trustStore or clientCertificate. TLS 1.2 and 1.3 only.
+     */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Args.notNull(context, "sslContext");
+      return this;
+    }
 
     /**
      * The token sent with every request ({@code Authorization: Bearer}), for a registry that needs
@@ -615,7 +662,15 @@ public final class RosterClient implements AutoCloseable {
           pollHold,
           nodeRefreshInterval,
           ioThreads,
-          token);
+          token,
+          ClientTls.of(
+              new ClientTls.Sources(
+                  trustCertificates,
+                  trustStore,
+                  trustStorePassword,
+                  clientCertificate,
+                  clientKey,
+                  sslContext)));
     }
 
     private static void identifier(String name, String value) {

@@ -23,4 +23,5 @@ record Settings(
     Duration pollHold,
     Duration nodeRefreshInterval,
     int ioThreads,
-    Supplier<String> token) {}
+    Supplier<String> token,
+    ClientTls tls) {}

@@ -162,11 +162,19 @@ final class TokenFile {
     }
   }
 
+  /** One digest per thread: looking the algorithm up for every request costs more than hashing. */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+            }
+          });
+
   static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
+    // digest() resets the digest for the thread's next use
+    return SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -126,6 +126,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void tlsUsesTheJdkAndUtilOnly() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideInAPackage(pkg("tls"))
+            .should()
+            .dependOnClassesThat()
+            .resideOutsideOfPackages(pkg("tls"), pkg("util"), "java..", "javax..", "org.slf4j..");
+    rule.check(main);
+  }
+
+  @Test
   void nettyOnlyInHttp() {
     ArchRule rule =
         noClasses()

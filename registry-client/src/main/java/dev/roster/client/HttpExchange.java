@@ -38,13 +38,15 @@ final class HttpExchange implements Exchange {
   private final ObjectMapper json;
   private volatile HttpClient http;
 
-  /**
-   * @param guards runs the timers that cut an exchange whose answer stalls past its timeout
-   * @param httpExecutor the HttpClient's own executor; must not run any caller of {@link #send}
-   */
   /** Asked for every request, so a rotated token is used from the next request on. */
   private final Supplier<String> token;
 
+  /**
+   * @param guards runs the timers that cut an exchange whose answer stalls past its timeout
+   * @param httpExecutor the HttpClient's own executor; must not run any caller of {@link #send}
+   * @param tls the TLS of {@code https://} nodes; null for the JDK's default context, still with
+   *     TLS 1.3 and 1.2 only. The HttpClient verifies host names either way
+   */
   HttpExchange(
       Duration connectTimeout,
       ScheduledExecutorService guards,
@@ -61,9 +63,8 @@ final class HttpExchange implements Exchange {
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)
             .executor(httpExecutor);
-    if (tls != null) {
-      b.sslContext(tls.context()).sslParameters(tls.parameters());
-    }
+    ClientTls t = tls != null ? tls : ClientTls.jdkDefault();
+    b.sslContext(t.context()).sslParameters(t.parameters());
     this.http = b.build();
   }
 

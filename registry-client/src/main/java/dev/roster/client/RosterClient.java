@@ -434,13 +434,19 @@ public final class RosterClient implements AutoCloseable {
      * blocks) for {@code https://} nodes, instead of the JDK's default trust store: for a registry
      * started with {@code --tls-ca} (docs/security.md), pass that CA. Read by {@link #build()}.
      * Server certificates are checked for the host or IP the client connects to (subjectAltName).
+     * Not together with {@link #trustStore} or {@link #sslContext}.
      */
     public Builder trustCertificates(Path caPem) {
       this.trustCertificates = Args.notNull(caPem, "trustCertificates");
       return this;
     }
 
-    /** Trust the certificates of a PKCS#12 or JKS key store instead (see trustCertificates). */
+    /**
+     * Trust the certificates of a PKCS#12 or JKS key store instead (the type is detected; see
+     * {@link #trustCertificates}). {@code password} may be null for a store without one (its
+     * integrity is then not checked); it is copied. Read by {@link #build()}: a wrong password or a
+     * store without certificates is an {@link IllegalArgumentException}.
+     */
     public Builder trustStore(Path file, char[] password) {
       this.trustStore = Args.notNull(file, "trustStore");
       this.trustStorePassword = password == null ? null : password.clone();
@@ -449,18 +455,21 @@ public final class RosterClient implements AutoCloseable {
 
     /**
      * Present this certificate (PEM chain, leaf first) and its key (unencrypted PKCS#8 PEM, {@code
-     * BEGIN PRIVATE KEY}) to nodes that require client certificates ({@code --tls-client-ca}).
-     * Checked by {@link #build()}: the key must belong to the certificate.
+     * BEGIN PRIVATE KEY}) to nodes that require client certificates ({@code --tls-client-ca}). RSA,
+     * EC or EdDSA. Checked by {@link #build()}: the key must belong to the certificate, and a
+     * PKCS#1, SEC1 or encrypted key is refused with the {@code openssl pkcs8} command that converts
+     * it. Combines with {@link #trustCertificates} or {@link #trustStore}.
      */
     public Builder clientCertificate(Path certificatePem, Path keyPem) {
-      this.clientCertificate = Args.notNull(certificatePem, "clientCertificate");
-      this.clientKey = Args.notNull(keyPem, "clientCertificate");
+      this.clientCertificate = Args.notNull(certificatePem, "clientCertificate (certificatePem)");
+      this.clientKey = Args.notNull(keyPem, "clientCertificate (keyPem)");
       return this;
     }
 
     /**
-     * Use a context built by the caller (its key and trust managers) for {@code https://} nodes;
-     * not together with trustCertificates, trustStore or clientCertificate. TLS 1.2 and 1.3 only.
+     * Use a context built by the caller (its key and trust managers) for {@code https://} nodes; it
+     * must be initialized. Not together with {@link #trustCertificates}, {@link #trustStore} or
+     * {@link #clientCertificate}. TLS 1.2 and 1.3 only; host names are still verified.
      */
     public Builder sslContext(SSLContext context) {
       this.sslContext = Args.notNull(context, "sslContext");

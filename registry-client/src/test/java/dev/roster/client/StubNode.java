@@ -3,6 +3,9 @@ package dev.roster.client;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A scripted registry node on a free loopback port (JDK HttpServer): each path answers what the
@@ -123,9 +128,24 @@ final class StubNode implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
-  private StubNode() {
+  private StubNode(SSLContext tls, boolean needClientAuth) {
     try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+      InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+      if (tls == null) {
+        server = HttpServer.create(loopback, 50);
+      } else {
+        HttpsServer https = HttpsServer.create(loopback, 50);
+        https.setHttpsConfigurator(
+            new HttpsConfigurator(tls) {
+              @Override
+              public void configure(HttpsParameters params) {
+                SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                p.setNeedClientAuth(needClientAuth);
+                params.setSSLParameters(p);
+              }
+            });
+        server = https;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -135,7 +155,15 @@ final class StubNode implements AutoCloseable {
   }
 
   static StubNode start() {
-    return new StubNode();
+    return new StubNode(null, false);
+  }
+
+  /**
+   * The same over HTTPS: {@code tls} holds the node's certificate (and, with {@code
+   * needClientAuth}, the CAs whose client certificates it requires).
+   */
+  static StubNode https(SSLContext tls, boolean needClientAuth) {
+    return new StubNode(tls, needClientAuth);
   }
 
   /** A URL where nothing listens: connections are refused. */
@@ -148,7 +176,8 @@ final class StubNode implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    String scheme = server instanceof HttpsServer ? "https" : "http";
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   StubNode on(String path, Route route) {

@@ -122,39 +122,53 @@ public final class AccessControl {
     return Kind.READ;
   }
 
-  /** What a request passed: the kind, and the write token's envs (null: any env). */
-  record Granted(Kind kind, Set<String> envs) {}
-
   /**
-   * Checks the request's credentials for its kind.
-   *
-   * @return null when it may go on (then {@link #scopeRefusal} for its env), else the refusal
+   * What a request's credentials got it: a refusal, or leave to go on, with the write token's envs
+   * (null: any env).
    */
-  Reply refusal(Kind kind, String authorization, SocketAddress remote, boolean raw, Granted[] out) {
-    out[0] = new Granted(kind, null);
+  record Decision(Kind kind, Set<String> envs, Reply refusal) {
+    static Decision granted(Kind kind, Set<String> envs) {
+      return new Decision(kind, envs, null);
+    }
+
+    static Decision refused(Kind kind, Reply refusal) {
+      return new Decision(kind, null, refusal);
+    }
+
+    boolean isRefused() {
+      return refusal != null;
+    }
+  }
+
+  /** Checks the request's credentials for its kind; when granted, {@link #scopeRefusal} follows. */
+  Decision check(Kind kind, String authorization, SocketAddress remote, boolean raw) {
+    Decision any = Decision.granted(kind, null);
     switch (kind) {
       case OPEN:
-        return null;
+        return any;
       case READ:
         if (read == null) {
-          return null;
+          return any;
         }
         break;
       case WRITE:
         if (write == null) {
-          return null;
+          return any;
         }
         break;
       case ADMIN:
         if (admin == null) {
           return isLoopback(remote)
-              ? null
-              : refused(
-                  Code.FORBIDDEN,
-                  "admin requests are taken from loopback only: this node has no admin-token-file",
+              ? any
+              : Decision.refused(
                   kind,
-                  remote,
-                  raw);
+                  refused(
+                      Code.FORBIDDEN,
+                      "admin requests are taken from loopback only: this node has no"
+                          + " admin-token-file",
+                      kind,
+                      remote,
+                      raw));
         }
         break;
       default:
@@ -167,27 +181,27 @@ public final class AccessControl {
     TokenFile.Entry asWrite = write == null || kind == Kind.ADMIN ? null : write.match(token);
     TokenFile.Entry asRead = read == null || kind != Kind.READ ? null : read.match(token);
     if (asAdmin != null || asRead != null) {
-      return null;
+      return any;
     }
     if (asWrite != null) {
-      out[0] =
-          new Granted(
-              kind, kind == Kind.WRITE && !asWrite.envs().isEmpty() ? asWrite.envs() : null);
-      return null;
+      return Decision.granted(
+          kind, kind == Kind.WRITE && !asWrite.envs().isEmpty() ? asWrite.envs() : null);
     }
-    return refused(
-        Code.UNAUTHORIZED,
-        (token == null ? "missing token" : "wrong token")
-            + ": "
-            + kind.name().toLowerCase(Locale.ROOT)
-            + " requests need Authorization: Bearer <token>",
+    return Decision.refused(
         kind,
-        remote,
-        raw);
+        refused(
+            Code.UNAUTHORIZED,
+            (token == null ? "missing token" : "wrong token")
+                + ": "
+                + kind.name().toLowerCase(Locale.ROOT)
+                + " requests need Authorization: Bearer <token>",
+            kind,
+            remote,
+            raw));
   }
 
   /** A write of {@code env} with a token scoped to other envs: 403; else null. */
-  Reply scopeRefusal(Granted granted, Supplier<String> env, SocketAddress remote, boolean raw) {
+  Reply scopeRefusal(Decision granted, Supplier<String> env, SocketAddress remote, boolean raw) {
     if (granted.envs() == null) {
       return null;
     }

@@ -279,23 +279,18 @@ public final class HttpServer implements AutoCloseable {
       }
       Router.Routed routed = router.route(request.method().name(), path);
       AccessControl.Kind kind = AccessControl.kindOf(request.method().name(), path);
-      AccessControl.Granted[] granted = new AccessControl.Granted[1];
-      Reply refused =
-          access.refusal(
-              kind,
-              request.headers().get(HttpHeaderNames.AUTHORIZATION),
-              remote,
-              routed.raw(),
-              granted);
-      if (refused != null) {
-        return CompletableFuture.completedFuture(refused);
+      AccessControl.Decision granted =
+          access.check(
+              kind, request.headers().get(HttpHeaderNames.AUTHORIZATION), remote, routed.raw());
+      if (granted.isRefused()) {
+        return CompletableFuture.completedFuture(granted.refusal());
       }
       String host = request.headers().get(HttpHeaderNames.HOST);
       if (!routed.raw()) {
         Params params = Params.parse(request, json);
         Reply outOfScope =
             access.scopeRefusal(
-                granted[0], () -> access.envOf(false, routed.pathParams(), params), remote, false);
+                granted, () -> access.envOf(false, routed.pathParams(), params), remote, false);
         if (outOfScope != null) {
           return CompletableFuture.completedFuture(outOfScope);
         }
@@ -314,7 +309,7 @@ public final class HttpServer implements AutoCloseable {
       }
       Reply outOfScope =
           access.scopeRefusal(
-              granted[0], () -> access.envOf(true, routed.pathParams(), null), remote, true);
+              granted, () -> access.envOf(true, routed.pathParams(), null), remote, true);
       if (outOfScope != null) {
         return CompletableFuture.completedFuture(outOfScope);
       }

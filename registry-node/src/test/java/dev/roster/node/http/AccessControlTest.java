@@ -78,14 +78,12 @@ class AccessControlTest {
   @Test
   void withoutAnAdminTokenFileAdminRequestsAreTakenFromLoopbackOnly() {
     AccessControl open = AccessControl.open();
-    AccessControl.Granted[] g = new AccessControl.Granted[1];
-
-    assertThat(open.refusal(AccessControl.Kind.ADMIN, null, LOOPBACK, false, g)).isNull();
-    Reply remote = open.refusal(AccessControl.Kind.ADMIN, "Bearer x", REMOTE, false, g);
+    assertThat(open.check(AccessControl.Kind.ADMIN, null, LOOPBACK, false).refusal()).isNull();
+    Reply remote = open.check(AccessControl.Kind.ADMIN, "Bearer x", REMOTE, false).refusal();
     assertThat(remote.code()).isEqualTo(Code.FORBIDDEN);
     assertThat(remote.message()).contains("loopback").doesNotContain("Bearer x");
-    assertThat(open.refusal(AccessControl.Kind.WRITE, null, REMOTE, false, g)).isNull();
-    assertThat(open.refusal(AccessControl.Kind.READ, null, REMOTE, false, g)).isNull();
+    assertThat(open.check(AccessControl.Kind.WRITE, null, REMOTE, false).refusal()).isNull();
+    assertThat(open.check(AccessControl.Kind.READ, null, REMOTE, false).refusal()).isNull();
   }
 
   private AccessControl withFiles() throws IOException {
@@ -97,40 +95,45 @@ class AccessControlTest {
   @Test
   void anAdminTokenIsNeededForAdminRequestsEvenFromLoopback() throws IOException {
     AccessControl a = withFiles();
-    AccessControl.Granted[] g = new AccessControl.Granted[1];
-
-    assertThat(a.refusal(AccessControl.Kind.ADMIN, null, LOOPBACK, false, g).code())
+    assertThat(a.check(AccessControl.Kind.ADMIN, null, LOOPBACK, false).refusal().code())
         .isEqualTo(Code.UNAUTHORIZED);
-    assertThat(a.refusal(AccessControl.Kind.ADMIN, "Bearer all-envs", LOOPBACK, false, g).code())
+    assertThat(
+            a.check(AccessControl.Kind.ADMIN, "Bearer all-envs", LOOPBACK, false).refusal().code())
         .as("a write token is no admin token")
         .isEqualTo(Code.UNAUTHORIZED);
-    assertThat(a.refusal(AccessControl.Kind.ADMIN, "Bearer admin-2", REMOTE, false, g)).isNull();
+    assertThat(a.check(AccessControl.Kind.ADMIN, "Bearer admin-2", REMOTE, false).refusal())
+        .isNull();
     assertThat(a.nodeToken()).hasValue("admin-1");
   }
 
   @Test
   void aScopedWriteTokenWritesItsEnvsOnly() throws IOException {
     AccessControl a = withFiles();
-    AccessControl.Granted[] g = new AccessControl.Granted[1];
 
-    assertThat(a.refusal(AccessControl.Kind.WRITE, "Bearer team-a", REMOTE, false, g)).isNull();
-    assertThat(a.scopeRefusal(g[0], () -> "uat", REMOTE, false)).isNull();
-    Reply other = a.scopeRefusal(g[0], () -> "infra", REMOTE, false);
+    AccessControl.Decision teamA =
+        a.check(AccessControl.Kind.WRITE, "Bearer team-a", REMOTE, false);
+    assertThat(teamA.isRefused()).isFalse();
+    assertThat(teamA.envs()).containsExactlyInAnyOrder("prod", "uat");
+    assertThat(a.scopeRefusal(teamA, () -> "uat", REMOTE, false)).isNull();
+    Reply other = a.scopeRefusal(teamA, () -> "infra", REMOTE, false);
     assertThat(other.code()).isEqualTo(Code.FORBIDDEN);
     assertThat(other.message()).contains("infra");
+    assertThat(a.scopeRefusal(teamA, () -> null, REMOTE, false).message()).contains("(none given)");
 
-    assertThat(a.refusal(AccessControl.Kind.WRITE, "Bearer all-envs", REMOTE, false, g)).isNull();
-    assertThat(a.scopeRefusal(g[0], () -> "infra", REMOTE, false)).isNull();
-    assertThat(a.refusal(AccessControl.Kind.WRITE, "Bearer admin-1", REMOTE, false, g)).isNull();
-    assertThat(a.scopeRefusal(g[0], () -> "anything", REMOTE, false)).isNull();
+    AccessControl.Decision allEnvs =
+        a.check(AccessControl.Kind.WRITE, "Bearer all-envs", REMOTE, false);
+    assertThat(allEnvs.isRefused()).isFalse();
+    assertThat(a.scopeRefusal(allEnvs, () -> "infra", REMOTE, false)).isNull();
+    AccessControl.Decision admin =
+        a.check(AccessControl.Kind.WRITE, "Bearer admin-1", REMOTE, false);
+    assertThat(admin.isRefused()).isFalse();
+    assertThat(a.scopeRefusal(admin, () -> "anything", REMOTE, false)).isNull();
   }
 
   @Test
   void aRefusalOnTheEurekaSideIsAPlainHttp401() throws IOException {
     AccessControl a = withFiles();
-    Reply r =
-        a.refusal(
-            AccessControl.Kind.WRITE, "Bearer nope", REMOTE, true, new AccessControl.Granted[1]);
+    Reply r = a.check(AccessControl.Kind.WRITE, "Bearer nope", REMOTE, true).refusal();
 
     assertThat(r.data()).isInstanceOf(RawBody.class);
     assertThat(((RawBody) r.data()).status()).isEqualTo(401);

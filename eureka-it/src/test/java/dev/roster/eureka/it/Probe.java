@@ -78,6 +78,18 @@ final class Probe implements AutoCloseable {
    */
   static Probe start(
       Generation g, String app, String ip, String zone, List<String> serviceUrls, Path logDir) {
+    return start(g, app, ip, zone, serviceUrls, logDir, Map.of());
+  }
+
+  /** As {@link #start(Generation, String, String, String, List, Path)}, plus Spring settings. */
+  static Probe start(
+      Generation g,
+      String app,
+      String ip,
+      String zone,
+      List<String> serviceUrls,
+      Path logDir,
+      Map<String, String> extra) {
     int port = freePort(ip);
     Map<String, String> props = new LinkedHashMap<>();
     props.put("server.address", ip);
@@ -90,6 +102,7 @@ final class Probe implements AutoCloseable {
     // whatever non-loopback address this machine has
     props.put("spring.cloud.client.hostname", ip);
     props.put("spring.cloud.client.ip-address", ip);
+    props.putAll(extra);
 
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.roster.node.model.Application;
 import dev.roster.node.model.EvictionLog;
 import dev.roster.node.model.EvictionReason;
-import dev.roster.node.model.Guard;
 import dev.roster.node.model.Instance;
 import dev.roster.node.model.RecentChanges;
 import dev.roster.node.model.RegistryView;
@@ -177,7 +176,6 @@ final class ConsoleReads {
     long ceilingNanos = lease.ceilingMs() * 1_000_000;
     return read(
         r -> {
-          Guard g = r.guard();
           EvictionLog log = r.evictionLog();
           List<Instance> expired = r.expired(now, expireNanos);
           boolean protecting = log.protecting() != null ? log.protecting() : r.protecting();
@@ -192,13 +190,9 @@ final class ConsoleReads {
           Map<String, Object> s = new LinkedHashMap<>();
           s.put("protecting", protecting);
           s.put("since", log.protectingSince());
-          s.put("renews_last_window", g.renewsLastWindow());
-          s.put("renews_this_window", g.renewsThisWindow());
-          s.put("threshold", r.renewThreshold());
-          s.put("expected_renews", r.expectedRenews());
           s.put("instances", r.instanceCount());
           s.put("guarded_instances", r.guardedInstanceCount());
-          s.put("protect_threshold", g.policy().threshold());
+          RegistryReads.putRenewCounters(s, r);
           s.put("evict_interval_ms", lease.evictIntervalMs());
           s.put("expire_ms", lease.expireMs());
           s.put("ceiling_ms", lease.ceilingMs());

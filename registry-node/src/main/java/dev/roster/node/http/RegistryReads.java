@@ -6,6 +6,7 @@ import dev.roster.node.model.Application;
 import dev.roster.node.model.Fetch;
 import dev.roster.node.model.Guard;
 import dev.roster.node.model.Instance;
+import dev.roster.node.model.RegistryView;
 import dev.roster.node.model.Status;
 import dev.roster.node.raft.RaftRegistry;
 import java.util.LinkedHashMap;
@@ -120,19 +121,27 @@ public final class RegistryReads {
             raft.stateMachine()
                 .read(
                     r -> {
-                      Guard g = r.guard();
                       Map<String, Object> s = new LinkedHashMap<>();
                       s.put("instances", r.instanceCount());
                       s.put("guarded_instances", r.guardedInstanceCount());
                       s.put("applications", r.applicationCount());
-                      s.put("expected_renews", r.expectedRenews());
-                      s.put("threshold", r.renewThreshold());
-                      s.put("renews_last_window", g.renewsLastWindow());
-                      s.put("renews_this_window", g.renewsThisWindow());
-                      s.put("protect_threshold", g.policy().threshold());
+                      putRenewCounters(s, r);
                       s.put("protected", r.protecting());
                       return s;
                     })));
+  }
+
+  /**
+   * Self-protection's numbers, shared by {@code /discovery/status} and the console's protection
+   * view: the renews expected, the threshold under which protection starts, and the two windows.
+   */
+  static void putRenewCounters(Map<String, Object> s, RegistryView r) {
+    Guard g = r.guard();
+    s.put("expected_renews", r.expectedRenews());
+    s.put("threshold", r.renewThreshold());
+    s.put("renews_last_window", g.renewsLastWindow());
+    s.put("renews_this_window", g.renewsThisWindow());
+    s.put("protect_threshold", g.policy().threshold());
   }
 
   /**

@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.roster.node.testing.Http;
 import dev.roster.node.testing.TestCluster;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,37 +89,11 @@ class TokenAccessIT {
     return Http.send(b.GET());
   }
 
-  /** The HTTP status of a request whose answer may not be the JSON envelope (Eureka's side). */
-  private static int status(HttpRequest.Builder request) {
-    try {
-      return HttpClient.newHttpClient()
-          .send(
-              request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString())
-          .statusCode();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   private String text(int node, String path, String authorization) {
-    try {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create(cluster.url(node) + path))
-                  .header("Authorization", authorization)
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString())
-          .body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Http.sendForText(
+            HttpRequest.newBuilder(URI.create(cluster.url(node) + path))
+                .header("Authorization", authorization))
+        .body();
   }
 
   private static String bearer(String token) {
@@ -218,9 +189,9 @@ class TokenAccessIT {
             + Base64.getEncoder()
                 .encodeToString(("eureka:" + TEAM_A).getBytes(StandardCharsets.UTF_8));
 
-    assertThat(status(without)).isEqualTo(401);
+    assertThat(Http.status(without)).isEqualTo(401);
     int with =
-        status(
+        Http.status(
             HttpRequest.newBuilder(URI.create(cluster.url(n) + "/eureka/shared/apps/EAPP"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", basic)
@@ -228,7 +199,7 @@ class TokenAccessIT {
     assertThat(with).isEqualTo(204);
     // the default env of /eureka/ is prod, which team-a's token may not write
     int prod =
-        status(
+        Http.status(
             HttpRequest.newBuilder(URI.create(cluster.url(n) + "/eureka/apps/EAPP"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", basic)
@@ -362,7 +333,7 @@ class TokenAccessIT {
                 .POST(HttpRequest.BodyPublishers.ofString("env=e"));
         int r;
         try {
-          r = status(b.header("Authorization", h));
+          r = Http.status(b.header("Authorization", h));
         } catch (IllegalArgumentException invalidForTheJavaClient) {
           continue; // the JDK's client refuses to send some of these at all
         }

@@ -42,12 +42,19 @@ public final class Http {
 
   /** A GET's body as text (for answers that are not the JSON envelope: /metrics, the console). */
   public static String getText(String url) {
+    return sendForText(HttpRequest.newBuilder(URI.create(url)).GET()).body();
+  }
+
+  /** The HTTP status of a request whose answer may not be the JSON envelope (Eureka's side). */
+  public static int status(HttpRequest.Builder request) {
+    return sendForText(request).statusCode();
+  }
+
+  /** A request's answer as text, whatever its status and content. */
+  public static HttpResponse<String> sendForText(HttpRequest.Builder request) {
     try {
-      return CLIENT
-          .send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-              HttpResponse.BodyHandlers.ofString())
-          .body();
+      return CLIENT.send(
+          request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -72,18 +79,12 @@ public final class Http {
   }
 
   public static Response send(HttpRequest.Builder request) {
+    HttpResponse<String> r = sendForText(request);
     try {
-      HttpResponse<String> r =
-          CLIENT.send(
-              request.timeout(Duration.ofSeconds(10)).build(),
-              HttpResponse.BodyHandlers.ofString());
       JsonNode body = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
       return new Response(r.statusCode(), body, r.headers());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      throw new UncheckedIOException("not JSON (HTTP " + r.statusCode() + "): " + r.body(), e);
     }
   }
 }

@@ -204,7 +204,7 @@ roster_populate() {
   l=$(roster_leader); f=$(roster_follower)
   want=$INSTANCES
   for i in $(seq 0 $(( (APPS < INSTANCES ? APPS : INSTANCES) - 1 ))); do args+=(--data-urlencode "appid=bench.app.$i"); done
-  for i in 1 2 3 4 5; do
+  for i in $(seq 1 8); do  # a cold JVM on a busy machine may need more than a few rounds
     have=$(curl -fsS ${AUTH[@]+"${AUTH[@]}"} -G "$f/discovery/fetchs" --data-urlencode "env=$BENCH_ENV" --data-urlencode status=3 "${args[@]}" \
       | jq '[.data[].instances[] | length] | add // 0')
     [[ $have == "$want" ]] && { echo "Roster: $have instances over $APPS applications registered"; return; }

@@ -486,12 +486,10 @@
         s.q = '';
         s.offset = 0;
         s.total = 0;
-        s.sig = null;
         $('instances-search').value = '';
-        patchRows($('instances-body'), []);
+        clearTable('instances');
         setText('instances-message', '');
         setText('instances-error', '');
-        $('instances-empty').hidden = true;
         setText('instances-title', `${r.appid}`);
         $('instances-title').appendChild(el('span', { class: 'muted env-tag' }, ` env ${r.env}`));
         setText('instances-total', '0');
@@ -563,11 +561,7 @@
   loader('members', {
     path: () => '/cluster/members',
     render(r, base) {
-      if (!r.ok || !r.data) {
-        setText('cluster-error', `members: ${r.message || 'error ' + r.code}`);
-        return;
-      }
-      setText('cluster-error', '');
+      if (failed(r, 'cluster', 'members')) return;
       const d = r.data;
       const members = Array.isArray(d.members) ? d.members : [];
       for (const m of members) {
@@ -694,48 +688,30 @@
   loader('apps', {
     path: () => `/discovery/apps?${qs({ env: state.apps.env, q: state.apps.q, offset: state.apps.offset, limit: PAGE_SIZE })}`,
     render(r) {
-      if (!r.ok || !r.data) {
-        setText('apps-error', `applications: ${r.message || 'error ' + r.code}`);
-        return;
-      }
-      setText('apps-error', '');
+      if (failed(r, 'apps', 'applications')) return;
       const d = r.data;
       const envs = Array.isArray(d.envs) ? d.envs : [];
       renderEnvOptions($('env-select'), envs, state.apps.env);
       renderEnvOptions($('evictions-env'), envs, state.evictions.env);
-      const s = state.apps;
-      s.total = d.total || 0;
       const apps = Array.isArray(d.apps) ? d.apps : [];
-      if (apps.length === 0 && s.offset > 0 && s.total > 0) {
-        // the list shrank under the current page: go to the last page
-        s.offset = Math.max(0, Math.floor((s.total - 1) / PAGE_SIZE) * PAGE_SIZE);
-        load('apps', true);
-        return;
-      }
-      renderPager('apps', s.offset, s.total);
-      const sig = JSON.stringify(apps);
-      if (sig !== s.sig) {
-        s.sig = sig;
-        const rows = apps.map((a) => {
-          const key = `${a.env}/${a.appid}`;
-          const st = a.statuses || {};
-          const zones = Object.entries(a.zones || {}).sort((x, y) => (x[0] < y[0] ? -1 : 1));
-          return el('tr', { 'data-key': key, 'data-app': key, class: 'link-row' },
-            el('td', { class: 'mono' }, el('a', { href: appHash(a.env, a.appid) }, a.appid)),
-            el('td', {}, a.env),
-            el('td', { class: 'num' }, fmtInt(a.instances)),
-            el('td', { class: 'num' }, fmtInt(st.up || 0)),
-            el('td', { class: `num${st.waiting ? ' warn' : ''}` }, fmtInt(st.waiting || 0)),
-            el('td', {}, zones.map(([z, n]) => el('span', { class: 'chip' }, `${z} `, el('b', {}, fmtInt(n))))),
-            ageCell(a.latest_timestamp, 'local'),
-          );
-        });
-        patchRows($('apps-body'), rows);
-        $('apps-empty').hidden = rows.length > 0;
-      }
-      updateAges($('apps-body'));
+      renderPage('apps', 'apps', state.apps, d.total, apps, appRow);
     },
   });
+
+  function appRow(a) {
+    const key = `${a.env}/${a.appid}`;
+    const st = a.statuses || {};
+    const zones = Object.entries(a.zones || {}).sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    return el('tr', { 'data-key': key, 'data-app': key, class: 'link-row' },
+      el('td', { class: 'mono' }, el('a', { href: appHash(a.env, a.appid) }, a.appid)),
+      el('td', {}, a.env),
+      el('td', { class: 'num' }, fmtInt(a.instances)),
+      el('td', { class: 'num' }, fmtInt(st.up || 0)),
+      el('td', { class: `num${st.waiting ? ' warn' : ''}` }, fmtInt(st.waiting || 0)),
+      el('td', {}, zones.map(([z, n]) => el('span', { class: 'chip' }, `${z} `, el('b', {}, fmtInt(n))))),
+      ageCell(a.latest_timestamp, 'local'),
+    );
+  }
 
   function renderPager(prefix, offset, total) {
     setText(`${prefix}-total`, String(total));
@@ -746,6 +722,57 @@
     setText(`${prefix}-page`, `Page ${page} of ${pages} (${first}–${last})`);
     $(`${prefix}-prev`).disabled = offset <= 0;
     $(`${prefix}-next`).disabled = offset + PAGE_SIZE >= total;
+  }
+
+  /**
+   * Shows a failed answer in `${id}-error` and returns true (the caller stops there), or clears
+   * the error and returns false.
+   */
+  function failed(r, id, what) {
+    if (!r.ok || !r.data) {
+      setText(`${id}-error`, `${what}: ${r.message || 'error ' + r.code}`);
+      return true;
+    }
+    setText(`${id}-error`, '');
+    return false;
+  }
+
+  /**
+   * Renders `list` into the table `${id}-body` when it changed since the last time (rows patched
+   * in place: focus and typing survive) and shows `${id}-empty` when it has no row.
+   */
+  function renderTable(id, list, row) {
+    const body = $(`${id}-body`);
+    const sig = JSON.stringify(list);
+    if (body.dataset.sig === sig) return;
+    body.dataset.sig = sig;
+    patchRows(body, list.map(row));
+    $(`${id}-empty`).hidden = list.length > 0;
+  }
+
+  /** Empties the table `${id}-body`, its "nothing" line hidden (nothing was asked yet). */
+  function clearTable(id) {
+    const body = $(`${id}-body`);
+    delete body.dataset.sig;
+    patchRows(body, []);
+    $(`${id}-empty`).hidden = true;
+  }
+
+  /**
+   * A page of a paged list: when the list shrank under the current page, asks for the last page
+   * instead and returns false; else renders the pager and the rows.
+   */
+  function renderPage(kind, id, s, total, list, row) {
+    s.total = total || 0;
+    if (list.length === 0 && s.offset > 0 && s.total > 0) {
+      s.offset = Math.max(0, Math.floor((s.total - 1) / PAGE_SIZE) * PAGE_SIZE);
+      load(kind, true);
+      return false;
+    }
+    renderPager(id, s.offset, s.total);
+    renderTable(id, list, row);
+    updateAges($(`${id}-body`));
+    return true;
   }
 
   // ---------------------------------------------------------------- instances
@@ -760,36 +787,17 @@
       const s = state.inst;
       if (r.code === -404) {
         setText('instances-error', `${s.appid} (env ${s.env}) is not registered (any more): ${r.message}`);
-        s.sig = null;
         s.total = 0;
-        patchRows($('instances-body'), []);
+        clearTable('instances');
         renderPager('instances', 0, 0);
-        $('instances-empty').hidden = true;
         return;
       }
-      if (!r.ok || !r.data) {
-        setText('instances-error', `instances: ${r.message || 'error ' + r.code}`);
-        return;
-      }
-      setText('instances-error', '');
+      if (failed(r, 'instances', 'instances')) return;
       const d = r.data;
       const nowMs = nsToMs(d.now);
       clocks.instances = nowMs === null ? 0 : nowMs - Date.now();
-      s.total = d.total || 0;
       const list = Array.isArray(d.instances) ? d.instances : [];
-      if (list.length === 0 && s.offset > 0 && s.total > 0) {
-        s.offset = Math.max(0, Math.floor((s.total - 1) / PAGE_SIZE) * PAGE_SIZE);
-        load('instances', true);
-        return;
-      }
-      renderPager('instances', s.offset, s.total);
-      const sig = JSON.stringify(list);
-      if (sig !== s.sig) {
-        s.sig = sig;
-        patchRows($('instances-body'), list.map(instanceRow));
-        $('instances-empty').hidden = list.length > 0;
-      }
-      updateAges($('instances-body'));
+      renderPage('instances', 'instances', s, d.total, list, instanceRow);
     },
   });
 
@@ -877,11 +885,7 @@
     path: () => '/discovery/protection',
     render(r) {
       const badge = $('protection-badge');
-      if (!r.ok || !r.data) {
-        setText('protection-error', `protection: ${r.message || 'error ' + r.code}`);
-        return;
-      }
-      setText('protection-error', '');
+      if (failed(r, 'protection', 'protection')) return;
       const d = r.data;
       const on = !!d.protecting;
       const sinceMs = nsToMs(d.since);
@@ -1002,11 +1006,7 @@
   loader('evictions', {
     path: () => `/discovery/evictions?${qs({ env: state.evictions.env, appid: state.evictions.appid, limit: 100, before: state.evictions.before })}`,
     render(r) {
-      if (!r.ok || !r.data) {
-        setText('evictions-error', `evictions: ${r.message || 'error ' + r.code}`);
-        return;
-      }
-      setText('evictions-error', '');
+      if (failed(r, 'evictions', 'evictions')) return;
       const d = r.data;
       const t = d.totals || {};
       setText('evictions-totals', `evicted since start: ${fmtInt(t.expired || 0)} expired, ` +
@@ -1015,43 +1015,31 @@
       const ev = Array.isArray(d.evictions) ? d.evictions : [];
       $('evictions-older').disabled = ev.length === 0;
       $('evictions-newest').disabled = state.evictions.before === null;
-      const sig = JSON.stringify(ev);
-      const body = $('evictions-body');
-      if (body.dataset.sig !== sig) {
-        body.dataset.sig = sig;
-        patchRows(body, ev.map((e) => el('tr', {
-          'data-key': String(e.seq), 'data-eviction': String(e.seq), 'data-reason': e.reason, 'data-hostname': e.hostname,
-        },
-        el('td', { class: 'num' }, fmtNum(e.seq)),
-        ageCell(e.evicted_ts, 'local'),
-        el('td', {}, e.env),
-        el('td', { class: 'mono' }, el('a', { href: appHash(e.env, e.appid) }, e.appid)),
-        el('td', { class: 'mono' }, e.hostname),
-        el('td', {}, e.zone),
-        el('td', { class: 'mono addrs' }, (e.addrs || []).map((a) => el('div', {}, a))),
-        el('td', {}, el('span', { class: `reason reason-${e.reason}` }, reasonText(e.reason))),
-        ageCell(e.last_renew_ts, 'local'),
-        el('td', { class: 'num' }, fmtNum(e.index)),
-        el('td', { class: 'num' }, fmtNum(e.term)),
-        )));
-        $('evictions-empty').hidden = ev.length > 0;
-      }
+      renderTable('evictions', ev, (e) => el('tr', {
+        'data-key': String(e.seq), 'data-eviction': String(e.seq), 'data-reason': e.reason, 'data-hostname': e.hostname,
+      },
+      el('td', { class: 'num' }, fmtNum(e.seq)),
+      ageCell(e.evicted_ts, 'local'),
+      el('td', {}, e.env),
+      el('td', { class: 'mono' }, el('a', { href: appHash(e.env, e.appid) }, e.appid)),
+      el('td', { class: 'mono' }, e.hostname),
+      el('td', {}, e.zone),
+      el('td', { class: 'mono addrs' }, (e.addrs || []).map((a) => el('div', {}, a))),
+      el('td', {}, el('span', { class: `reason reason-${e.reason}` }, reasonText(e.reason))),
+      ageCell(e.last_renew_ts, 'local'),
+      el('td', { class: 'num' }, fmtNum(e.index)),
+      el('td', { class: 'num' }, fmtNum(e.term)),
+      ));
       const pc = Array.isArray(d.protection) ? d.protection : [];
-      const pbody = $('protection-changes-body');
-      const psig = JSON.stringify(pc);
-      if (pbody.dataset.sig !== psig) {
-        pbody.dataset.sig = psig;
-        patchRows(pbody, pc.map((p) => el('tr', { 'data-key': String(p.seq), 'data-protection-change': String(p.seq), 'data-on': p.on ? 'true' : 'false' },
-          el('td', { class: 'num' }, fmtNum(p.seq)),
-          ageCell(p.ts, 'local'),
-          el('td', {}, el('span', { class: p.on ? 'tag tag-bad' : 'tag tag-ok' }, p.on ? 'ON' : 'off')),
-          el('td', { class: 'num' }, fmtInt(p.renews)),
-          el('td', { class: 'num' }, fmtInt(p.threshold)),
-          el('td', { class: 'num' }, fmtNum(p.index)),
-          el('td', { class: 'num' }, fmtNum(p.term)),
-        )));
-        $('protection-changes-empty').hidden = pc.length > 0;
-      }
+      renderTable('protection-changes', pc, (p) => el('tr', { 'data-key': String(p.seq), 'data-protection-change': String(p.seq), 'data-on': p.on ? 'true' : 'false' },
+        el('td', { class: 'num' }, fmtNum(p.seq)),
+        ageCell(p.ts, 'local'),
+        el('td', {}, el('span', { class: p.on ? 'tag tag-bad' : 'tag tag-ok' }, p.on ? 'ON' : 'off')),
+        el('td', { class: 'num' }, fmtInt(p.renews)),
+        el('td', { class: 'num' }, fmtInt(p.threshold)),
+        el('td', { class: 'num' }, fmtNum(p.index)),
+        el('td', { class: 'num' }, fmtNum(p.term)),
+      ));
       updateAges($('view-evictions'));
     },
   });
@@ -1063,31 +1051,21 @@
   loader('changes', {
     path: () => `/discovery/changes?${qs({ env: state.evictions.env, appid: state.evictions.appid, limit: 100 })}`,
     render(r) {
-      if (!r.ok || !r.data) {
-        setText('changes-error', `changes: ${r.message || 'error ' + r.code}`);
-        return;
-      }
-      setText('changes-error', '');
+      if (failed(r, 'changes', 'changes')) return;
       const ch = Array.isArray(r.data.changes) ? r.data.changes : [];
-      const body = $('changes-body');
-      const sig = JSON.stringify(ch);
-      if (body.dataset.sig !== sig) {
-        body.dataset.sig = sig;
-        patchRows(body, ch.map((c) => {
-          const key = `${c.env}/${c.appid}/${c.hostname}`;
-          const status = c.status === 1 ? 'UP' : c.status === 2 ? 'WAITING' : c.status === undefined || c.status === null ? '—' : String(c.status);
-          return el('tr', { 'data-key': key, 'data-change': key, 'data-action': c.action },
-            ageCell(c.ts, 'local'),
-            el('td', {}, el('span', { class: `action action-${c.action}` }, c.action)),
-            el('td', {}, c.env),
-            el('td', { class: 'mono' }, c.action === 'deleted' ? c.appid : el('a', { href: appHash(c.env, c.appid) }, c.appid)),
-            el('td', { class: 'mono' }, c.hostname),
-            el('td', {}, c.action === 'deleted' ? '—' : status),
-          );
-        }));
-        $('changes-empty').hidden = ch.length > 0;
-      }
-      updateAges(body);
+      renderTable('changes', ch, (c) => {
+        const key = `${c.env}/${c.appid}/${c.hostname}`;
+        const status = c.status === 1 ? 'UP' : c.status === 2 ? 'WAITING' : c.status === undefined || c.status === null ? '—' : String(c.status);
+        return el('tr', { 'data-key': key, 'data-change': key, 'data-action': c.action },
+          ageCell(c.ts, 'local'),
+          el('td', {}, el('span', { class: `action action-${c.action}` }, c.action)),
+          el('td', {}, c.env),
+          el('td', { class: 'mono' }, c.action === 'deleted' ? c.appid : el('a', { href: appHash(c.env, c.appid) }, c.appid)),
+          el('td', { class: 'mono' }, c.hostname),
+          el('td', {}, c.action === 'deleted' ? '—' : status),
+        );
+      });
+      updateAges($('changes-body'));
     },
   });
 

@@ -1,6 +1,7 @@
 package dev.roster.client;
 
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +66,9 @@ final class RetryingCall {
   private int failures;
   private String lastProblem = "no attempt was made";
   private Throwable lastCause;
+  // the latest problem that was not a timeout: an attempt the deadline cut short times out, and
+  // that says less than the refused handshake or connection before it
+  private String lastProblemNotTimeout;
 
   /**
    * A call that ends at the latest {@code deadline} from now. With {@code failFast} it moves on to
@@ -212,6 +216,9 @@ final class RetryingCall {
     failures++;
     lastProblem = (node == null ? "" : node + ": ") + problem;
     lastCause = cause;
+    if (!(cause instanceof HttpTimeoutException)) {
+      lastProblemNotTimeout = lastProblem;
+    }
     if (node != null) {
       nodes.failed(node);
       failedNodes.add(node);
@@ -260,7 +267,10 @@ final class RetryingCall {
                 + failures
                 + (failures == 1 ? " attempt" : " attempts")
                 + "); last problem: "
-                + lastProblem,
+                + lastProblem
+                + (lastCause instanceof HttpTimeoutException && lastProblemNotTimeout != null
+                    ? "; before that: " + lastProblemNotTimeout
+                    : ""),
             lastCause));
   }
 }

@@ -176,6 +176,46 @@ class RetryingCallTest {
   }
 
   @Test
+  void whenTheLastAttemptTimesOutTheProblemBeforeItIsReportedToo() {
+    // a refused handshake on A, then attempts that time out (the deadline cuts the last one short)
+    script =
+        node ->
+            node.equals(A)
+                ? Outcome.unavailable(
+                    "SSLHandshakeException: Received fatal alert: bad_certificate",
+                    new javax.net.ssl.SSLHandshakeException("bad_certificate"))
+                : Outcome.unavailable(
+                    "timed out (no complete answer within 500 ms)",
+                    new java.net.http.HttpTimeoutException("no complete answer within 500 ms"));
+
+    // A at 0 ms, then B and C after 100 and 200 ms; the next 400 ms wait would pass 600
+    RetryingCall call = read(Duration.ofMillis(600)).start();
+    timer.runAll();
+
+    assertThat(tried).containsExactly(A, B, C);
+    assertThatThrownBy(() -> call.result().join())
+        .cause()
+        .isInstanceOf(RosterUnavailableException.class)
+        .hasMessageContaining("last problem: " + tried.get(tried.size() - 1) + ": timed out")
+        .hasMessageEndingWith(
+            "; before that: "
+                + A
+                + ": SSLHandshakeException: Received fatal alert: bad_certificate");
+  }
+
+  @Test
+  void aLastProblemThatIsNoTimeoutIsReportedAlone() {
+    RetryingCall call = read(Duration.ofMillis(900)).start();
+    timer.runAll();
+
+    assertThatThrownBy(() -> call.result().join())
+        .cause()
+        .hasMessageEndingWith(": -503 no leader")
+        .message()
+        .doesNotContain("before that");
+  }
+
+  @Test
   void backoffsAreJitteredToAtLeastHalf() {
     backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), n -> 0);
 

@@ -215,10 +215,7 @@ class ClientTlsTest {
     if (withCa) {
       ks.setCertificateEntry("ca", ca.certificate());
     }
-    try (var out = Files.newOutputStream(file)) {
-      ks.store(out, password);
-    }
-    return file;
+    return TestCertificates.save(ks, file, password);
   }
 
   private static Path pem(Path file, String type, byte[] der) throws IOException {

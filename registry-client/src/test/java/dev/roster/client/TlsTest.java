@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.roster.client.StubNode.Answer;
 import dev.roster.testkit.TestCertificates;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -70,14 +68,8 @@ class TlsTest {
 
   @Test
   void aTrustStoreWorksAsWellAsAPemFile() throws Exception {
-    Path store = dir.resolve("trust.p12");
     char[] password = "changeit".toCharArray();
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setCertificateEntry("roster-ca", ca.certificate());
-    try (var out = java.nio.file.Files.newOutputStream(store)) {
-      ks.store(out, password);
-    }
+    Path store = TestCertificates.save(ca.trustStore(), dir.resolve("trust.p12"), password);
     try (StubNode node = node(serverContext(ca.issue("node", "127.0.0.1"), null), false);
         RosterClient client = client(node.url()).trustStore(store, password).build()) {
       assertThat(client.fetch("users.api").instances()).hasSize(1);
@@ -202,22 +194,12 @@ class TlsTest {
   static SSLContext serverContext(
       TestCertificates.Issued certificate, TestCertificates.Authority clientCa) throws Exception {
     char[] pw = "node".toCharArray();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry(
-        "node",
-        certificate.key(),
-        pw,
-        new X509Certificate[] {certificate.certificate(), certificate.issuer()});
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, pw);
+    kmf.init(certificate.keyStore("node", pw), pw);
     TrustManagerFactory tmf = null;
     if (clientCa != null) {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("client-ca", clientCa.certificate());
       tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
+      tmf.init(clientCa.trustStore());
     }
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);

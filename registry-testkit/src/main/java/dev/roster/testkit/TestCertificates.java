@@ -1,6 +1,7 @@
 package dev.roster.testkit;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -156,6 +158,11 @@ public final class TestCertificates {
     public Path writeCertificate(Path file) {
       return writePem(file, "CERTIFICATE", encoded(certificate), false);
     }
+
+    /** A PKCS12 trust store (in memory) holding this CA's certificate. */
+    public KeyStore trustStore() {
+      return TestCertificates.trustStore(certificate);
+    }
   }
 
   /** A certificate, its private key and the CA that signed it. */
@@ -166,6 +173,52 @@ public final class TestCertificates {
       writePem(certFile, "CERTIFICATE", encoded(certificate), false);
       writePem(keyFile, "PRIVATE KEY", key.getEncoded(), true);
     }
+
+    /** A PKCS12 key store (in memory): the key under {@code alias}, with its chain to the CA. */
+    public KeyStore keyStore(String alias, char[] password) {
+      try {
+        KeyStore ks = emptyStore();
+        ks.setKeyEntry(alias, key, password, new X509Certificate[] {certificate, issuer});
+        return ks;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** A PKCS12 trust store (in memory) holding {@code cas}. */
+  public static KeyStore trustStore(X509Certificate... cas) {
+    try {
+      KeyStore ks = emptyStore();
+      for (int i = 0; i < cas.length; i++) {
+        ks.setCertificateEntry("ca-" + i, cas[i]);
+      }
+      return ks;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes {@code store} to {@code file} with {@code password} and returns the file. */
+  public static Path save(KeyStore store, Path file, char[] password) {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      store.store(out, password);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static KeyStore emptyStore() throws GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try {
+      ks.load(null, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ks;
   }
 
   private static byte[] encoded(X509Certificate c) {

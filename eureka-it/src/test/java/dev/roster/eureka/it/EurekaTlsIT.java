@@ -8,13 +8,7 @@ import dev.roster.node.testing.TestCluster;
 import dev.roster.testkit.TestCertificates;
 import dev.roster.testkit.TestCertificates.Authority;
 import dev.roster.testkit.TestCertificates.Issued;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,37 +158,12 @@ class EurekaTlsIT {
   }
 
   private Path trustStore(X509Certificate ca) {
-    try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setCertificateEntry("roster-ca", ca);
-      return save(ks, dir.resolve("trust.p12"));
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestCertificates.save(
+        TestCertificates.trustStore(ca), dir.resolve("trust.p12"), PASSWORD.toCharArray());
   }
 
   private Path keyStore(String name, Issued cert) {
-    try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry(
-          name,
-          cert.key(),
-          PASSWORD.toCharArray(),
-          new X509Certificate[] {cert.certificate(), cert.issuer()});
-      return save(ks, dir.resolve(name + ".p12"));
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Path save(KeyStore ks, Path file) throws GeneralSecurityException {
-    try (OutputStream out = Files.newOutputStream(file)) {
-      ks.store(out, PASSWORD.toCharArray());
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    char[] pw = PASSWORD.toCharArray();
+    return TestCertificates.save(cert.keyStore(name, pw), dir.resolve(name + ".p12"), pw);
   }
 }

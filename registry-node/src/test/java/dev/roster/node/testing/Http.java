@@ -52,8 +52,13 @@ public final class Http {
 
   /** A request's answer as text, whatever its status and content. */
   public static HttpResponse<String> sendForText(HttpRequest.Builder request) {
+    return sendForText(CLIENT, request);
+  }
+
+  /** As {@link #sendForText(HttpRequest.Builder)}, through {@code client}. */
+  public static HttpResponse<String> sendForText(HttpClient client, HttpRequest.Builder request) {
     try {
-      return CLIENT.send(
+      return client.send(
           request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -79,7 +84,11 @@ public final class Http {
   }
 
   public static Response send(HttpRequest.Builder request) {
-    HttpResponse<String> r = sendForText(request);
+    return envelope(sendForText(request));
+  }
+
+  /** An answer parsed as the JSON envelope. */
+  public static Response envelope(HttpResponse<String> r) {
     try {
       JsonNode body = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
       return new Response(r.statusCode(), body, r.headers());

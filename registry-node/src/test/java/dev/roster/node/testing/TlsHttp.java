@@ -1,16 +1,13 @@
 package dev.roster.node.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.testkit.TestCertificates;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
@@ -34,23 +31,13 @@ public final class TlsHttp {
   /** Trusts {@code ca}; presents {@code clientCertificate} if not null. */
   public static TlsHttp trusting(X509Certificate ca, TestCertificates.Issued clientCertificate) {
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("ca", ca);
       TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-      tmf.init(trust);
+      tmf.init(TestCertificates.trustStore(ca));
       KeyManagerFactory kmf = null;
       if (clientCertificate != null) {
         char[] pw = "test".toCharArray();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry(
-            "client",
-            clientCertificate.key(),
-            pw,
-            new X509Certificate[] {clientCertificate.certificate()});
         kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, pw);
+        kmf.init(clientCertificate.keyStore("client", pw), pw);
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
@@ -64,7 +51,7 @@ public final class TlsHttp {
               .followRedirects(HttpClient.Redirect.NEVER)
               .connectTimeout(Duration.ofSeconds(5))
               .build());
-    } catch (GeneralSecurityException | IOException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -93,18 +80,6 @@ public final class TlsHttp {
   }
 
   public Http.Response send(HttpRequest.Builder request) {
-    try {
-      HttpResponse<String> r =
-          client.send(
-              request.timeout(Duration.ofSeconds(10)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      JsonNode body = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-      return new Http.Response(r.statusCode(), body, r.headers());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Http.envelope(Http.sendForText(client, request));
   }
 }
